@@ -1,0 +1,36 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """What a person does for the board; it decides what they may see."""
+
+    CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
+    COUNCILLOR = "councillor", "Councillor (board member)"
+    OFFICER = "officer", "Officer"
+    YOUNG_PERSON = "young_person", "Children in Care Council representative"
+    ADMINISTRATOR = "administrator", "Administrator (clerk)"
+
+
+class User(AbstractUser):
+    """A person who signs in. Every user has exactly one role."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.COUNCILLOR)
+    job_title = models.CharField(max_length=150, blank=True)
+    organisation = models.CharField(
+        max_length=150, blank=True, help_text="The council or partner agency the person works for."
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_officer(self):
+        """Officers and administrators keep the data; only they see a child's record."""
+        return self.role in (Role.OFFICER, Role.ADMINISTRATOR)
+
+    def has_role(self, *roles):
+        return self.is_authenticated and self.is_active and self.role in roles

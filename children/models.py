@@ -1,0 +1,258 @@
+"""
+Cohort records of looked-after children and care leavers, shaped on the England SSDA903 return.
+
+Each year's return is kept as it was imported: a record belongs to the ``CohortReturn`` (collection year)
+it came from, so re-importing a year replaces exactly that year's rows. A year's episodes file holds the
+full episode history of every child looked after at any time in that year (as councils' 903 extracts do),
+so every measure for a year reads that year's return alone.
+
+Code lists (legal status, category of need, placement type...) are rows of ``Code``, not Python choices, so
+a council whose return differs (Scotland's, say) loads its own list and groups.
+"""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+class CodeList(models.TextChoices):
+    ETHNICITY = "ethnicity", "Ethnicity"
+    REASON_NEW_EPISODE = "reason_new_episode", "Reason for new episode (RNE)"
+    LEGAL_STATUS = "legal_status", "Legal status (LS)"
+    CATEGORY_OF_NEED = "category_of_need", "Category of need (CIN)"
+    PLACEMENT_TYPE = "placement_type", "Placement type (PLACE)"
+    PLACEMENT_PROVIDER = "placement_provider", "Placement provider (PLACE_PROVIDER)"
+    REASON_CEASED = "reason_ceased", "Reason episode ceased (REC)"
+    REASON_PLACE_CHANGE = "reason_place_change", "Reason for placement change"
+    REVIEW_PARTICIPATION = "review_participation", "Participation in review (REVIEW_CODE)"
+    IN_TOUCH = "in_touch", "Care leaver in touch (IN_TOUCH)"
+    CARE_LEAVER_ACTIVITY = "care_leaver_activity", "Care leaver activity (ACTIV)"
+    CARE_LEAVER_ACCOMMODATION = "care_leaver_accommodation", "Care leaver accommodation (ACCOM)"
+    MISSING_TYPE = "missing_type", "Missing or away (MISSING)"
+
+
+class Code(models.Model):
+    """
+    One code in a code list. ``group`` is how measures read the code: a placement type's group is one of
+    foster, kinship, residential, with_parents, adoption, other; a care-leaver activity's is eet or neet;
+    an accommodation's is suitable or unsuitable; in-touch codes are in_touch or not_in_touch.
+    """
+
+    code_list = models.CharField(max_length=40, choices=CodeList.choices)
+    code = models.CharField(max_length=10)
+    description = models.CharField(max_length=255)
+    group = models.CharField(max_length=40, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code_list", "code"]
+        constraints = [models.UniqueConstraint(fields=["code_list", "code"], name="unique_code_in_list")]
+
+    def __str__(self):
+        return f"{self.code}: {self.description}"
+
+
+class PostcodeDistrict(models.Model):
+    """Where a postcode district lies, to work out a placement's distance from home and whether it is in area."""
+
+    district = models.CharField(max_length=8, unique=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    in_council_area = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["district"]
+
+    def __str__(self):
+        return self.district
+
+
+class CohortReturn(models.Model):
+    """One collection year's return. ``year`` is the year the collection ends: 2025 is 1 April 2024 to 31 March 2025."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return f"{self.year - 1}-{str(self.year)[2:]}"
+
+    @property
+    def starts_on(self):
+        return datetime.date(self.year - 1, 4, 1)
+
+    @property
+    def ends_on(self):
+        return datetime.date(self.year, 3, 31)
+
+
+class Child(models.Model):
+    """A child the council looks after or has looked after (903 Header). Identified by the council's CHILD id."""
+
+    class Sex(models.IntegerChoices):
+        MALE = 1, "Male"
+        FEMALE = 2, "Female"
+
+    child_id = models.CharField("child identifier", max_length=20, unique=True)
+    sex = models.PositiveSmallIntegerField(choices=Sex.choices)
+    date_of_birth = models.DateField()
+    ethnicity = models.CharField(max_length=4)
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["child_id"]
+        verbose_name_plural = "children"
+
+    def __str__(self):
+        return f"Child {self.child_id}"
+
+    def age_on(self, date):
+        before_birthday = (date.month, date.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return date.year - self.date_of_birth.year - before_birthday
+
+
+class ReturnRecord(models.Model):
+    """Fields every per-year record shares: the child and the return it came from."""
+
+    cohort_return = models.ForeignKey(CohortReturn, on_delete=models.CASCADE, related_name="%(class)ss")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="%(class)ss")
+
+    class Meta:
+        abstract = True
+
+
+class Episode(ReturnRecord):
+    """
+    An episode of care (903 Episodes): a period with one legal status and one placement. A new episode
+    starts whenever either changes; ``reason_new_episode`` says which.
+    """
+
+    start_date = models.DateField("date episode started (DECOM)")
+    reason_new_episode = models.CharField("reason for new episode (RNE)", max_length=2)
+    legal_status = models.CharField("legal status (LS)", max_length=2)
+    category_of_need = models.CharField("category of need (CIN)", max_length=2)
+    placement_type = models.CharField("placement type (PLACE)", max_length=2)
+    placement_provider = models.CharField("placement provider", max_length=3, blank=True)
+    end_date = models.DateField("date episode ceased (DEC)", null=True, blank=True)
+    reason_ceased = models.CharField("reason episode ceased (REC)", max_length=3, blank=True)
+    reason_place_change = models.CharField("reason for placement change", max_length=5, blank=True)
+    home_postcode = models.CharField("home postcode district", max_length=8, blank=True)
+    placement_postcode = models.CharField("placement postcode district", max_length=8, blank=True)
+    urn = models.CharField("provider URN", max_length=10, blank=True)
+    distance_miles = models.DecimalField(
+        "distance from home (miles)", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    placed_outside_area = models.BooleanField(
+        "placed outside the council's area", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["child__child_id", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort_return", "child", "start_date"], name="one_episode_per_start_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="episode_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort_return", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"Episode from {self.start_date:%d/%m/%Y} for {self.child}"
+
+    def clean(self):
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "An episode cannot end before it starts."})
+        if self.end_date and not self.reason_ceased:
+            raise ValidationError({"reason_ceased": "Give the reason the episode ceased."})
+        if self.reason_ceased and not self.end_date:
+            raise ValidationError({"end_date": "Give the date the episode ceased."})
+        if self.child_id and self.start_date and self.start_date < self.child.date_of_birth:
+            raise ValidationError({"start_date": "An episode cannot start before the child was born."})
+
+
+class Review(ReturnRecord):
+    """A looked-after child's review (903 Reviews) and how the child took part."""
+
+    review_date = models.DateField()
+    participation = models.CharField("participation code (REVIEW_CODE)", max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id", "review_date"]
+
+
+class HealthOutcome(ReturnRecord):
+    """OC2: outcomes for a child looked after continuously for 12 months at 31 March."""
+
+    sdq_score = models.PositiveSmallIntegerField("SDQ score", null=True, blank=True)
+    sdq_reason = models.CharField("reason no SDQ", max_length=4, blank=True)
+    convicted = models.BooleanField(null=True, blank=True)
+    health_check = models.BooleanField("health check up to date", null=True, blank=True)
+    immunisations = models.BooleanField("immunisations up to date", null=True, blank=True)
+    teeth_check = models.BooleanField("dental check", null=True, blank=True)
+    health_assessment = models.BooleanField("annual health assessment", null=True, blank=True)
+    substance_misuse = models.BooleanField("identified substance misuse", null=True, blank=True)
+    intervention_received = models.BooleanField(null=True, blank=True)
+    intervention_offered = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort_return", "child"], name="one_oc2_row_per_child_per_return"),
+            models.CheckConstraint(
+                condition=Q(sdq_score__isnull=True) | Q(sdq_score__lte=40), name="sdq_score_at_most_40"
+            ),
+        ]
+
+
+class CareLeaverOutcome(ReturnRecord):
+    """OC3: a care leaver's circumstances around their 17th to 21st birthday."""
+
+    in_touch = models.CharField("in touch (IN_TOUCH)", max_length=4)
+    activity = models.CharField("main activity (ACTIV)", max_length=2, blank=True)
+    accommodation = models.CharField("accommodation (ACCOM)", max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort_return", "child"], name="one_oc3_row_per_child_per_return")
+        ]
+
+
+class MissingEpisode(ReturnRecord):
+    """A period when a looked-after child was missing (M) or away without authorisation (A)."""
+
+    kind = models.CharField("missing or away (MISSING)", max_length=1)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id", "start_date"]
+
+
+class UnaccompaniedAsylumSeeker(ReturnRecord):
+    """UASC: a child who came to the council as an unaccompanied asylum-seeking child."""
+
+    date_ceased_uasc = models.DateField("date ceased to be UASC (DUC)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id"]
+        verbose_name = "unaccompanied asylum-seeking child"
+        constraints = [
+            models.UniqueConstraint(fields=["cohort_return", "child"], name="one_uasc_row_per_child_per_return")
+        ]

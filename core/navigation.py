@@ -1,0 +1,35 @@
+"""
+The service navigation: each entry names the roles that may use it, so people see only what they can open.
+The views check the same roles on the server; hiding a link is a courtesy, not the protection.
+"""
+from dataclasses import dataclass
+
+from accounts.models import Role
+
+from .permissions import ALL_ROLES, BOARD_READERS, OFFICERS
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+    section: str  # URL prefix that marks the item as current
+
+
+NAVIGATION = (
+    NavItem("Dashboard", "dashboards:home", ALL_ROLES, "/dashboard/"),
+    NavItem("Children", "children:child_list", OFFICERS, "/children/"),
+    NavItem("Measures", "indicators:measure_list", BOARD_READERS, "/measures/"),
+    NavItem("Self-evaluation", "indicators:cycle_list", BOARD_READERS, "/self-evaluation/"),
+    NavItem("Meetings", "boards:meeting_list", BOARD_READERS | {Role.YOUNG_PERSON}, "/boards/"),
+    NavItem("Care Pledge", "boards:pledge", ALL_ROLES, "/pledge/"),
+    NavItem("Reports", "reports:report_list", BOARD_READERS, "/reports/"),
+    NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR}), "/admin/"),
+)
+
+
+def items_for(user):
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAVIGATION if user.role in item.roles]

@@ -1,0 +1,100 @@
+"""
+Checks on uploaded files: type by content (not just by name) and size.
+
+Browsers and people rename files; a ``.pdf`` that does not start with ``%PDF`` is refused, as is anything
+over ``settings.MAX_UPLOAD_BYTES``. Used by evidence, meeting papers and the 903 import.
+"""
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Word and Excel
+
+
+def _zip_has(file, member_prefix):
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return any(name.startswith(member_prefix) for name in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        file.seek(0)
+
+
+def _is_text(head):
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+# extension -> (description, check on the first bytes and the file)
+KINDS = {
+    "pdf": ("PDF", lambda head, f: head.startswith(b"%PDF-")),
+    "docx": ("Word document", lambda head, f: head.startswith(b"PK\x03\x04") and _zip_has(f, "word/")),
+    "doc": ("Word 97-2003 document", lambda head, f: head.startswith(OLE)),
+    "xlsx": ("Excel workbook", lambda head, f: head.startswith(b"PK\x03\x04") and _zip_has(f, "xl/")),
+    "xls": ("Excel 97-2003 workbook", lambda head, f: head.startswith(OLE)),
+    "png": ("PNG image", lambda head, f: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    "jpg": ("JPEG image", lambda head, f: head.startswith(b"\xff\xd8\xff")),
+    "jpeg": ("JPEG image", lambda head, f: head.startswith(b"\xff\xd8\xff")),
+    "csv": ("CSV file", lambda head, f: _is_text(head)),
+}
+DOCUMENTS = ("pdf", "docx", "doc", "xlsx", "xls", "png", "jpg", "jpeg")
+CSV = ("csv",)
+
+
+@deconstructible
+class UploadValidator:
+    """Field validator: ``FileField(validators=[UploadValidator(DOCUMENTS)])``."""
+
+    def __init__(self, extensions, max_bytes=None):
+        self.extensions = tuple(extensions)
+        self.max_bytes = max_bytes
+
+    def __eq__(self, other):
+        return isinstance(other, UploadValidator) and (self.extensions, self.max_bytes) == (
+            other.extensions,
+            other.max_bytes,
+        )
+
+    def __call__(self, file):
+        validate_upload(file, self.extensions, self.max_bytes)
+
+
+def validate_upload(file, extensions, max_bytes=None):
+    limit = max_bytes or settings.MAX_UPLOAD_BYTES
+    name = getattr(file, "name", "") or ""
+    allowed = ", ".join(sorted({KINDS[e][0] for e in extensions}))
+    if file.size is not None and file.size > limit:
+        raise ValidationError(
+            "The file %(name)s is %(size)s; the largest allowed is %(limit)s.",
+            code="file_too_large",
+            params={"name": name, "size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+    if file.size == 0:
+        raise ValidationError("The file %(name)s is empty.", code="empty_file", params={"name": name})
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in extensions:
+        raise ValidationError(
+            "The file %(name)s must be one of: %(allowed)s.",
+            code="file_type",
+            params={"name": name, "allowed": allowed},
+        )
+    file.seek(0)
+    head = file.read(2048)
+    file.seek(0)
+    if not KINDS[extension][1](head, file):
+        raise ValidationError(
+            "The file %(name)s is not a real %(kind)s (its contents do not match its name).",
+            code="file_content",
+            params={"name": name, "kind": KINDS[extension][0]},
+        )

@@ -1,0 +1,4 @@
+import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

@@ -1,0 +1,94 @@
+"""
+Fixtures every test shares: people of each role, signed-in clients, private file storage in a temporary
+folder, and Celery in the mode the run asks for.
+"""
+import pytest
+
+from accounts.models import Role, User
+from corporate_parenting.celery import app as celery_app
+
+ROLES = tuple(Role)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path, request):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False  # the test client and live server speak plain HTTP
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if request.node.get_closest_marker("worker") is None:
+        # Files go to a folder of this test's own; a real worker (worker tests) needs the shared folder.
+        settings.STORAGES["default"] = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        }
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """
+    Tests run Celery tasks in-process, except those marked ``worker``: when CELERY_BROKER_URL is set those
+    send their tasks to the real worker that .ci/run starts, and fail if none answers.
+    """
+    eager_before = celery_app.conf.task_always_eager
+    if request.node.get_closest_marker("worker") is None:
+        celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager_before
+
+
+@pytest.fixture
+def celery_worker(request, transactional_db):
+    """For ``@pytest.mark.worker`` tests: returns "eager" (no broker set) or "worker" (a real worker answered)."""
+    if request.node.get_closest_marker("worker") is None:
+        raise RuntimeError("Mark the test with @pytest.mark.worker to use the celery_worker fixture.")
+    if celery_app.conf.task_always_eager:
+        return "eager"
+    replies = celery_app.control.ping(timeout=5)
+    assert replies, "CELERY_BROKER_URL is set but no Celery worker answered; .ci/run starts one."
+    return "worker"
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(role=Role.OFFICER, **fields):
+        counter["n"] += 1
+        fields.setdefault("username", f"{role}-{counter['n']}")
+        fields.setdefault("first_name", "Test")
+        fields.setdefault("last_name", f"{Role(role).label} {counter['n']}")
+        fields.setdefault("email", f"{fields['username']}@council.example")
+        user = User(role=role, **fields)
+        user.set_password("a-long-test-password")
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(client, make_user):
+    """``client_for(Role.OFFICER)`` returns a test client signed in as a new person with that role."""
+
+    def sign_in(role, **fields):
+        user = make_user(role, **fields)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.OFFICER)
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    client.user = officer
+    return client
