@@ -3,15 +3,17 @@ from django.views.generic import TemplateView
 
 from core.permissions import BOARD_READERS, RoleRequiredMixin
 
+from .measure_urls import urlpatterns as measure_urlpatterns
+
 app_name = "indicators"
 
 
-class Index(RoleRequiredMixin, TemplateView):
+class CycleList(RoleRequiredMixin, TemplateView):
     allowed_roles = BOARD_READERS
     template_name = "base.html"
 
 
 urlpatterns = [
-    path("measures/", Index.as_view(), name="measure_list"),
-    path("self-evaluation/", Index.as_view(), name="cycle_list"),
+    path("self-evaluation/", CycleList.as_view(), name="cycle_list"),
+    *measure_urlpatterns,
 ]
