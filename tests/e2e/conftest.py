@@ -1,0 +1,112 @@
+"""
+Browser tests: Playwright's sync API drives Debian's headless Chromium against the app served by
+pytest-django's ``live_server`` (a real HTTP server in a thread of the test process, sharing its database).
+
+One browser for the whole run, a fresh context (cookies, storage) for each test. People sign in through the
+real sign-in form. ``check_accessibility(page)`` runs axe-core in the page and fails on serious or critical
+violations; ``screenshot(page, name)`` saves a PNG under artifacts/screenshots/ for reviewers.
+"""
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from "async" code
+# unless told the thread is safe (it is: the loop only waits for the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "a-long-test-password"  # what tests/conftest.py's make_user gives everyone
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"The browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium; bin/install "
+            "--with-browser does it).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def plain_http_server(request):
+    """
+    The live server speaks plain HTTP on localhost. Django's SecurityMiddleware reads the HTTPS redirect and
+    HSTS settings once, when the server builds its handler, so they are switched off while it starts.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0):
+        return request.getfixturevalue("live_server")
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_cookies(settings):
+    """Production cookies are Secure-only; these are read on each request, so a per-test override is enough."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def page(browser, plain_http_server, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def sign_in(page, user, password=PASSWORD):
+    """Sign in through the real form, as a person would, and wait to land on the role's first page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return page
+
+
+def check_accessibility(page, label=None):
+    """Run axe-core in the page; fail listing every serious or critical violation."""
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"{label or page.url}: {len(blocking)} serious or critical accessibility violation(s)"]
+        for violation in blocking:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '')[:300]}")
+        pytest.fail("\n".join(lines), pytrace=False)
+    return results
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
