@@ -1,0 +1,438 @@
+"""
+The board's own business: who sits on it, its meetings (agenda, papers, attendance, minutes), the action log,
+the forward work programme, the Care Pledge and the children's views the board answers ("you said, we did").
+
+Models hold fields and constraints only; what changes them is in ``services.py`` and what reads them is in
+``selectors.py``.
+"""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.uploads import DOCUMENTS, UploadValidator
+
+
+class Board(models.Model):
+    """A corporate parenting board (or panel, or committee) with its terms of reference and quorum."""
+
+    name = models.CharField(max_length=200, unique=True)
+    terms_of_reference = models.TextField(
+        help_text="The board's purpose, powers and how it makes decisions, as agreed by the council."
+    )
+    quorum = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
+        help_text="How many voting members must be present for the meeting to make decisions.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BoardRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    COUNCILLOR = "councillor", "Councillor"
+    OFFICER = "officer", "Officer"
+    PARTNER = "partner", "Partner agency"
+    YOUNG_PERSON = "young_person", "Young people's representative"
+    CLERK = "clerk", "Clerk"
+    IN_ATTENDANCE = "in_attendance", "In attendance (adviser)"
+
+
+# Members whose presence counts towards the quorum unless the membership says otherwise.
+VOTING_BOARD_ROLES = frozenset({BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.COUNCILLOR})
+
+
+class Membership(models.Model):
+    """A person's seat on a board for a period. Current members are those whose dates include today."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_memberships")
+    role = models.CharField("Role on the board", max_length=20, choices=BoardRole.choices)
+    voting = models.BooleanField(
+        "Counts towards the quorum",
+        default=True,
+        help_text="Elected members usually count towards the quorum; advisers and the clerk do not.",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty while the person is a member.")
+
+    class Meta:
+        ordering = ["board", "role", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="boards_membership_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.board})"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+    @staticmethod
+    def current_q(on, prefix=""):
+        """Filter for memberships that include the date ``on`` (prefix for lookups through a relation)."""
+        return Q(**{f"{prefix}start_date__lte": on}) & (
+            Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+        )
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField("Date and time")
+    venue = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["board", "starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.board}: {local:%-d %B %Y}"
+
+    @property
+    def date(self):
+        return timezone.localtime(self.starts_at).date()
+
+
+class AgendaItemKind(models.TextChoices):
+    ITEM = "item", "Agenda item"
+    ACTION_LOG = "action_log", "Action log: overdue actions"
+
+
+class AgendaItem(models.Model):
+    """
+    One item of business. ``measures`` and ``self_evaluation`` say what the item's report covers, so a
+    reader can open the figures behind it; they hold identifiers because measures are data, not code.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(default=1, help_text="Items are taken in this order.")
+    kind = models.CharField(max_length=12, choices=AgendaItemKind.choices, default=AgendaItemKind.ITEM)
+    title = models.CharField(max_length=200)
+    report_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items_authored",
+    )
+    summary = models.TextField(blank=True)
+    measures = models.CharField(
+        "Measures covered",
+        max_length=500,
+        blank=True,
+        help_text="Identifiers of the measures the report covers, separated by commas (for example CLA-RATE, CL-EET).",
+    )
+    self_evaluation = models.CharField(
+        "Self-evaluation covered",
+        max_length=200,
+        blank=True,
+        help_text="The self-evaluation cycle or quality indicators the report covers, if any.",
+    )
+    carried_actions = models.ManyToManyField(
+        "ActionItem",
+        blank=True,
+        related_name="carried_into",
+        help_text="For the action log item: the overdue actions brought to this meeting.",
+    )
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(kind="action_log"),
+                name="boards_one_action_log_item_per_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def measure_list(self):
+        return [part.strip() for part in self.measures.split(",") if part.strip()]
+
+
+def paper_path(instance, filename):
+    return f"boards/papers/{instance.agenda_item.meeting_id}/{filename}"
+
+
+class Paper(models.Model):
+    """A report or appendix for an agenda item. Only officers see it until it is published."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=paper_path, validators=[UploadValidator(DOCUMENTS)], max_length=300)
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agenda_item", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    substitute = models.CharField(
+        max_length=200, blank=True, help_text="Who attended in the member's place, if anyone."
+    )
+
+    class Meta:
+        ordering = ["meeting", "membership__role", "membership__user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="boards_one_attendance_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user}: {self.get_status_display()}"
+
+
+class MinuteKind(models.TextChoices):
+    MINUTE = "minute", "Minute"
+    DECISION = "decision", "Decision"
+    RECOMMENDATION = "recommendation", "Recommendation"
+
+
+class Minute(models.Model):
+    """What was said (minute), decided (decision) or recommended to others (recommendation) on an item."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    kind = models.CharField(max_length=15, choices=MinuteKind.choices, default=MinuteKind.MINUTE)
+    text = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agenda_item", "recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class ActionItem(models.Model):
+    """An action arising from a meeting, owned by one person, with a due date."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_actions")
+    due_on = models.DateField("Due date")
+    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def clean(self):
+        if self.agenda_item_id and self.meeting_id and self.agenda_item.meeting_id != self.meeting_id:
+            raise ValidationError({"agenda_item": "The agenda item must belong to the same meeting."})
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_ACTION_STATUSES
+
+    def overdue_on(self, day):
+        return self.is_open and self.due_on < day
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
+    note = models.TextField()
+    status = models.CharField("Status after this update", max_length=12, choices=ActionStatus.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+
+class Theme(models.TextChoices):
+    HOUSING = "housing", "Housing"
+    MENTAL_HEALTH = "mental_health", "Child and adolescent mental health"
+    TRANSITIONS = "transitions", "Transitions"
+    LEISURE = "leisure", "Leisure"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    OTHER = "other", "Other"
+
+
+class ForwardPlanItem(models.Model):
+    """A themed topic in the forward work programme, planned for a future meeting, with who reports on it."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="forward_plan")
+    theme = models.CharField(max_length=15, choices=Theme.choices)
+    topic = models.CharField(max_length=200)
+    planned_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="forward_plan_items"
+    )
+    partner_asked = models.CharField(
+        "Partner asked to report", max_length=200, help_text="The service or partner agency reporting on its part."
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="Lead officer",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["planned_meeting__starts_at", "theme", "topic"]
+
+    def __str__(self):
+        return self.topic
+
+    def clean(self):
+        if self.planned_meeting_id and self.board_id and self.planned_meeting.board_id != self.board_id:
+            raise ValidationError({"planned_meeting": "Choose a meeting of the same board."})
+
+
+class PledgeCommitment(models.Model):
+    """A promise in the Care Pledge, co-produced with the Children in Care Council."""
+
+    number = models.PositiveSmallIntegerField(unique=True, help_text="Its number in the published Care Pledge.")
+    commitment = models.TextField(help_text="The promise, in the words agreed with young people.")
+    co_produced_with = models.CharField(max_length=200, default="Children in Care Council")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledge_commitments")
+    measure = models.CharField(
+        "Measure identifier", max_length=50, blank=True, help_text="The measure that shows whether it is kept."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.commitment[:80]}"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red: not on track"
+    AMBER = "amber", "Amber: some progress, at risk"
+    GREEN = "green", "Green: on track or kept"
+
+
+class PledgeUpdate(models.Model):
+    """A dated progress rating; earlier updates are kept as the commitment's history."""
+
+    commitment = models.ForeignKey(PledgeCommitment, on_delete=models.CASCADE, related_name="updates")
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
+    note = models.TextField(help_text="What has happened since the last update.")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_on = models.DateField(default=datetime.date.today)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_on", "-created_at", "-id"]
+        indexes = [models.Index(fields=["commitment", "-updated_on"])]
+
+
+class ViewSource(models.TextChoices):
+    CICC_MEETING = "cicc_meeting", "Children in Care Council meeting"
+    SURVEY = "survey", "Survey"
+    BOARD_MEETING = "board_meeting", "Young people at a board meeting"
+    CONSULTATION = "consultation", "Consultation event"
+    COMPLAINT = "complaint", "Complaint or compliment"
+    OTHER = "other", "Other"
+
+
+class ChildrensView(models.Model):
+    """What children and young people told us, about a pledge commitment or a service area ("you said")."""
+
+    commitment = models.ForeignKey(
+        PledgeCommitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="views",
+        verbose_name="Pledge commitment",
+    )
+    service_area = models.CharField(max_length=15, choices=Theme.choices, blank=True)
+    view = models.TextField("What young people said")
+    heard_on = models.DateField("Date heard")
+    source = models.CharField(max_length=15, choices=ViewSource.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-heard_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=False) | ~Q(service_area=""),
+                name="boards_view_about_commitment_or_service",
+            )
+        ]
+
+    def __str__(self):
+        return self.view[:80]
+
+    def clean(self):
+        if not self.commitment_id and not self.service_area:
+            raise ValidationError("Say which pledge commitment or service area the view is about.")
+
+
+class Response(models.Model):
+    """The board's answer ("we did"): what it did, the decision, and the reason, told back to young people."""
+
+    childrens_view = models.OneToOneField(ChildrensView, on_delete=models.CASCADE, related_name="response")
+    we_did = models.TextField("What we did")
+    decision = models.TextField("The decision")
+    reason = models.TextField("The reason for the decision")
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    responded_on = models.DateField(default=datetime.date.today)
+    published = models.BooleanField(
+        "Published to young people", default=False, help_text="Only published responses are shown to young people."
+    )
+
+    class Meta:
+        ordering = ["-responded_on", "-id"]
+
+    def __str__(self):
+        return self.we_did[:80]
