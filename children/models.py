@@ -11,6 +11,7 @@ a council whose return differs (Scotland's, say) loads its own list and groups.
 """
 import datetime
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -119,6 +120,10 @@ class Child(models.Model):
     def __str__(self):
         return f"Child {self.child_id}"
 
+    def get_additional_data(self):
+        """Stored with every audit entry so a child's audit trail can be read in one query."""
+        return {"child_pk": self.pk, "child_id": self.child_id}
+
     def age_on(self, date):
         before_birthday = (date.month, date.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return date.year - self.date_of_birth.year - before_birthday
@@ -174,6 +179,9 @@ class Episode(ReturnRecord):
 
     def __str__(self):
         return f"Episode from {self.start_date:%d/%m/%Y} for {self.child}"
+
+    def get_additional_data(self):
+        return {"child_pk": self.child_id, "year": self.cohort_return.year if self.cohort_return_id else None}
 
     def clean(self):
         if self.end_date and self.end_date < self.start_date:
@@ -256,3 +264,75 @@ class UnaccompaniedAsylumSeeker(ReturnRecord):
         constraints = [
             models.UniqueConstraint(fields=["cohort_return", "child"], name="one_uasc_row_per_child_per_return")
         ]
+
+
+class CohortImport(models.Model):
+    """
+    One attempt to import a year's 903 CSV tables: who asked, the files, how far it got and every problem
+    found. A failed attempt changes no cohort records; its errors stay here for the officer to read.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    year = models.PositiveSmallIntegerField("collection year ending 31 March")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=100, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    counts = models.JSONField("rows saved per table", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Import of {self.year_label} ({self.get_status_display().lower()})"
+
+    @property
+    def year_label(self):
+        return f"{self.year - 1}-{str(self.year)[2:]}"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent_done(self):
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, int(100 * self.rows_done / self.rows_total))
+
+
+class CohortImportFile(models.Model):
+    """A CSV table uploaded for an import, kept in private storage."""
+
+    cohort_import = models.ForeignKey(CohortImport, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="cohort-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    table = models.CharField(max_length=20, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+# Officers' changes to a child's record are audited; views are logged by the views (``accessed`` signal).
+auditlog.register(Child)
+auditlog.register(Episode, exclude_fields=["distance_miles", "placed_outside_area"])
