@@ -1,0 +1,451 @@
+"""
+Reading the board's business. Every function here runs a fixed number of queries whatever the data size, so
+dashboards, board packs and pages can call them freely.
+
+Who may see what:
+- officers, the clerk (administrator) and the chief executive see every board;
+- councillors see the boards they are current members of;
+- young people's representatives see the Care Pledge and published "you said, we did" responses only.
+"""
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Role
+
+from .models import (
+    OPEN_ACTION_STATUSES,
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Board,
+    ChildrensView,
+    ForwardPlanItem,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minute,
+    Paper,
+    PledgeCommitment,
+    PledgeUpdate,
+    Rag,
+)
+
+SEE_ALL_BOARDS = frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE})
+
+
+def _today(today=None):
+    return today or timezone.localdate()
+
+
+def sees_unpublished_papers(user):
+    return bool(user.is_authenticated and user.is_officer)
+
+
+# --- Boards and members --------------------------------------------------------------------------------
+
+
+def boards_for(user, today=None):
+    """The boards a person may read: all for officers, the clerk and the chief executive; their own for members."""
+    if not user.is_authenticated:
+        return Board.objects.none()
+    if user.role in SEE_ALL_BOARDS:
+        return Board.objects.all()
+    if user.role == Role.COUNCILLOR:
+        today = _today(today)
+        return Board.objects.filter(
+            id__in=Membership.objects.filter(Membership.current_q(today), user=user).values("board_id")
+        )
+    return Board.objects.none()
+
+
+def board_members(board, today=None):
+    """Current and past members, current first; ``is_current`` is annotated."""
+    today = _today(today)
+    return (
+        board.memberships.select_related("user")
+        .annotate(
+            is_current=ExpressionWrapper(Membership.current_q(today), output_field=BooleanField())
+        )
+        .order_by("-is_current", "role", "user__last_name", "user__first_name")
+    )
+
+
+def current_memberships(board, today=None):
+    return board.memberships.filter(Membership.current_q(_today(today))).select_related("user")
+
+
+# --- Meetings ------------------------------------------------------------------------------------------
+
+
+def meetings_for(user, today=None):
+    return Meeting.objects.filter(board__in=boards_for(user, today)).select_related("board")
+
+
+def upcoming_meetings(user, now=None):
+    now = now or timezone.now()
+    return meetings_for(user).filter(starts_at__gte=now).order_by("starts_at")
+
+
+def past_meetings(user, now=None):
+    now = now or timezone.now()
+    return meetings_for(user).filter(starts_at__lt=now).order_by("-starts_at")
+
+
+@dataclass(frozen=True)
+class QuorumResult:
+    present_voting: int
+    quorum: int
+    recorded: bool  # whether any attendance has been recorded
+
+    @property
+    def is_quorate(self):
+        return self.present_voting >= self.quorum
+
+    def __str__(self):
+        if not self.recorded:
+            return "Attendance not recorded"
+        verdict = "Quorate" if self.is_quorate else "Not quorate"
+        return f"{verdict}: {self.present_voting} voting members present, quorum {self.quorum}"
+
+
+def quorum_check(meeting):
+    """Present voting members against the board's quorum (one query)."""
+    counts = Attendance.objects.filter(meeting=meeting).aggregate(
+        recorded=Count("id"),
+        present_voting=Count(
+            "id", filter=Q(status=AttendanceStatus.PRESENT, membership__voting=True)
+        ),
+    )
+    return QuorumResult(
+        present_voting=counts["present_voting"], quorum=meeting.board.quorum, recorded=bool(counts["recorded"])
+    )
+
+
+def _papers_prefetch(include_unpublished, to_attr=None):
+    papers = Paper.objects.order_by("title")
+    if not include_unpublished:
+        papers = papers.filter(published=True)
+    return Prefetch("papers", queryset=papers, to_attr=to_attr)
+
+
+def agenda(meeting, *, include_unpublished=False):
+    """Agenda items in order, with report authors, papers (published only unless asked), minutes, carried actions."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("report_author")
+        .prefetch_related(
+            _papers_prefetch(include_unpublished),
+            Prefetch("minutes", queryset=Minute.objects.order_by("recorded_at", "id")),
+            Prefetch(
+                "carried_actions",
+                queryset=ActionItem.objects.select_related("owner", "meeting").order_by("due_on", "id"),
+            ),
+        )
+        .order_by("order", "id")
+    )
+
+
+def attendance_for(meeting):
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("membership__user")
+        .order_by("membership__role", "membership__user__last_name")
+    )
+
+
+def with_overdue(actions, today=None):
+    """Annotate ``is_overdue``: still open and past its due date."""
+    today = _today(today)
+    return actions.annotate(
+        is_overdue=ExpressionWrapper(
+            Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=today), output_field=BooleanField()
+        )
+    )
+
+
+def actions_arising(meeting, today=None):
+    return list(
+        with_overdue(meeting.actions.select_related("owner", "agenda_item"), today).order_by("due_on", "id")
+    )
+
+
+def meeting_detail(meeting, user, today=None):
+    """Everything on the meeting page, in a fixed number of queries."""
+    return {
+        "meeting": meeting,
+        "agenda_items": agenda(meeting, include_unpublished=sees_unpublished_papers(user)),
+        "attendance": attendance_for(meeting),
+        "quorum": quorum_check(meeting),
+        "actions": actions_arising(meeting, today),
+    }
+
+
+def next_meeting(user, now=None):
+    """
+    The next scheduled meeting the person may see, or None, with agenda items (``agenda_items_in_order``) and
+    published papers (``published_papers`` on each item) prefetched.
+    """
+    now = now or timezone.now()
+    return (
+        meetings_for(user)
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now)
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("report_author")
+                .prefetch_related(_papers_prefetch(False, to_attr="published_papers"))
+                .order_by("order", "id"),
+                to_attr="agenda_items_in_order",
+            )
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def overdue_actions_before(meeting):
+    """Open actions of the meeting's board, from earlier meetings, due before this meeting's date."""
+    return ActionItem.objects.filter(
+        meeting__board_id=meeting.board_id,
+        meeting__starts_at__lt=meeting.starts_at,
+        status__in=OPEN_ACTION_STATUSES,
+        due_on__lt=meeting.date,
+    )
+
+
+# --- Action log ----------------------------------------------------------------------------------------
+
+
+def actions_for_owner(user, today=None):
+    """The person's open actions, soonest due first, annotated ``is_overdue``."""
+    return with_overdue(
+        ActionItem.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES).select_related("meeting__board"),
+        today,
+    ).order_by("due_on", "id")
+
+
+def action_log(user, *, status=None, owner=None, overdue_only=False, today=None):
+    """Actions on the boards the person may see, filtered; overdue first then by due date."""
+    today = _today(today)
+    actions = with_overdue(
+        ActionItem.objects.filter(meeting__board__in=boards_for(user, today)).select_related(
+            "owner", "meeting__board", "agenda_item"
+        ),
+        today,
+    )
+    if status == "outstanding":
+        actions = actions.filter(status__in=OPEN_ACTION_STATUSES)
+    elif status:
+        actions = actions.filter(status=status)
+    if owner:
+        actions = actions.filter(owner=owner)
+    if overdue_only:
+        actions = actions.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
+    return actions.order_by("-is_overdue", "due_on", "id")
+
+
+def action_owners(user):
+    from accounts.models import User
+
+    return User.objects.filter(board_actions__meeting__board__in=boards_for(user)).distinct().order_by(
+        "last_name", "first_name"
+    )
+
+
+# --- Forward work programme ----------------------------------------------------------------------------
+
+
+def forward_plan(user, now=None):
+    """Topics planned for meetings still to come (or not yet placed), in meeting order."""
+    now = now or timezone.now()
+    return (
+        ForwardPlanItem.objects.filter(board__in=boards_for(user))
+        .filter(Q(planned_meeting__isnull=True) | Q(planned_meeting__starts_at__gte=now))
+        .select_related("board", "planned_meeting", "lead")
+        .order_by(F("planned_meeting__starts_at").asc(nulls_last=True), "theme", "topic")
+    )
+
+
+# --- Care Pledge ---------------------------------------------------------------------------------------
+
+
+def _latest_update(field):
+    return Subquery(
+        PledgeUpdate.objects.filter(commitment=OuterRef("pk"))
+        .order_by("-updated_on", "-created_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def commitments_with_latest(active_only=True):
+    commitments = PledgeCommitment.objects.select_related("owner").annotate(
+        latest_rag=_latest_update("rag"),
+        latest_update_on=_latest_update("updated_on"),
+        latest_note=_latest_update("note"),
+    )
+    if active_only:
+        commitments = commitments.filter(active=True)
+    return commitments.order_by("number")
+
+
+def pledge_progress():
+    """Each active commitment with its latest RAG rating, date and note (None when never rated); one query."""
+    return [
+        {
+            "commitment": commitment,
+            "latest_rag": commitment.latest_rag,
+            "latest_update_on": commitment.latest_update_on,
+            "latest_note": commitment.latest_note,
+        }
+        for commitment in commitments_with_latest()
+    ]
+
+
+def pledge_with_history():
+    """Active commitments with the latest rating annotated and every update prefetched (newest first)."""
+    return commitments_with_latest().prefetch_related(
+        Prefetch("updates", queryset=PledgeUpdate.objects.select_related("updated_by"))
+    )
+
+
+def pledge_rag_counts():
+    counts = {rag.value: 0 for rag in Rag}
+    counts[None] = 0
+    for row in pledge_progress():
+        counts[row["latest_rag"]] += 1
+    return counts
+
+
+# --- You said, we did ----------------------------------------------------------------------------------
+
+
+def feedback_for(user):
+    """Children's views with the board's response. Young people and members see published responses only."""
+    views = ChildrensView.objects.select_related("commitment", "response", "response__responded_by").order_by(
+        "-heard_on", "-id"
+    )
+    if not (user.is_authenticated and user.is_officer):
+        views = views.filter(response__published=True)
+    return views
+
+
+# --- For dashboards and reports ------------------------------------------------------------------------
+
+
+def governance_summary(today=None):
+    """Figures on how the board is run, for the chief executive's dashboard and the annual report."""
+    today = _today(today)
+    year_ago = today - datetime.timedelta(days=365)
+    held = Meeting.objects.filter(
+        status=MeetingStatus.HELD, starts_at__date__gt=year_ago, starts_at__date__lte=today
+    ).annotate(
+        present_voting=Count(
+            "attendance",
+            filter=Q(attendance__status=AttendanceStatus.PRESENT, attendance__membership__voting=True),
+        )
+    )
+    figures = held.aggregate(
+        meetings=Count("id"),
+        quorate=Count("id", filter=Q(present_voting__gte=F("board__quorum"))),
+    )
+    return {
+        "meetings_held_last_12_months": figures["meetings"],
+        "quorate_meetings_last_12_months": figures["quorate"],
+        "next_meeting": Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__date__gte=today)
+        .select_related("board")
+        .order_by("starts_at")
+        .first(),
+        "overdue_actions": ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today).count(),
+        "pledge_rag_counts": pledge_rag_counts(),
+    }
+
+
+def meeting_pack(meeting, today=None):
+    """
+    What a board pack needs: the meeting, agenda items in order with authors and published papers (and
+    minutes, if held), attendance with the quorum result, the board's open actions (``is_overdue`` annotated
+    as at the meeting date unless ``today`` is given), the actions arising, and the Care Pledge progress.
+    """
+    as_at = today or meeting.date
+    return {
+        "meeting": meeting,
+        "board": meeting.board,
+        "agenda_items": agenda(meeting, include_unpublished=False),
+        "attendance": attendance_for(meeting),
+        "quorum": quorum_check(meeting),
+        "open_actions": list(
+            with_overdue(
+                ActionItem.objects.filter(meeting__board_id=meeting.board_id, status__in=OPEN_ACTION_STATUSES)
+                .select_related("owner", "meeting"),
+                as_at,
+            ).order_by("-is_overdue", "due_on", "id")
+        ),
+        "actions_arising": actions_arising(meeting, as_at),
+        "pledge_progress": pledge_progress(),
+    }
+
+
+def attendance_summary(year_start, year_end):
+    """
+    Per membership overlapping the year: meetings held while they were a member (expected), attended and sent
+    apologies for. One query.
+    """
+    expected = (
+        Meeting.objects.filter(
+            board=OuterRef("board"),
+            status=MeetingStatus.HELD,
+            starts_at__date__gte=year_start,
+            starts_at__date__lte=year_end,
+        )
+        .filter(
+            starts_at__date__gte=OuterRef("start_date"),
+            starts_at__date__lte=Coalesce(OuterRef("end_date"), Value(year_end)),
+        )
+        .values("board")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    in_year = Q(
+        attendance__meeting__status=MeetingStatus.HELD,
+        attendance__meeting__starts_at__date__gte=year_start,
+        attendance__meeting__starts_at__date__lte=year_end,
+    )
+    memberships = (
+        Membership.objects.filter(start_date__lte=year_end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
+        .select_related("user", "board")
+        .annotate(
+            expected=Coalesce(Subquery(expected, output_field=IntegerField()), Value(0)),
+            attended=Count("attendance", filter=in_year & Q(attendance__status=AttendanceStatus.PRESENT)),
+            apologies=Count("attendance", filter=in_year & Q(attendance__status=AttendanceStatus.APOLOGIES)),
+        )
+        .order_by("board__name", "role", "user__last_name")
+    )
+    return [
+        {
+            "membership": m,
+            "board": m.board,
+            "member": m.user,
+            "role": m.get_role_display(),
+            "expected": m.expected,
+            "attended": m.attended,
+            "apologies": m.apologies,
+        }
+        for m in memberships
+    ]

@@ -1,0 +1,235 @@
+"""
+Changing the board's business. Views and the demo loader call these; each validates what it saves.
+
+The action log follows the meetings on its own: whenever a meeting is scheduled or moved, or an action is
+created or updated, every scheduled meeting of that board gets (or refreshes) an "Action log: overdue
+actions" agenda item listing the open actions due before that meeting. ``carry_forward_overdue_actions``
+does this and can be run any number of times with the same result.
+"""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import selectors
+from .models import (
+    ActionItem,
+    ActionUpdate,
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    ChildrensView,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minute,
+    Paper,
+    PledgeUpdate,
+    Response,
+)
+
+ACTION_LOG_TITLE = "Action log: overdue actions"
+
+
+def _save(instance, **fields):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- Members -------------------------------------------------------------------------------------------
+
+
+def add_member(*, board, user, role, start_date, voting=True, end_date=None):
+    return _save(Membership(board=board), user=user, role=role, start_date=start_date, voting=voting, end_date=end_date)
+
+
+def update_member(membership, **fields):
+    return _save(membership, **fields)
+
+
+# --- Meetings and agenda -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_meeting(*, board, starts_at, venue, status=MeetingStatus.SCHEDULED):
+    meeting = _save(Meeting(board=board), starts_at=starts_at, venue=venue, status=status)
+    carry_forward_overdue_actions(meeting)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting, **fields):
+    _save(meeting, **fields)
+    carry_forward_overdue_actions(meeting)
+    return meeting
+
+
+def next_order(meeting):
+    highest = meeting.agenda_items.aggregate(highest=Max("order"))["highest"]
+    return (highest or 0) + 1
+
+
+def add_agenda_item(*, meeting, title, order=None, **fields):
+    item = AgendaItem(meeting=meeting, title=title, order=order or next_order(meeting))
+    return _save(item, **fields)
+
+
+def update_agenda_item(item, **fields):
+    return _save(item, **fields)
+
+
+@transaction.atomic
+def carry_forward_overdue_actions(meeting):
+    """
+    Bring the board's overdue actions onto a scheduled meeting's agenda as the first item. Idempotent: the
+    item is created once and its list is replaced by the current overdue actions on every run. Held and
+    cancelled meetings keep the record they had. Returns the agenda item, or None when there is nothing to carry.
+    """
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return None
+    overdue = list(selectors.overdue_actions_before(meeting).values_list("id", flat=True))
+    item = AgendaItem.objects.filter(meeting=meeting, kind=AgendaItemKind.ACTION_LOG).first()
+    if item is None:
+        if not overdue:
+            return None
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            kind=AgendaItemKind.ACTION_LOG,
+            order=0,
+            title=ACTION_LOG_TITLE,
+            summary="Open actions from earlier meetings that are due before this meeting. Owners report progress.",
+        )
+    item.carried_actions.set(overdue)
+    return item
+
+
+def _refresh_action_logs(board_id, after):
+    for meeting in Meeting.objects.filter(
+        board_id=board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=after
+    ).select_related("board"):
+        carry_forward_overdue_actions(meeting)
+
+
+# --- Papers --------------------------------------------------------------------------------------------
+
+
+def upload_paper(*, agenda_item, title, file, uploaded_by, published=False):
+    paper = Paper(agenda_item=agenda_item, title=title, file=file, uploaded_by=uploaded_by)
+    paper = _save(paper)
+    if published:
+        publish_paper(paper)
+    return paper
+
+
+def publish_paper(paper):
+    """Make a paper visible to board members (officers always see it)."""
+    paper.published = True
+    paper.published_at = timezone.now()
+    paper.save(update_fields=["published", "published_at"])
+    return paper
+
+
+def unpublish_paper(paper):
+    """Withdraw a paper from members; it stays available to officers and the clerk."""
+    paper.published = False
+    paper.published_at = None
+    paper.save(update_fields=["published", "published_at"])
+    return paper
+
+
+# --- Attendance and minutes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(meeting, entries):
+    """
+    ``entries``: iterable of (membership, status, substitute). Replaces what was recorded for those members.
+    Refuses members of another board.
+    """
+    for membership, status, substitute in entries:
+        if membership.board_id != meeting.board_id:
+            raise ValidationError(f"{membership.user} is not a member of {meeting.board}.")
+        Attendance.objects.update_or_create(
+            meeting=meeting, membership=membership, defaults={"status": status, "substitute": substitute or ""}
+        )
+    return selectors.quorum_check(meeting)
+
+
+def record_minute(*, agenda_item, kind, text, recorded_by):
+    return _save(Minute(agenda_item=agenda_item), kind=kind, text=text, recorded_by=recorded_by)
+
+
+# --- Actions -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_action(*, meeting, description, owner, due_on, agenda_item=None, status=None, created_at=None):
+    action = ActionItem(meeting=meeting, agenda_item=agenda_item, description=description, owner=owner, due_on=due_on)
+    if status:
+        action.status = status
+    if created_at:
+        action.created_at = created_at
+    _save(action)
+    _refresh_action_logs(meeting.board_id, meeting.starts_at)
+    return action
+
+
+@transaction.atomic
+def add_action_update(action, *, updated_by, note, status, updated_at=None):
+    """Record progress on an action and move it to ``status``; the update is kept as its history."""
+    update = ActionUpdate(action=action, note=note, status=status, updated_by=updated_by)
+    if updated_at:
+        update.updated_at = updated_at
+    _save(update)
+    action.status = status
+    action.save(update_fields=["status"])
+    _refresh_action_logs(action.meeting.board_id, action.meeting.starts_at)
+    return update
+
+
+# --- Forward plan --------------------------------------------------------------------------------------
+
+
+def save_forward_plan_item(item, **fields):
+    return _save(item, **fields)
+
+
+# --- Care Pledge and you said, we did ------------------------------------------------------------------
+
+
+def save_commitment(commitment, **fields):
+    return _save(commitment, **fields)
+
+
+def add_pledge_update(*, commitment, rag, note, updated_by, updated_on=None):
+    update = PledgeUpdate(commitment=commitment, rag=rag, note=note, updated_by=updated_by)
+    if updated_on:
+        update.updated_on = updated_on
+    return _save(update)
+
+
+def record_childrens_view(*, view, heard_on, source, recorded_by, commitment=None, service_area=""):
+    return _save(
+        ChildrensView(),
+        view=view,
+        heard_on=heard_on,
+        source=source,
+        recorded_by=recorded_by,
+        commitment=commitment,
+        service_area=service_area,
+    )
+
+
+def respond_to_view(childrens_view, *, we_did, decision, reason, responded_by, published=False, responded_on=None):
+    """Record (or revise) the board's answer to a view; ``reason`` is required so young people hear why."""
+    try:
+        response = childrens_view.response
+    except Response.DoesNotExist:
+        response = Response(childrens_view=childrens_view)
+    fields = dict(we_did=we_did, decision=decision, reason=reason, responded_by=responded_by, published=published)
+    if responded_on:
+        fields["responded_on"] = responded_on
+    return _save(response, **fields)
