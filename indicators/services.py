@@ -1,0 +1,332 @@
+"""
+Changes to self-evaluation data: loading frameworks, opening cycles, editing evaluations, evidence and
+improvement actions, and moving evaluations through the workflow
+
+    draft -> submitted -> moderated -> approved
+                 \\-> returned -> submitted ...
+
+Every function checks who may do it and in which status, so a forged form post cannot get round the pages,
+and records each workflow step (who, when, from, to, comment) in EvaluationTransition.
+"""
+import datetime
+import json
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import Role
+from core.permissions import OFFICERS, user_has_role
+
+from .models import (
+    ActionStatus,
+    Area,
+    Cycle,
+    Evaluation,
+    EvaluationStatus,
+    EvaluationTransition,
+    EvidenceItem,
+    Framework,
+    ImprovementAction,
+    QualityIndicator,
+)
+from .selectors import known_measures
+
+Status = EvaluationStatus
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class WorkflowError(ValidationError):
+    """An evaluation cannot make this move (wrong status, wrong person, or missing answers)."""
+
+
+def _require_officer(user):
+    if not user_has_role(user, OFFICERS):
+        raise PermissionDenied("Only officers can change self-evaluations.")
+
+
+def _require_editable(evaluation):
+    if not evaluation.is_editable:
+        raise WorkflowError(
+            f"This evaluation is {evaluation.get_status_display().lower()} and can no longer be changed. "
+            "Only draft or returned evaluations can be edited."
+        )
+
+
+def _locked(evaluation):
+    """Re-read the evaluation with a row lock so two people cannot move it at the same moment."""
+    return Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+
+
+def _move(evaluation, user, to_status, comment=""):
+    EvaluationTransition.objects.create(
+        evaluation=evaluation, from_status=evaluation.status, to_status=to_status, by=user, comment=comment
+    )
+    evaluation.status = to_status
+
+
+# --- Frameworks ------------------------------------------------------------------------------------------
+
+
+def _text(item, key, where, required=True):
+    value = item.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError(f"{where}: '{key}' must be a non-empty piece of text.")
+    return value.strip()
+
+
+@transaction.atomic
+def load_framework(data):
+    """
+    Create or update a framework from a dict (the JSON file format in indicators/data/). Loading the same
+    data twice changes nothing; indicators already in the database but not in the data are left alone so
+    past evaluations keep their indicator.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError("A framework file must hold one JSON object.")
+    slug = _text(data, "slug", "Framework")
+    framework, _ = Framework.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "name": _text(data, "name", "Framework"),
+            "description": _text(data, "description", "Framework", required=False),
+            "source": _text(data, "source", "Framework", required=False),
+        },
+    )
+    areas = data.get("areas")
+    if not isinstance(areas, list) or not areas:
+        raise ValidationError("Framework: 'areas' must be a non-empty list.")
+    for area_data in areas:
+        number = area_data.get("number")
+        if not isinstance(number, int) or number < 1:
+            raise ValidationError(f"Area {area_data.get('name', '?')}: 'number' must be a whole number from 1.")
+        area, _ = Area.objects.update_or_create(
+            framework=framework,
+            number=number,
+            defaults={
+                "name": _text(area_data, "name", f"Area {number}"),
+                "description": _text(area_data, "description", f"Area {number}", required=False),
+            },
+        )
+        indicators = area_data.get("indicators")
+        if not isinstance(indicators, list) or not indicators:
+            raise ValidationError(f"Area {number}: 'indicators' must be a non-empty list.")
+        for position, indicator_data in enumerate(indicators, start=1):
+            where = f"Area {number}, indicator {position}"
+            QualityIndicator.objects.update_or_create(
+                area=area,
+                number=_text(indicator_data, "number", where),
+                defaults={
+                    "position": position,
+                    "title": _text(indicator_data, "title", where),
+                    "description": _text(indicator_data, "description", where, required=False),
+                    "illustration_excellent": _text(indicator_data, "excellent", where),
+                    "illustration_weak": _text(indicator_data, "weak", where),
+                },
+            )
+    return framework
+
+
+def load_framework_file(path):
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = DATA_DIR / path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ValidationError(f"There is no framework file at {path}.") from error
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"{path.name} is not valid JSON: {error}.") from error
+    return load_framework(data)
+
+
+def bundled_framework_files():
+    return sorted(DATA_DIR.glob("*.json"))
+
+
+# --- Cycles ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_cycle(*, framework, name, level, starts_on, ends_on, created_by, assigned_officer=None):
+    """Start a cycle: one draft evaluation for every quality indicator of the framework."""
+    _require_officer(created_by)
+    cycle = Cycle(
+        framework=framework, name=name, level=level, starts_on=starts_on, ends_on=ends_on, created_by=created_by
+    )
+    cycle.full_clean()
+    cycle.save()
+    indicators = QualityIndicator.objects.filter(area__framework=framework)
+    Evaluation.objects.bulk_create(
+        [Evaluation(cycle=cycle, indicator=indicator, assigned_officer=assigned_officer) for indicator in indicators]
+    )
+    return cycle
+
+
+# --- Editing an evaluation -------------------------------------------------------------------------------
+
+EDITABLE_FIELDS = ("grade", "target_grade", "how_good_are_we_now", "how_do_we_know", "what_will_we_do")
+
+
+@transaction.atomic
+def update_evaluation(evaluation, user, **fields):
+    _require_officer(user)
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"assigned_officer"}
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    locked = _locked(evaluation)
+    _require_editable(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+# --- Workflow ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_evaluation(evaluation, user, comment=""):
+    """The assigned officer (or an administrator, or any officer if nobody is assigned) sends it for moderation."""
+    _require_officer(user)
+    locked = _locked(evaluation)
+    if locked.status not in Evaluation.EDITABLE:
+        raise WorkflowError(f"Only draft or returned evaluations can be submitted; this one is {locked.get_status_display().lower()}.")
+    if locked.assigned_officer_id and locked.assigned_officer_id != user.pk and user.role != Role.ADMINISTRATOR:
+        raise WorkflowError(f"Only the assigned officer, {locked.assigned_officer}, can submit this evaluation.")
+    missing = [
+        label
+        for label, value in (
+            ("a grade", locked.grade),
+            ("an answer to 'How good are we now?'", locked.how_good_are_we_now.strip()),
+            ("an answer to 'How do we know?'", locked.how_do_we_know.strip()),
+            ("an answer to 'What will we do?'", locked.what_will_we_do.strip()),
+        )
+        if not value
+    ]
+    if missing:
+        raise WorkflowError("Before submitting, give " + ", ".join(missing) + ".")
+    _move(locked, user, Status.SUBMITTED, comment)
+    locked.submitted_by = user
+    locked.moderated_by = None
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def moderate_evaluation(evaluation, user, *, agree, comment=""):
+    """A second officer, not the one who submitted it, agrees the evaluation or returns it with comments."""
+    _require_officer(user)
+    locked = _locked(evaluation)
+    if locked.status != Status.SUBMITTED:
+        raise WorkflowError(f"Only submitted evaluations can be moderated; this one is {locked.get_status_display().lower()}.")
+    if locked.submitted_by_id == user.pk:
+        raise WorkflowError("Moderation needs a second officer: you submitted this evaluation, so someone else must moderate it.")
+    comment = (comment or "").strip()
+    if not agree and not comment:
+        raise WorkflowError("Say what needs to change when returning an evaluation.")
+    _move(locked, user, Status.MODERATED if agree else Status.RETURNED, comment)
+    locked.moderated_by = user if agree else None
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def approve_evaluation(evaluation, user, *, meeting_date, comment=""):
+    """Record that the board approved a moderated evaluation at its meeting on ``meeting_date``."""
+    _require_officer(user)
+    locked = _locked(evaluation)
+    if locked.status != Status.MODERATED:
+        raise WorkflowError(f"Only moderated evaluations can be approved by the board; this one is {locked.get_status_display().lower()}.")
+    if not meeting_date:
+        raise WorkflowError("Give the date of the board meeting that approved it.")
+    if meeting_date > datetime.date.today():
+        raise WorkflowError("The board meeting date cannot be in the future.")
+    _move(locked, user, Status.APPROVED, comment)
+    locked.board_approval_date = meeting_date
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def approve_cycle(cycle, user, *, meeting_date, comment=""):
+    """Board approval of every moderated evaluation in a cycle at once. Returns how many were approved."""
+    evaluations = list(Evaluation.objects.filter(cycle=cycle, status=Status.MODERATED))
+    for evaluation in evaluations:
+        approve_evaluation(evaluation, user, meeting_date=meeting_date, comment=comment)
+    return len(evaluations)
+
+
+# --- Evidence ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_evidence(evaluation, user, *, title, text="", measure="", file=None):
+    _require_officer(user)
+    locked = _locked(evaluation)
+    _require_editable(locked)
+    measures = known_measures()
+    if measure and measures is not None and measure not in measures:
+        raise ValidationError({"measure": f"There is no board measure called {measure}."})
+    item = EvidenceItem(evaluation=locked, title=title, text=text, measure=measure, added_by=user)
+    if file is not None:
+        item.file = file
+    if not (text.strip() or measure or file):
+        raise ValidationError("Evidence needs a summary, a measure or a file.")
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def remove_evidence(item, user):
+    _require_officer(user)
+    _require_editable(_locked(item.evaluation))
+    stored = item.file
+    item.delete()
+    if stored:
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+# --- Improvement actions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_action(evaluation, user, *, description, owner, due_on):
+    _require_officer(user)
+    locked = _locked(evaluation)
+    _require_editable(locked)
+    if not user_has_role(owner, OFFICERS):
+        raise ValidationError({"owner": "The owner of an improvement action must be an officer."})
+    action = ImprovementAction(evaluation=locked, description=description, owner=owner, due_on=due_on)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def update_action_progress(action, user, *, status, progress_notes, today=None):
+    """
+    Record progress on an agreed action. Allowed at any stage, including after board approval: the
+    evaluation's grade and answers are frozen then, but the actions it set still have to be carried out.
+    """
+    _require_officer(user)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    action.status = status
+    action.progress_notes = progress_notes
+    if status == ActionStatus.DONE:
+        action.completed_on = action.completed_on or today or datetime.date.today()
+    else:
+        action.completed_on = None
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def remove_action(action, user):
+    _require_officer(user)
+    _require_editable(_locked(action.evaluation))
+    action.delete()
