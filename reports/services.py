@@ -1,0 +1,278 @@
+"""
+Everything that changes reports: requesting a build, building it (HTML from templates, then WeasyPrint),
+recording failures, emailing members, running the schedules, and saving officers' annual report text.
+
+The Celery task in ``tasks.py`` only calls ``build_report`` and ``record_failure``; views call the rest.
+"""
+import datetime
+import io
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import selectors
+from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType
+
+PDF_STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "pdf.css"
+# PDF/UA-1: a tagged PDF (headings, lists and tables marked up for screen readers) with a title and language.
+PDF_VARIANT = "pdf/ua-1"
+TEMPLATES = {
+    ReportType.BOARD_PACK: "reports/pdf/board_pack.html",
+    ReportType.ANNUAL_REPORT: "reports/pdf/annual_report.html",
+}
+
+
+class ReportCannotBeBuilt(Exception):
+    """A failure that trying again will not mend (the meeting was deleted, the report no longer exists)."""
+
+
+# --- Requesting -------------------------------------------------------------------------------------------
+
+
+def _next_version(kind, *, meeting=None, year=None):
+    reports = Report.objects.filter(kind=kind)
+    reports = reports.filter(meeting=meeting) if kind == ReportType.BOARD_PACK else reports.filter(year=year)
+    return (reports.aggregate(latest=Max("version"))["latest"] or 0) + 1
+
+
+def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule=None):
+    """
+    Create the next version of a report and queue its build once the surrounding transaction commits
+    (so the worker never looks for a row it cannot see yet).
+    """
+    if kind == ReportType.BOARD_PACK:
+        if meeting is None:
+            raise ValueError("A board pack needs a meeting.")
+        year = None
+    elif kind == ReportType.ANNUAL_REPORT:
+        if year is None:
+            raise ValueError("An annual report needs a year.")
+        meeting = None
+    else:
+        raise ValueError(f"Unknown report type {kind!r}.")
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                fields = {"meeting": meeting} if meeting is not None else {}
+                report = Report.objects.create(
+                    kind=kind,
+                    year=year,
+                    version=_next_version(kind, meeting=meeting, year=year),
+                    requested_by=requested_by,
+                    schedule=schedule,
+                    step="Waiting for the report builder",
+                    **fields,
+                )
+            break
+        except IntegrityError:
+            # Two requests took the same version number at once (or a schedule fired twice): try again,
+            # unless this schedule has already built the report.
+            if schedule is not None and _schedule_already_built(schedule, meeting=meeting, year=year):
+                return None
+    else:
+        raise IntegrityError("Could not give the report a version number; try again.")
+    _queue(report)
+    return report
+
+
+def _queue(report):
+    from .tasks import build_report as build_task
+
+    transaction.on_commit(lambda: build_task.delay(report.pk))
+
+
+def retry_report(report, *, requested_by=None):
+    """Queue a failed report's build again (same version: nothing was stored for it)."""
+    if report.status != ReportStatus.FAILED:
+        raise ValueError("Only a failed report can be tried again.")
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.QUEUED, progress=0, step="Waiting for the report builder (tried again by hand)",
+        finished_at=None,
+    )
+    report.refresh_from_db()
+    _queue(report)
+    return report
+
+
+# --- Building ---------------------------------------------------------------------------------------------
+
+
+def _set_progress(report_id, progress, step, **fields):
+    # An UPDATE straight away (outside any transaction in the worker) so the status page sees each step.
+    Report.objects.filter(pk=report_id).update(progress=progress, step=step, **fields)
+
+
+def render_html(report):
+    """The report's HTML, as WeasyPrint will lay it out."""
+    if report.kind == ReportType.BOARD_PACK:
+        if report.meeting_id is None:
+            raise ReportCannotBeBuilt("The meeting for this board pack has been deleted, so it cannot be built.")
+        document = selectors.board_pack_document(report.meeting)
+    else:
+        document = selectors.annual_report_document(report.year)
+    return render_to_string(TEMPLATES[report.kind], {"report": report, "document": document})
+
+
+def render_pdf(html, *, base_url=None):
+    """Lay out HTML as a tagged PDF; returns (pdf bytes, page count)."""
+    from weasyprint import CSS, HTML
+
+    document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render(
+        stylesheets=[CSS(filename=str(PDF_STYLESHEET))], pdf_variant=PDF_VARIANT
+    )
+    output = io.BytesIO()
+    document.write_pdf(output, pdf_variant=PDF_VARIANT)
+    return output.getvalue(), len(document.pages)
+
+
+def build_report(report_id):
+    """
+    Build one report: queued -> building -> ready. Raises on failure; the task records it and retries.
+    Returns the report, or None if it was deleted before the build started.
+    """
+    started = time.perf_counter()
+    try:
+        report = Report.objects.select_related("meeting").get(pk=report_id)
+    except Report.DoesNotExist as error:
+        raise ReportCannotBeBuilt(f"Report {report_id} no longer exists.") from error
+    if report.status == ReportStatus.READY:
+        return report  # a duplicate delivery of the task: the PDF is already stored
+    Report.objects.filter(pk=report_id).update(
+        status=ReportStatus.BUILDING,
+        started_at=timezone.now(),
+        attempts=report.attempts + 1,
+        progress=10,
+        step="Gathering the figures",
+    )
+    report.refresh_from_db()
+    html = render_html(report)
+    _set_progress(report_id, 40, "Laying out the PDF")
+    pdf, pages = render_pdf(html)
+    _set_progress(report_id, 90, "Storing the PDF")
+    if not Report.objects.filter(pk=report_id).exists():
+        raise ReportCannotBeBuilt(f"Report {report_id} was deleted while it was being built.")
+    if report.kind == ReportType.BOARD_PACK and not selectors.meeting_exists(report.meeting_id):
+        raise ReportCannotBeBuilt("The meeting for this board pack was deleted while its pack was being built.")
+    report.pdf.save(report.filename, ContentFile(pdf), save=False)
+    Report.objects.filter(pk=report_id).update(
+        pdf=report.pdf.name,
+        page_count=pages,
+        size_bytes=len(pdf),
+        status=ReportStatus.READY,
+        progress=100,
+        step=f"Ready ({time.perf_counter() - started:.1f} seconds)",
+        error="",
+        finished_at=timezone.now(),
+    )
+    report.refresh_from_db()
+    from .tasks import email_members as email_task
+
+    # Emailing is a task of its own: a mail server's hiccup must not turn a built PDF into a failure.
+    transaction.on_commit(lambda: email_task.delay(report.pk))
+    return report
+
+
+def record_failure(report_id, error, *, final):
+    """Keep the error on the report; a final failure shows as failed, otherwise it waits to be tried again."""
+    message = f"{type(error).__name__}: {error}"[:5000]
+    if final:
+        fields = {"status": ReportStatus.FAILED, "step": "Failed", "finished_at": timezone.now()}
+    else:
+        fields = {"status": ReportStatus.QUEUED, "step": "Failed; it will be tried again shortly"}
+    Report.objects.filter(pk=report_id).update(error=message, progress=0, **fields)
+
+
+def email_members(report):
+    """Tell the board's members the report is ready. The email holds only the title and a sign-in link."""
+    if report.status != ReportStatus.READY or report.members_emailed_at is not None:
+        return 0
+    recipients = selectors.report_recipients(report)
+    if not recipients:
+        return 0
+    link = settings.SITE_URL.rstrip("/") + report.get_download_url()
+    body = render_to_string("reports/email/report_ready.txt", {"report": report, "link": link})
+    # Members are blind-copied so nobody's address is shared with the others.
+    EmailMessage(
+        subject=f"Ready to read: {report.title}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[settings.DEFAULT_FROM_EMAIL],
+        bcc=recipients,
+    ).send()
+    Report.objects.filter(pk=report.pk).update(members_emailed_at=timezone.now())
+    return len(recipients)
+
+
+# --- Schedules --------------------------------------------------------------------------------------------
+
+
+def _schedule_already_built(schedule, *, meeting=None, year=None):
+    if meeting is not None:
+        return Report.objects.filter(schedule=schedule, meeting=meeting).exists()
+    return Report.objects.filter(schedule=schedule, year=year).exists()
+
+
+def last_full_year(today):
+    """The latest collection year (ending 31 March) that has finished by ``today``."""
+    return today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
+
+
+def run_due_schedules(today=None):
+    """
+    Request every report a schedule says is due and has not yet requested. Safe to run any number of times
+    a day: each schedule builds each meeting's pack, and each year's annual report, once.
+    """
+    today = today or timezone.localdate()
+    requested = []
+    for schedule in ReportSchedule.objects.filter(active=True):
+        if schedule.kind == ReportType.BOARD_PACK:
+            for meeting in selectors.meetings_due_for_pack(schedule, today):
+                report = request_report(ReportType.BOARD_PACK, meeting=meeting, schedule=schedule)
+                if report is not None:
+                    requested.append(report)
+        else:
+            run_on = datetime.date(today.year, schedule.annual_month, schedule.annual_day)
+            year = last_full_year(run_on)
+            if today >= run_on and not _schedule_already_built(schedule, year=year):
+                report = request_report(ReportType.ANNUAL_REPORT, year=year, schedule=schedule)
+                if report is not None:
+                    requested.append(report)
+        ReportSchedule.objects.filter(pk=schedule.pk).update(last_run_at=timezone.now())
+    return requested
+
+
+def save_schedule(schedule, *, created_by=None):
+    schedule.full_clean()
+    if schedule.pk is None:
+        schedule.created_by = created_by
+    schedule.save()
+    return schedule
+
+
+def set_schedule_active(schedule, *, active):
+    schedule.active = active
+    schedule.save(update_fields=["active"])
+    return schedule
+
+
+# --- Annual report text -----------------------------------------------------------------------------------
+
+
+def save_annual_content(year, *, strengths, areas_for_improvement, recommendations, updated_by=None):
+    content, _created = AnnualReportContent.objects.update_or_create(
+        year=year,
+        defaults={
+            "strengths": strengths,
+            "areas_for_improvement": areas_for_improvement,
+            "recommendations": recommendations,
+            "updated_by": updated_by,
+        },
+    )
+    return content

@@ -1,0 +1,144 @@
+"""
+Report pages. Every view declares its roles; members see ready reports, officers also see builds in progress
+and failures, and request builds. Downloads stream from private storage after the role check.
+"""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.files import private_file_response
+from core.permissions import BOARD_READERS, OFFICERS, role_required
+
+from . import selectors, services
+from .forms import AnnualReportContentForm, BuildAnnualReportForm, BuildBoardPackForm, ReportScheduleForm
+from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType, collection_year_label
+
+PAGE_SIZE = 20
+
+
+def _report_for(request, pk):
+    """The report if this person may see it: members only see ready ones (others look like they don't exist)."""
+    return get_object_or_404(selectors.visible_reports(request.user), pk=pk)
+
+
+@role_required(*BOARD_READERS)
+def report_list(request):
+    is_officer = request.user.role in OFFICERS
+    page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "reports": page.object_list, "is_officer": is_officer}
+    if is_officer:
+        context["pack_form"] = BuildBoardPackForm()
+        context["annual_form"] = BuildAnnualReportForm()
+    return render(request, "reports/report_list.html", context)
+
+
+@role_required(*OFFICERS)
+@require_POST
+def report_request(request):
+    pack_form, annual_form = BuildBoardPackForm(), BuildAnnualReportForm()
+    if "pack-meeting" in request.POST:
+        pack_form = BuildBoardPackForm(request.POST)
+        if pack_form.is_valid():
+            report = services.request_report(
+                ReportType.BOARD_PACK, meeting=pack_form.cleaned_data["meeting"], requested_by=request.user
+            )
+            return redirect(report)
+    else:
+        annual_form = BuildAnnualReportForm(request.POST)
+        if annual_form.is_valid():
+            report = services.request_report(
+                ReportType.ANNUAL_REPORT, year=annual_form.cleaned_data["year"], requested_by=request.user
+            )
+            return redirect(report)
+    page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(1)
+    context = {
+        "page_obj": page,
+        "reports": page.object_list,
+        "is_officer": True,
+        "pack_form": pack_form,
+        "annual_form": annual_form,
+    }
+    return render(request, "reports/report_list.html", context, status=400)
+
+
+@role_required(*BOARD_READERS)
+def report_detail(request, pk):
+    report = _report_for(request, pk)
+    is_officer = request.user.role in OFFICERS
+    versions = selectors.visible_reports(request.user).filter(kind=report.kind)
+    versions = versions.filter(meeting_id=report.meeting_id) if report.kind == ReportType.BOARD_PACK else versions.filter(year=report.year)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {"report": report, "is_officer": is_officer, "versions": versions, "status": selectors.report_status(report, for_officer=is_officer)},
+    )
+
+
+@role_required(*BOARD_READERS)
+def report_status(request, pk):
+    report = _report_for(request, pk)
+    response = JsonResponse(selectors.report_status(report, for_officer=request.user.role in OFFICERS))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(*OFFICERS)
+@require_POST
+def report_retry(request, pk):
+    report = get_object_or_404(Report, pk=pk)
+    if report.status != ReportStatus.FAILED:
+        messages.error(request, "Only a failed report can be tried again.")
+    else:
+        services.retry_report(report, requested_by=request.user)
+        messages.success(request, f"{report.title} (version {report.version}) has been queued again.")
+    return redirect(report)
+
+
+@role_required(*selectors.DOWNLOAD_ROLES)
+def report_download(request, pk, version):
+    report = get_object_or_404(Report.objects.select_related("meeting"), pk=pk, version=version)
+    if report.status != ReportStatus.READY or not report.pdf:
+        raise Http404("This report has not been built.")
+    return private_file_response(report.pdf, download_name=report.filename)
+
+
+@role_required(*OFFICERS)
+def annual_content(request, year):
+    if not 2000 <= year <= 2100:
+        raise Http404("No such year.")
+    instance = AnnualReportContent.objects.filter(year=year).first()
+    form = AnnualReportContentForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.save_annual_content(year, **form.cleaned_data, updated_by=request.user)
+        messages.success(request, f"The annual report text for {collection_year_label(year)} has been saved.")
+        return redirect("reports:annual_content", year=year)
+    return render(
+        request,
+        "reports/annual_content.html",
+        {"form": form, "year": year, "year_label": collection_year_label(year), "content": instance},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*OFFICERS)
+def schedule_list(request):
+    form = ReportScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        schedule = services.save_schedule(form.save(commit=False), created_by=request.user)
+        messages.success(request, f"Schedule added: {schedule}.")
+        return redirect("reports:schedule_list")
+    schedules = ReportSchedule.objects.select_related("created_by").order_by("kind", "id")
+    return render(
+        request, "reports/schedule_list.html", {"form": form, "schedules": schedules}, status=400 if form.errors else 200
+    )
+
+
+@role_required(*OFFICERS)
+@require_POST
+def schedule_toggle(request, pk):
+    schedule = get_object_or_404(ReportSchedule, pk=pk)
+    services.set_schedule_active(schedule, active=not schedule.active)
+    messages.success(request, f"Schedule {'resumed' if schedule.active else 'paused'}: {schedule}.")
+    return redirect("reports:schedule_list")
