@@ -1,0 +1,341 @@
+"""
+Everything that changes cohort records: code lists, postcode districts, the 903 import and officers' edits.
+
+The import runs in two steps. ``children.ssda903.read_return`` checks every row of every table and touches
+nothing; only if it finds no error does ``_save_return`` replace the year's rows, in one transaction, with
+bulk inserts. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
+"""
+import csv
+import io
+import logging
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import ssda903
+from .models import (
+    CareLeaverOutcome,
+    Child,
+    Code,
+    CodeList,
+    CohortImport,
+    CohortImportFile,
+    CohortReturn,
+    Episode,
+    HealthOutcome,
+    MissingEpisode,
+    PostcodeDistrict,
+    Review,
+    UnaccompaniedAsylumSeeker,
+)
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ENGLAND_CODES = DATA_DIR / "codes_england.csv"
+WYVERN_DISTRICTS = DATA_DIR / "postcode_districts_wyvern.csv"
+
+
+class DataFileError(ValueError):
+    """A code list or postcode file that cannot be loaded; the message says which row and why."""
+
+
+def _csv_rows(source, required):
+    text = Path(source).read_text(encoding="utf-8-sig") if isinstance(source, (str, Path)) else source.read()
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataFileError(f"The file needs the columns: {', '.join(missing)}.")
+    return list(enumerate(reader, start=2))
+
+
+@transaction.atomic
+def load_code_lists(source, *, replace_lists=True):
+    """
+    Load codes from a CSV (code_list, code, description, group). Codes are added or updated; with
+    ``replace_lists`` a list named in the file loses codes the file does not have (marked inactive, so
+    records that used them stay readable). All or nothing. Returns counts.
+    """
+    valid_lists = set(CodeList.values)
+    rows = _csv_rows(source, ["code_list", "code", "description"])
+    wanted = {}
+    for number, row in rows:
+        code_list, code = row["code_list"].strip(), row["code"].strip().upper()
+        if code_list not in valid_lists:
+            raise DataFileError(f"Row {number}: {code_list!r} is not a code list ({', '.join(sorted(valid_lists))}).")
+        if not code or not row["description"].strip():
+            raise DataFileError(f"Row {number}: code and description are required.")
+        if (code_list, code) in wanted:
+            raise DataFileError(f"Row {number}: {code_list} {code} appears twice.")
+        wanted[(code_list, code)] = (row["description"].strip(), (row.get("group") or "").strip())
+    existing = {(c.code_list, c.code): c for c in Code.objects.all()}
+    created, updated = [], []
+    for key, (description, group) in wanted.items():
+        code = existing.get(key)
+        if code is None:
+            created.append(Code(code_list=key[0], code=key[1], description=description, group=group))
+        elif (code.description, code.group, code.active) != (description, group, True):
+            code.description, code.group, code.active = description, group, True
+            updated.append(code)
+    Code.objects.bulk_create(created)
+    Code.objects.bulk_update(updated, ["description", "group", "active"])
+    retired = 0
+    if replace_lists:
+        lists = {key[0] for key in wanted}
+        stale = [c.pk for key, c in existing.items() if key[0] in lists and key not in wanted and c.active]
+        retired = Code.objects.filter(pk__in=stale).update(active=False)
+    return {"created": len(created), "updated": len(updated), "retired": retired}
+
+
+@transaction.atomic
+def load_postcode_districts(source):
+    """Add or update postcode districts from a CSV (district, latitude, longitude, in_council_area 0/1)."""
+    rows = _csv_rows(source, ["district", "latitude", "longitude", "in_council_area"])
+    wanted = {}
+    for number, row in rows:
+        district = row["district"].strip().upper()
+        try:
+            latitude, longitude = Decimal(row["latitude"].strip()), Decimal(row["longitude"].strip())
+        except ArithmeticError as error:
+            raise DataFileError(f"Row {number}: latitude and longitude must be numbers.") from error
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise DataFileError(f"Row {number}: latitude or longitude is out of range.")
+        inside = row["in_council_area"].strip().lower()
+        if inside not in ("0", "1", "true", "false", "yes", "no"):
+            raise DataFileError(f"Row {number}: in_council_area must be 1 or 0.")
+        if not district:
+            raise DataFileError(f"Row {number}: district is required.")
+        wanted[district] = (latitude, longitude, inside in ("1", "true", "yes"))
+    existing = {d.district: d for d in PostcodeDistrict.objects.all()}
+    created, updated = [], []
+    for district, (latitude, longitude, inside) in wanted.items():
+        current = existing.get(district)
+        if current is None:
+            created.append(PostcodeDistrict(district=district, latitude=latitude, longitude=longitude, in_council_area=inside))
+        else:
+            current.latitude, current.longitude, current.in_council_area = latitude, longitude, inside
+            updated.append(current)
+    PostcodeDistrict.objects.bulk_create(created)
+    PostcodeDistrict.objects.bulk_update(updated, ["latitude", "longitude", "in_council_area"])
+    return {"created": len(created), "updated": len(updated)}
+
+
+def load_reference_data():
+    """The shipped England code lists and Wyvern postcode districts (demo, tests, a new installation)."""
+    return load_code_lists(ENGLAND_CODES), load_postcode_districts(WYVERN_DISTRICTS)
+
+
+# The import ------------------------------------------------------------------------------------------
+
+
+def create_import(*, year, files, user=None):
+    """Record an import and store its files privately; ``files`` are Django files (uploads or ``File``)."""
+    with transaction.atomic():
+        cohort_import = CohortImport.objects.create(year=year, created_by=user, stage="Waiting to start")
+        for upload in files:
+            name = Path(upload.name).name
+            stored = CohortImportFile(cohort_import=cohort_import, original_name=name)
+            stored.file.save(name, upload, save=False)
+            stored.save()
+    return cohort_import
+
+
+def queue_import(cohort_import):
+    """Run the import on a Celery worker once the request's transaction has committed."""
+    from .tasks import run_cohort_import
+
+    transaction.on_commit(lambda: run_cohort_import.delay(cohort_import.pk))
+
+
+def import_files(*, year, paths, user=None):
+    """Import a year's 903 files from disk now (management command, demo, benchmark). Returns the import."""
+    handles = [open(path, "rb") for path in paths]
+    try:
+        cohort_import = create_import(year=year, files=[File(h, name=Path(h.name).name) for h in handles], user=user)
+    finally:
+        for handle in handles:
+            handle.close()
+    return run_import(cohort_import.pk)
+
+
+def _set(cohort_import, **fields):
+    for name, value in fields.items():
+        setattr(cohort_import, name, value)
+    CohortImport.objects.filter(pk=cohort_import.pk).update(**fields)
+
+
+def run_import(import_id, *, progress=None):
+    """Check and, if clean, save an import's files. Safe to call from a worker; never raises for bad data."""
+    cohort_import = CohortImport.objects.select_related("created_by").get(pk=import_id)
+    if cohort_import.finished:
+        return cohort_import
+    _set(cohort_import, status=CohortImport.Status.RUNNING, started_at=timezone.now(), stage="Reading files")
+    try:
+        files = []
+        for stored in cohort_import.files.all():
+            with stored.file.open("rb") as handle:
+                files.append((stored.original_name, handle.read()))
+
+        def report(done, total):
+            _set(cohort_import, rows_done=done, rows_total=total, stage="Checking rows")
+            if progress:
+                progress(done, total)
+
+        parsed = ssda903.read_return(cohort_import.year, files, progress=report)
+        tables = {name: key for name, key in parsed.tables.items()}
+        for stored in cohort_import.files.all():
+            key = tables.get(stored.original_name, "")
+            CohortImportFile.objects.filter(pk=stored.pk).update(table=key, rows=parsed.row_counts.get(key))
+        warnings = [w.as_dict() for w in parsed.warnings]
+        if not parsed.ok:
+            errors = [e.as_dict() for e in parsed.errors]
+            _set(
+                cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=len(errors),
+                warnings=warnings, stage="Stopped: the files have errors; nothing was changed",
+                finished_at=timezone.now(),
+            )
+            return cohort_import
+        _set(cohort_import, stage="Saving the year's records", warnings=warnings)
+        counts = _save_return(parsed, cohort_import.created_by)
+        _set(
+            cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
+            stage="Finished", finished_at=timezone.now(),
+        )
+    except Exception as error:  # a database or storage failure: record it for the officer, then log it
+        logger.exception("903 import %s failed", cohort_import.pk)
+        problem = {"table": "", "row": None, "field": "", "value": "", "message": f"The import stopped: {error}"}
+        _set(
+            cohort_import, status=CohortImport.Status.FAILED, errors=[problem], error_count=1,
+            stage="Stopped by an unexpected problem; nothing was changed", finished_at=timezone.now(),
+        )
+    return cohort_import
+
+
+RETURN_MODELS = (Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker)
+
+
+@transaction.atomic
+def _save_return(parsed, user):
+    """Replace one year's records with the checked rows. Runs inside one transaction."""
+    cohort_return, _created = CohortReturn.objects.get_or_create(year=parsed.year)
+    cohort_return = CohortReturn.objects.select_for_update().get(pk=cohort_return.pk)
+    # A plain DELETE: the rows are replaced, not edited, so no per-row signals or audit entries.
+    with connection.cursor() as cursor:
+        for model in RETURN_MODELS:
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE cohort_return_id = %s",
+                [cohort_return.pk],
+            )
+    children = _save_children(parsed.rows["header"])
+    districts = ssda903.load_districts()
+
+    def build(key, make):
+        return [make(r, children[r["CHILD"]]) for r in parsed.rows.get(key, ())]
+
+    def episode(r, child):
+        distance, outside = ssda903.placement_location(r.get("HOME_POST"), r.get("PL_POST"), districts)
+        return Episode(
+            cohort_return=cohort_return, child_id=child, start_date=r["DECOM"], reason_new_episode=r["RNE"],
+            legal_status=r["LS"], category_of_need=r["CIN"], placement_type=r["PLACE"],
+            placement_provider=r.get("PLACE_PROVIDER") or "", end_date=r.get("DEC"),
+            reason_ceased=r.get("REC") or "", reason_place_change=r.get("REASON_PLACE_CHANGE") or "",
+            home_postcode=r.get("HOME_POST") or "", placement_postcode=r.get("PL_POST") or "",
+            urn=r.get("URN") or "", distance_miles=distance, placed_outside_area=outside,
+        )
+
+    makers = {
+        "episodes": (Episode, episode),
+        "reviews": (Review, lambda r, c: Review(
+            cohort_return=cohort_return, child_id=c, review_date=r["REVIEW"], participation=r.get("REVIEW_CODE") or "")),
+        "oc2": (HealthOutcome, lambda r, c: HealthOutcome(
+            cohort_return=cohort_return, child_id=c, sdq_score=r.get("SDQ_SCORE"), sdq_reason=r.get("SDQ_REASON") or "",
+            convicted=r.get("CONVICTED"), health_check=r.get("HEALTH_CHECK"), immunisations=r.get("IMMUNISATIONS"),
+            teeth_check=r.get("TEETH_CHECK"), health_assessment=r.get("HEALTH_ASSESSMENT"),
+            substance_misuse=r.get("SUBSTANCE_MISUSE"), intervention_received=r.get("INTERVENTION_RECEIVED"),
+            intervention_offered=r.get("INTERVENTION_OFFERED"))),
+        "oc3": (CareLeaverOutcome, lambda r, c: CareLeaverOutcome(
+            cohort_return=cohort_return, child_id=c, in_touch=r["IN_TOUCH"], activity=r.get("ACTIV") or "",
+            accommodation=r.get("ACCOM") or "")),
+        "missing": (MissingEpisode, lambda r, c: MissingEpisode(
+            cohort_return=cohort_return, child_id=c, kind=r["MISSING"], start_date=r["MIS_START"],
+            end_date=r.get("MIS_END"))),
+        "uasc": (UnaccompaniedAsylumSeeker, lambda r, c: UnaccompaniedAsylumSeeker(
+            cohort_return=cohort_return, child_id=c, date_ceased_uasc=r.get("DUC"))),
+    }
+    counts = {"header": len(parsed.rows["header"])}
+    for key, (model, make) in makers.items():
+        objects = build(key, make)
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        counts[key] = len(objects)
+    cohort_return.imported_at = timezone.now()
+    cohort_return.imported_by = user
+    cohort_return.save(update_fields=["imported_at", "imported_by"])
+    return counts
+
+
+def _save_children(header_rows):
+    """Add new children and update changed header details; returns child_id -> primary key."""
+    wanted = {r["CHILD"]: r for r in header_rows}
+    existing = {}
+    ids = list(wanted)
+    for start in range(0, len(ids), 900):
+        for child in Child.objects.filter(child_id__in=ids[start:start + 900]):
+            existing[child.child_id] = child
+    new, changed = [], []
+    now = timezone.now()
+    for child_id, r in wanted.items():
+        details = {"sex": r["SEX"], "date_of_birth": r["DOB"], "ethnicity": r["ETHNIC"], "upn": r.get("UPN") or ""}
+        child = existing.get(child_id)
+        if child is None:
+            new.append(Child(child_id=child_id, **details))
+        elif any(getattr(child, name) != value for name, value in details.items()):
+            for name, value in details.items():
+                setattr(child, name, value)
+            child.updated_at = now
+            changed.append(child)
+    Child.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    Child.objects.bulk_update(changed, ["sex", "date_of_birth", "ethnicity", "upn", "updated_at"], batch_size=BATCH_SIZE)
+    result = {c.child_id: c.pk for c in existing.values()}
+    if new:
+        new_ids = [c.child_id for c in new]
+        for start in range(0, len(new_ids), 900):
+            result.update(Child.objects.filter(child_id__in=new_ids[start:start + 900]).values_list("child_id", "pk"))
+    return result
+
+
+# Officers' edits -------------------------------------------------------------------------------------
+
+
+def update_child(*, child, data):
+    """Save an officer's change to a child's header details (audited by django-auditlog)."""
+    for name, value in data.items():
+        setattr(child, name, value)
+    child.full_clean()
+    child.save()
+    return child
+
+
+def update_episode(*, episode, data):
+    """Save an officer's change to an episode; distance and area are worked out again. Audited."""
+    for name, value in data.items():
+        setattr(episode, name, value)
+    episode.home_postcode = ssda903.postcode_district(episode.home_postcode)
+    episode.placement_postcode = ssda903.postcode_district(episode.placement_postcode)
+    districts = ssda903.load_districts(only=[episode.home_postcode, episode.placement_postcode])
+    episode.distance_miles, episode.placed_outside_area = ssda903.placement_location(
+        episode.home_postcode, episode.placement_postcode, districts
+    )
+    episode.full_clean()
+    episode.save()
+    return episode
+
+
+def store_upload_copy(name, content):
+    """A ``ContentFile`` with a name, for tests and callers holding bytes rather than files."""
+    return ContentFile(content, name=name)

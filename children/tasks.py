@@ -1,0 +1,11 @@
+"""Background jobs for cohort records."""
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="children.run_cohort_import")
+def run_cohort_import(import_id):
+    """Check and save a queued 903 import; progress and errors are written to its ``CohortImport``."""
+    cohort_import = services.run_import(import_id)
+    return cohort_import.status
