@@ -1,0 +1,80 @@
+"""
+End-to-end journeys, each as the person would do it in a browser: signing in through the real form,
+following links and filling in forms, and checking what they see.
+"""
+import datetime
+import io
+import re
+import time
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from accounts.models import Role
+from boards import services as board_services
+from boards.models import Board, BoardRole
+from reports import services as report_services
+from reports.models import Report, ReportStatus, ReportType
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def board(make_user):
+    """A board with a chair, a councillor and an officer member."""
+    board = Board.objects.create(
+        name="Wyvern Corporate Parenting Board",
+        terms_of_reference="Leads and scrutinises the council's duties as corporate parent.",
+        quorum=2,
+    )
+    start = datetime.date.today() - datetime.timedelta(days=365)
+    board.chair = make_user(Role.COUNCILLOR, username="adaeze", first_name="Adaeze", last_name="Okafor")
+    board.member = make_user(Role.COUNCILLOR, username="gareth", first_name="Gareth", last_name="Hughes")
+    board.officer = make_user(Role.OFFICER, username="hanna", first_name="Hanna", last_name="Lindqvist")
+    board_services.add_member(board=board, user=board.chair, role=BoardRole.CHAIR, start_date=start)
+    board_services.add_member(board=board, user=board.member, role=BoardRole.COUNCILLOR, start_date=start)
+    board_services.add_member(board=board, user=board.officer, role=BoardRole.OFFICER, start_date=start, voting=False)
+    return board
+
+
+def wait_for_build(report, seconds=90):
+    """The worker builds the PDF (in-process in the SQLite run, a real worker with Redis): wait for it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.status in (ReportStatus.READY, ReportStatus.FAILED):
+            break
+        time.sleep(0.5)
+    assert report.status == ReportStatus.READY, f"The board pack was not built: {report.status} {report.error}"
+    return report
+
+
+@pytest.mark.worker
+def test_a_councillor_reads_the_dashboard_and_downloads_the_board_pack(page, board, celery_worker):
+    meeting = board_services.schedule_meeting(
+        board=board, starts_at=timezone.now() + datetime.timedelta(days=10), venue="Council Chamber, County Hall"
+    )
+    board_services.add_agenda_item(meeting=meeting, title="Placement stability and care leavers' outcomes")
+    report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting, requested_by=board.officer)
+    wait_for_build(report)
+
+    sign_in(page, board.chair)
+    expect(page).to_have_url(re.compile(r"/dashboard/councillor/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Councillor's dashboard")
+
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name=report.title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(report.title)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Download the PDF")).click()
+    download = download_info.value
+    assert download.suggested_filename == report.filename
+    pdf = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Placement stability" in text, text
+    assert len(pdf.pages) == report.page_count
+    assert Report.objects.filter(kind=ReportType.BOARD_PACK, status=ReportStatus.READY).count() == 1
