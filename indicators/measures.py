@@ -748,3 +748,124 @@ def trend(identifier, years=None):
     """One measure over the years, oldest first: ``[MeasureValue]``."""
     get(identifier)
     return [values[identifier] for _year, values in sorted(compute(years).items())]
+
+
+# --- Beside comparators and targets ----------------------------------------------------------------------
+
+RED, AMBER, GREEN = "red", "amber", "green"
+
+
+def rag(measure, value, target):
+    """Red, amber or green against the board's target; None without a value, a target, or a better direction."""
+    if value is None or target is None or measure.better is None:
+        return None
+    value, goal, margin = float(value), float(target.value), float(target.amber_margin)
+    if measure.better == HIGHER:
+        return GREEN if value >= goal else AMBER if value >= goal - margin else RED
+    return GREEN if value <= goal else AMBER if value <= goal + margin else RED
+
+
+def format_gap(measure, gap):
+    if gap is None:
+        return ""
+    unit = " points" if measure.unit == PERCENTAGE else ""
+    number = f"{abs(gap):,.0f}" if measure.unit in (COUNT, PERCENTAGE, RATE) else f"{abs(gap):,.1f}"
+    if number.strip("0.,") == "":
+        return f"0{unit}"
+    return f"{'+' if gap > 0 else '-'}{number}{unit}"
+
+
+@dataclass(frozen=True)
+class BoardFigure:
+    """A measure's value as one audience may see it, beside England, statistical neighbours and the target."""
+
+    value: MeasureValue
+    suppress: bool
+    comparator: object = None  # indicators.models.Comparator or None
+    target: object = None  # indicators.models.Target or None
+
+    @property
+    def measure(self):
+        return self.value.measure
+
+    @property
+    def shown(self):
+        return self.value.shown(suppress=self.suppress)
+
+    @property
+    def visible(self):
+        return self.value.visible_value(suppress=self.suppress)
+
+    def _comparator_value(self, name):
+        number = getattr(self.comparator, name, None) if self.comparator else None
+        return float(number) if number is not None else None
+
+    @property
+    def england(self):
+        return self._comparator_value("england")
+
+    @property
+    def statistical_neighbours(self):
+        return self._comparator_value("statistical_neighbours")
+
+    @property
+    def england_text(self):
+        return format_value(self.measure, self.england) if self.england is not None else "Not entered"
+
+    @property
+    def statistical_neighbours_text(self):
+        number = self.statistical_neighbours
+        return format_value(self.measure, number) if number is not None else "Not entered"
+
+    def _gap(self, other):
+        return None if self.visible is None or other is None else self.visible - other
+
+    @property
+    def gap_to_england(self):
+        return format_gap(self.measure, self._gap(self.england))
+
+    @property
+    def gap_to_statistical_neighbours(self):
+        return format_gap(self.measure, self._gap(self.statistical_neighbours))
+
+    @property
+    def better_than_england(self):
+        """True or False when the direction and both values are known, else None."""
+        gap = self._gap(self.england)
+        if gap is None or self.measure.better is None or gap == 0:
+            return None
+        return (gap > 0) == (self.measure.better == HIGHER)
+
+    @property
+    def target_text(self):
+        return format_value(self.measure, float(self.target.value)) if self.target else ""
+
+    @property
+    def rag(self):
+        return rag(self.measure, self.visible, self.target)
+
+
+def comparators_and_targets(years=None):
+    """({(measure, year): Comparator}, {measure: Target}) in two queries."""
+    from .models import Comparator, Target
+
+    comparators = Comparator.objects.all() if years is None else Comparator.objects.filter(year__in=years)
+    return (
+        {(c.measure, c.year): c for c in comparators},
+        {t.measure: t for t in Target.objects.all()},
+    )
+
+
+def board_figures(year, *, suppress, results=None, identifiers=None):
+    """
+    ``{identifier: BoardFigure}`` for one year. Pass ``results`` (from ``compute``) to reuse figures already
+    computed on the page; otherwise they are computed here. Two more queries for comparators and targets.
+    """
+    results = compute([year]) if results is None else results
+    values = results.get(year, {})
+    comparators, targets = comparators_and_targets([year])
+    return {
+        identifier: BoardFigure(value, suppress, comparators.get((identifier, year)), targets.get(identifier))
+        for identifier, value in values.items()
+        if identifiers is None or identifier in identifiers
+    }

@@ -1,0 +1,215 @@
+"""
+Pages for the board's measures. Board readers see them with small numbers withheld; officers see the
+figures in full and keep the comparators, targets and child population up to date.
+"""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from core import charts
+from core.permissions import BOARD_READERS, OFFICERS, role_required
+
+from . import measure_services, measures
+from .measure_forms import ComparatorForm, ComparatorUploadForm, PopulationForm, TargetForm, YearForm
+from .models import ChildPopulation, Comparator, Target
+
+
+def must_suppress(user):
+    """Everyone but officers sees small numbers withheld."""
+    return user.role not in OFFICERS
+
+
+def chosen_year(request, years):
+    """The year asked for in ?year= if it has a return, else the latest; None when there are no returns."""
+    form = YearForm(request.GET or None, years=years)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["year"], form
+    form = YearForm(initial={"year": years[0]} if years else None, years=years)
+    return (years[0] if years else None), form
+
+
+def _measure_or_404(identifier):
+    try:
+        return measures.get(identifier)
+    except KeyError:
+        raise Http404("There is no measure with that identifier.") from None
+
+
+def year_label(year):
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+def trend_chart(measure, values, comparators, target, *, suppress):
+    """The measure's line over the years beside England and statistical neighbours, and its target."""
+    years = [value.year for value in values]
+    council = charts.Series(
+        "Wyvern",
+        [value.visible_value(suppress=suppress) for value in values],
+        labels=[str(value.shown(suppress=suppress)) for value in values],
+    )
+    series = [council]
+    for name, attribute in (("England", "england"), ("Statistical neighbours", "statistical_neighbours")):
+        numbers = [getattr(comparators.get((measure.identifier, year)), attribute, None) for year in years]
+        if any(number is not None for number in numbers):
+            numbers = [float(n) if n is not None else None for n in numbers]
+            series.append(
+                charts.Series(
+                    name, numbers, labels=[measures.format_value(measure, n) if n is not None else "Not entered" for n in numbers]
+                )
+            )
+    suffix = "%" if measure.unit == measures.PERCENTAGE else ""
+    latest = values[-1] if values else None
+    description = (
+        f"{measure.title}, {year_label(years[0])} to {year_label(years[-1])}. "
+        f"Latest: {latest.shown(suppress=suppress)}."
+        + (f" Target {measures.format_value(measure, float(target.value))}." if target else "")
+        + " The table below gives every value."
+    ) if values else f"{measure.title}: no years with data yet."
+    return charts.line_chart(
+        measure.title, description, [year_label(y) for y in years], series,
+        suffix=suffix, target=float(target.value) if target else None, y_label=measure.unit_label,
+    )
+
+
+@role_required(*BOARD_READERS)
+def measure_list(request):
+    years = measures.available_years()
+    year, year_form = chosen_year(request, years)
+    suppress = must_suppress(request.user)
+    figures = measures.board_figures(year, suppress=suppress) if year else {}
+    topics = [
+        (label, [figures[m.identifier] for m in group if m.identifier in figures]) for label, group in measures.by_topic()
+    ]
+    return render(
+        request,
+        "indicators/measures/list.html",
+        {
+            "year": year,
+            "year_label": year_label(year) if year else "",
+            "year_form": year_form,
+            "topics": topics,
+            "suppress": suppress,
+            "is_officer": not suppress,
+        },
+    )
+
+
+@role_required(*BOARD_READERS)
+def measure_detail(request, identifier):
+    measure = _measure_or_404(identifier)
+    suppress = must_suppress(request.user)
+    results = measures.compute()
+    values = [year_values[identifier] for _year, year_values in sorted(results.items())]
+    comparators, targets = measures.comparators_and_targets()
+    target = targets.get(identifier)
+    chart = trend_chart(measure, values, comparators, target, suppress=suppress) if values else None
+    figures = [
+        measures.BoardFigure(value, suppress, comparators.get((identifier, value.year)), target)
+        for value in reversed(values)
+    ]
+    return render(
+        request,
+        "indicators/measures/detail.html",
+        {
+            "measure": measure,
+            "chart": chart,
+            "figures": figures,
+            "target": target,
+            "suppress": suppress,
+            "is_officer": not suppress,
+            "year_labels": {value.year: year_label(value.year) for value in values},
+        },
+    )
+
+
+@role_required(*OFFICERS)
+def comparator_edit(request, identifier):
+    measure = _measure_or_404(identifier)
+    initial = {}
+    year_text = request.GET.get("year", "")
+    if year_text.isdigit():
+        existing = Comparator.objects.filter(measure=identifier, year=int(year_text)).first()
+        initial = {"year": int(year_text)}
+        if existing:
+            initial.update(
+                england=existing.england, statistical_neighbours=existing.statistical_neighbours, source=existing.source
+            )
+    form = ComparatorForm(request.POST or None, initial=initial, unit_label=measure.unit_label)
+    if request.method == "POST" and form.is_valid():
+        measure_services.save_comparator(measure=identifier, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Comparators for {year_label(form.cleaned_data['year'])} saved.")
+        return redirect("indicators:measure_detail", identifier=identifier)
+    return render(
+        request,
+        "indicators/measures/form.html",
+        {"measure": measure, "form": form, "heading": f"Comparators for {measure.title}"},
+    )
+
+
+@role_required(*OFFICERS)
+def target_edit(request, identifier):
+    measure = _measure_or_404(identifier)
+    if measure.better is None:
+        messages.error(request, f"{measure.title} has no better direction, so it cannot have a target.")
+        return redirect("indicators:measure_detail", identifier=identifier)
+    existing = Target.objects.filter(measure=identifier).first()
+    initial = {"value": existing.value, "amber_margin": existing.amber_margin} if existing else None
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "remove" in request.POST:
+        measure_services.remove_target(measure=identifier)
+        messages.success(request, "Target removed.")
+        return redirect("indicators:measure_detail", identifier=identifier)
+    if request.method == "POST" and form.is_valid():
+        measure_services.save_target(measure=identifier, user=request.user, **form.cleaned_data)
+        messages.success(request, "Target saved.")
+        return redirect("indicators:measure_detail", identifier=identifier)
+    return render(
+        request,
+        "indicators/measures/form.html",
+        {
+            "measure": measure,
+            "form": form,
+            "heading": f"Target for {measure.title}",
+            "intro": f"{'Higher' if measure.better == measures.HIGHER else 'Lower'} is better for this measure.",
+            "can_remove": existing is not None,
+        },
+    )
+
+
+@role_required(*OFFICERS)
+def comparator_upload(request):
+    form = ComparatorUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = measure_services.load_comparators_csv(form.cleaned_data["file"], user=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if result.errors:
+                problems = result.errors
+                form.add_error("file", f"Nothing was saved: the file has {len(problems)} problem(s), listed below.")
+            else:
+                messages.success(request, f"{result.saved} comparator row(s) loaded.")
+                return redirect("indicators:measure_list")
+    return render(
+        request,
+        "indicators/measures/upload.html",
+        {"form": form, "problems": problems, "identifiers": [m.identifier for m in measures.MEASURES]},
+    )
+
+
+@role_required(*OFFICERS)
+def population(request):
+    form = PopulationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        measure_services.save_population(**form.cleaned_data)
+        messages.success(request, f"Child population for {year_label(form.cleaned_data['year'])} saved.")
+        return redirect("indicators:population")
+    return render(
+        request,
+        "indicators/measures/population.html",
+        {"form": form, "page_obj": Paginator(ChildPopulation.objects.all(), 20).get_page(request.GET.get("page"))},
+    )
