@@ -278,6 +278,10 @@ class EvidenceItem(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
 
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"

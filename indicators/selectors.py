@@ -41,17 +41,14 @@ def sees_drafts(user):
 
 def known_measures():
     """
-    The identifiers of the board's measures, from the measures registry in indicators.measures, or None if
-    that registry is not available (evidence then stores the identifier unchecked).
+    The board's measures as {identifier: title}, from the registry in indicators.measures, or None if that
+    registry cannot be loaded (evidence then stores the identifier unchecked).
     """
     try:
         from . import measures
     except ImportError:
         return None
-    registry = getattr(measures, "REGISTRY", None)
-    if registry is None:
-        return None
-    return {key: getattr(value, "title", None) or getattr(value, "name", None) or str(key) for key, value in dict(registry).items()}
+    return {measure.identifier: measure.title for measure in measures.MEASURES}
 
 
 # --- Frameworks and cycles ---------------------------------------------------------------------------
@@ -221,13 +218,29 @@ def heat_map(framework, user, level=None):
 
 
 def indicator_trend(indicator, user):
-    """The indicator's evaluations across cycles, oldest first, that the user may see and that have a grade."""
-    return (
+    """
+    The indicator's graded evaluations across cycles, oldest first, that the user may see. Each carries
+    ``change`` (grade minus the previous cycle's, None for the first) and ``change_text`` in words.
+    """
+    evaluations = list(
         evaluations_visible_to(user)
         .filter(indicator=indicator, grade__isnull=False)
         .select_related("cycle")
         .order_by("cycle__starts_on", "cycle__name")
     )
+    previous = None
+    for evaluation in evaluations:
+        evaluation.change = None if previous is None else evaluation.grade - previous
+        if evaluation.change is None:
+            evaluation.change_text = "First cycle"
+        elif evaluation.change == 0:
+            evaluation.change_text = "No change"
+        else:
+            steps = abs(evaluation.change)
+            direction = "Up" if evaluation.change > 0 else "Down"
+            evaluation.change_text = f"{direction} {steps} grade{'s' if steps > 1 else ''}"
+        previous = evaluation.grade
+    return evaluations
 
 
 def grade_label(value):
