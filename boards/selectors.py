@@ -324,12 +324,17 @@ def pledge_with_history():
     )
 
 
-def pledge_rag_counts():
+def rag_counts(progress):
+    """How many commitments are red, amber, green and not yet rated ("unrated"), from ``pledge_progress()``."""
     counts = {rag.value: 0 for rag in Rag}
-    counts[None] = 0
-    for row in pledge_progress():
-        counts[row["latest_rag"]] += 1
+    counts["unrated"] = 0
+    for row in progress:
+        counts[row["latest_rag"] or "unrated"] += 1
     return counts
+
+
+def pledge_rag_counts():
+    return rag_counts(pledge_progress())
 
 
 # --- You said, we did ----------------------------------------------------------------------------------

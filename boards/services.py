@@ -31,7 +31,7 @@ from .models import (
 ACTION_LOG_TITLE = "Action log: overdue actions"
 
 
-def _save(instance, **fields):
+def _save(instance, /, **fields):
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -46,7 +46,7 @@ def add_member(*, board, user, role, start_date, voting=True, end_date=None):
     return _save(Membership(board=board), user=user, role=role, start_date=start_date, voting=voting, end_date=end_date)
 
 
-def update_member(membership, **fields):
+def update_member(membership, /, **fields):
     return _save(membership, **fields)
 
 
@@ -61,7 +61,7 @@ def schedule_meeting(*, board, starts_at, venue, status=MeetingStatus.SCHEDULED)
 
 
 @transaction.atomic
-def update_meeting(meeting, **fields):
+def update_meeting(meeting, /, **fields):
     _save(meeting, **fields)
     carry_forward_overdue_actions(meeting)
     return meeting
@@ -77,7 +77,7 @@ def add_agenda_item(*, meeting, title, order=None, **fields):
     return _save(item, **fields)
 
 
-def update_agenda_item(item, **fields):
+def update_agenda_item(item, /, **fields):
     return _save(item, **fields)
 
 
@@ -193,14 +193,14 @@ def add_action_update(action, *, updated_by, note, status, updated_at=None):
 # --- Forward plan --------------------------------------------------------------------------------------
 
 
-def save_forward_plan_item(item, **fields):
+def save_forward_plan_item(item, /, **fields):
     return _save(item, **fields)
 
 
 # --- Care Pledge and you said, we did ------------------------------------------------------------------
 
 
-def save_commitment(commitment, **fields):
+def save_commitment(commitment, /, **fields):
     return _save(commitment, **fields)
 
 

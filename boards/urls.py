@@ -1,17 +1,42 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-from core.permissions import ALL_ROLES, RoleRequiredMixin
+from . import views
 
 app_name = "boards"
 
-
-class Index(RoleRequiredMixin, TemplateView):
-    allowed_roles = ALL_ROLES
-    template_name = "base.html"
-
-
 urlpatterns = [
-    path("boards/", Index.as_view(), name="meeting_list"),
-    path("pledge/", Index.as_view(), name="pledge"),
+    # Boards, members and meetings (board readers; officers and the clerk edit)
+    path("boards/", views.meeting_list, name="meeting_list"),
+    path("boards/<int:pk>/", views.board_detail, name="board_detail"),
+    path("boards/<int:pk>/members/add/", views.member_add, name="member_add"),
+    path("boards/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/carry-forward/", views.carry_forward, name="carry_forward"),
+    path("meetings/<int:pk>/agenda/add/", views.agenda_item_add, name="agenda_item_add"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/papers/add/", views.paper_add, name="paper_add"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/minutes/add/", views.minute_add, name="minute_add"),
+    path("meetings/<int:pk>/papers/<int:paper_pk>/", views.paper_download, name="paper_download"),
+    path("meetings/<int:pk>/papers/<int:paper_pk>/publish/", views.paper_publish, name="paper_publish"),
+    path("meetings/<int:pk>/actions/add/", views.action_add, name="action_add"),
+    # Action log
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    # Forward work programme
+    path("forward-plan/", views.forward_plan, name="forward_plan"),
+    path("forward-plan/add/", views.forward_plan_add, name="forward_plan_add"),
+    path("forward-plan/<int:pk>/edit/", views.forward_plan_edit, name="forward_plan_edit"),
+    # Care Pledge (everyone, including young people's representatives)
+    path("pledge/", views.pledge, name="pledge"),
+    path("pledge/add/", views.commitment_add, name="commitment_add"),
+    path("pledge/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("pledge/<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
+    path("pledge/<int:pk>/update/", views.pledge_update_add, name="pledge_update_add"),
+    # You said, we did (everyone; young people and members see published responses only)
+    path("feedback/", views.feedback, name="feedback"),
+    path("feedback/add/", views.view_add, name="view_add"),
+    path("feedback/<int:pk>/respond/", views.respond, name="respond"),
 ]

@@ -1,0 +1,364 @@
+"""
+Demo board for the synthetic Wyvern County Council: members of every role, eighteen months of meetings held
+every two months (attendance, minutes, decisions, actions, some overdue), the next three meetings, a forward
+work programme, the Care Pledge with its progress history, and "you said, we did". Nobody here is real.
+"""
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from . import services
+from .models import (
+    ActionStatus,
+    AttendanceStatus,
+    Board,
+    BoardRole,
+    ForwardPlanItem,
+    MeetingStatus,
+    MinuteKind,
+    PledgeCommitment,
+    Theme,
+    ViewSource,
+)
+
+TERMS_OF_REFERENCE = """The Corporate Parenting Board leads and scrutinises Wyvern County Council's duties as corporate parent to the children it looks after and to its care leavers.
+
+It receives performance information on looked-after children and care leavers at every meeting (placement mix, distance and stability; health; education; and care leavers' outcomes), hears directly from the Children in Care Council, monitors the Care Pledge, and holds the council and its partners to account for their contribution.
+
+The board makes recommendations to the Cabinet and reports once a year to full council. It meets every two months. Decisions are taken by the elected members present; officers, partners and young people's representatives advise."""
+
+MEMBERS = [
+    # username, role on the board, counts to quorum, months since joining
+    ("cllr.okafor", BoardRole.CHAIR, True, 30),
+    ("cllr.hughes", BoardRole.VICE_CHAIR, True, 30),
+    ("cllr.mistry", BoardRole.COUNCILLOR, True, 30),
+    ("cllr.brennan", BoardRole.COUNCILLOR, True, 10),
+    ("officer.lindqvist", BoardRole.OFFICER, False, 30),
+    ("officer.carr", BoardRole.OFFICER, False, 30),
+    ("partner.nhs", BoardRole.PARTNER, False, 30),
+    ("ycc.rep", BoardRole.YOUNG_PERSON, False, 30),
+    ("ycc.rep2", BoardRole.YOUNG_PERSON, False, 12),
+    ("clerk", BoardRole.CLERK, False, 30),
+    ("chief.executive", BoardRole.IN_ATTENDANCE, False, 30),
+]
+
+ITEMS = [
+    # title, author, measures, self-evaluation, summary
+    (
+        "Performance report: looked-after children",
+        "officer.adeyemi",
+        "CLA-RATE, PLACEMENT-MIX, PLACEMENT-20MILES, STABILITY-3PLUS",
+        "",
+        "Numbers in care and the rate per 10,000 children, placement mix, distance from home and stability.",
+    ),
+    (
+        "Care leavers: education, employment, accommodation and staying in touch",
+        "officer.lindqvist",
+        "CL-EET, CL-ACCOM, CL-IN-TOUCH",
+        "Quality indicator 1.1: improvements in outcomes for care leavers",
+        "How our care leavers aged 17 to 21 are doing compared with their peers.",
+    ),
+    (
+        "Virtual School report: attendance and attainment",
+        "officer.carr",
+        "EDU-ATTENDANCE, EDU-KS4",
+        "",
+        "School attendance, exclusions and results of looked-after children.",
+    ),
+    (
+        "Health of looked-after children",
+        "partner.nhs",
+        "HEALTH-CHECK, DENTAL, SDQ-MEAN",
+        "",
+        "Health assessments, dental checks and emotional wellbeing (SDQ) from the Integrated Care Board.",
+    ),
+    (
+        "Care Pledge progress and the Children in Care Council",
+        "officer.lindqvist",
+        "",
+        "",
+        "Progress against each promise, and what the Children in Care Council has raised since the last meeting.",
+    ),
+]
+
+MINUTES = [
+    "The board noted the report and asked why the number of children placed more than 20 miles from home had risen.",
+    "Members welcomed the rise in care leavers in education, employment or training but noted the gap with their peers.",
+    "The Virtual School Head reported improved attendance; persistent absence remains high in Year 10 and 11.",
+    "The Designated Nurse reported that health assessments within timescales had improved to the regional average.",
+    "Young people's representatives presented the Children in Care Council's priorities for the year.",
+]
+DECISIONS = [
+    "Agreed that a sufficiency update on local foster placements comes to the next meeting.",
+    "Agreed to ask the Cabinet Member for Housing to attend on care leavers' accommodation.",
+]
+RECOMMENDATIONS = [
+    "Recommend to Cabinet that care leavers are exempt from council tax up to age 25.",
+    "Recommend that every directorate names a corporate parenting champion.",
+]
+ACTIONS = [
+    ("Bring a sufficiency update on local foster placements, with the trend in out-of-area placements.", "officer.lindqvist"),
+    ("Write to the Integrated Care Board about waiting times for emotional wellbeing support.", "cllr.okafor"),
+    ("Circulate the care leavers' housing protocol to members.", "clerk"),
+    ("Report on persistent absence of looked-after children in Years 10 and 11.", "officer.carr"),
+    ("Arrange corporate parenting training for newly elected members.", "clerk"),
+    ("Visit a children's home with young people's representatives and report back.", "cllr.hughes"),
+]
+
+PLEDGE = [
+    ("We will make sure you have a social worker who knows you, and you will be told if they change.", "officer.lindqvist", "SW-CHANGES"),
+    ("We will help you to stay at the same school wherever possible when you move home.", "officer.carr", "EDU-SCHOOL-MOVES"),
+    ("We will make sure you have regular health checks and can see a dentist.", "partner.nhs", "HEALTH-CHECK"),
+    ("We will help you keep in touch with your brothers, sisters and friends.", "officer.lindqvist", "SIBLING-CONTACT"),
+    ("We will give you free leisure passes so you can do the activities you enjoy.", "officer.adeyemi", "LEISURE-PASS"),
+    ("We will help you find a safe home you can keep when you leave care.", "officer.lindqvist", "CL-ACCOM"),
+    ("We will help you into college, training or a job, including apprenticeships at the council.", "officer.carr", "CL-EET"),
+    ("We will listen to you, and tell you what we did about what you said and why.", "clerk", ""),
+]
+RAG_HISTORY = [
+    ["amber", "amber", "green"],
+    ["red", "amber", "amber"],
+    ["amber", "green", "green"],
+    ["amber", "amber", "red"],
+    ["green", "green", "green"],
+    ["red", "red", "amber"],
+    ["amber", "amber", "amber"],
+    ["amber", "green", "green"],
+]
+RAG_NOTES = {
+    "red": "Not on track. The owner has set out a recovery plan for the next board meeting.",
+    "amber": "Some progress since the last update, but not yet where young people asked us to be.",
+    "green": "On track: the Children in Care Council agreed this promise is being kept.",
+}
+
+VIEWS = [
+    # view, pledge number or None, service area, source, months ago, response (we did, decision, reason, published)
+    (
+        "Our social workers keep changing and nobody tells us until the new one turns up.",
+        1, "", ViewSource.CICC_MEETING, 14,
+        ("Every young person is now told in writing, and by their old social worker, before a change.",
+         "The board asked children's services to make a letter and a handover visit part of every change.",
+         "You told us that not knowing was the worst part. We cannot always stop changes when staff leave, but we can make sure you always know first.",
+         True),
+    ),
+    (
+        "Leisure passes only work in Wyvern town, not where we live.",
+        5, Theme.LEISURE, ViewSource.SURVEY, 11,
+        ("The leisure pass now works in all twelve council leisure centres and the two partner trusts.",
+         "Extend the pass to every centre in the county.",
+         "Most of you live outside Wyvern town, so a pass for one town was not fair. The cost was small compared with the difference it makes.",
+         True),
+    ),
+    (
+        "When you leave care you get put in a bedsit miles from your friends.",
+        6, Theme.HOUSING, ViewSource.BOARD_MEETING, 8,
+        ("Care leavers now get priority banding for council homes, and a housing options worker from age 16.",
+         "Change the housing allocations policy for care leavers.",
+         "A home you can keep near the people who matter is a promise in our Care Pledge. The council is your corporate parent and should act like one.",
+         True),
+    ),
+    (
+        "Waiting for CAMHS takes too long. We need someone to talk to now.",
+        None, Theme.MENTAL_HEALTH, ViewSource.CICC_MEETING, 6,
+        ("The Integrated Care Board has funded two emotional wellbeing workers just for children in care.",
+         "Ask the health partner to report on waiting times at every meeting.",
+         "You should not have to wait months when things are hard. We cannot run CAMHS ourselves, so we asked health to fund extra help and to report to us on it.",
+         True),
+    ),
+    (
+        "We want to be paid for coming to Children in Care Council meetings like adults on panels are.",
+        8, "", ViewSource.CICC_MEETING, 4,
+        ("Young people now receive a voucher and travel costs for every meeting they attend.",
+         "Pay vouchers and expenses, not wages.",
+         "Your time is valuable. We could not pay wages because it would affect some of you's benefits, so we chose vouchers after checking with you.",
+         True),
+    ),
+    (
+        "Apprenticeships at the council ask for qualifications we did not get a chance to get.",
+        7, Theme.EMPLOYMENT, ViewSource.CONSULTATION, 2,
+        ("Human resources is drafting guaranteed interviews for care leavers.",
+         "Guaranteed interview scheme to go to Cabinet.",
+         "Being in care often disrupts school. We think it is fair to judge you on what you can do, not only on grades.",
+         False),
+    ),
+    (
+        "Moving school in Year 10 messed up my GCSEs.",
+        2, Theme.EDUCATION, ViewSource.SURVEY, 1,
+        None,
+    ),
+]
+
+FORWARD_PLAN = [
+    (Theme.HOUSING, "Housing for care leavers: sufficiency and suitability", "Wyvern Homes housing options service", "officer.lindqvist"),
+    (Theme.MENTAL_HEALTH, "Child and adolescent mental health: waiting times for children in care", "Wyvern Integrated Care Board (CAMHS)", "partner.nhs"),
+    (Theme.TRANSITIONS, "Transitions to adult services for disabled young people in care", "Adult social care", "officer.lindqvist"),
+    (Theme.LEISURE, "Leisure passes: take-up and what young people think", "Wyvern Leisure Trust", "officer.adeyemi"),
+    (Theme.HEALTH, "Health assessments and dental checks", "Wyvern Integrated Care Board", "partner.nhs"),
+    (Theme.EDUCATION, "Virtual School annual report", "Virtual School", "officer.carr"),
+    (Theme.EMPLOYMENT, "Apprenticeships and guaranteed interviews for care leavers", "Human resources and Wyvern College", "officer.carr"),
+]
+
+
+def _at(day, hour=14):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _pdf(title, body):
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><style>body{font-family:sans-serif;font-size:11pt}h1{font-size:16pt}</style></head><body>"
+        f"<p>Wyvern County Council: Corporate Parenting Board</p><h1>{title}</h1><p>{body}</p>"
+        "<p>This is a synthetic paper for demonstration. It contains no information about any real child.</p>"
+        "</body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def load(context):
+    today = context["today"]
+    people = context["people"]
+    stdout = context.get("stdout")
+
+    board = Board.objects.create(name="Wyvern Corporate Parenting Board", terms_of_reference=TERMS_OF_REFERENCE, quorum=3)
+    for username, role, voting, months in MEMBERS:
+        services.add_member(
+            board=board,
+            user=people[username],
+            role=role,
+            voting=voting,
+            start_date=today - datetime.timedelta(days=30 * months),
+        )
+    memberships = list(board.memberships.all())
+
+    held = []
+    for number in range(9, 0, -1):  # every two months over the past eighteen months
+        day = today - datetime.timedelta(days=61 * number)
+        meeting = services.schedule_meeting(
+            board=board, starts_at=_at(day), venue="Committee Room 1, County Hall, Wyvern", status=MeetingStatus.HELD
+        )
+        held.append(meeting)
+        items = []
+        for index, (title, author, measures, evaluation, summary) in enumerate(ITEMS):
+            items.append(
+                services.add_agenda_item(
+                    meeting=meeting, title=title, report_author=people[author], measures=measures,
+                    self_evaluation=evaluation, summary=summary, order=index + 1,
+                )
+            )
+        for index, item in enumerate(items):
+            services.record_minute(agenda_item=item, kind=MinuteKind.MINUTE, text=MINUTES[index], recorded_by=people["clerk"])
+        services.record_minute(
+            agenda_item=items[0], kind=MinuteKind.DECISION, text=DECISIONS[number % 2], recorded_by=people["clerk"]
+        )
+        services.record_minute(
+            agenda_item=items[1], kind=MinuteKind.RECOMMENDATION, text=RECOMMENDATIONS[number % 2],
+            recorded_by=people["clerk"],
+        )
+        entries = []
+        for position, membership in enumerate(memberships):
+            if not membership.is_current(day):
+                continue
+            if number == 5 and membership.voting and position in (1, 2):
+                status = AttendanceStatus.APOLOGIES  # one meeting falls short of its quorum
+            elif (number + position) % 7 == 0:
+                status = AttendanceStatus.APOLOGIES
+            else:
+                status = AttendanceStatus.PRESENT
+            substitute = "Cllr T. Reid" if status == AttendanceStatus.APOLOGIES and membership.voting and number != 5 else ""
+            entries.append((membership, status, substitute))
+        services.record_attendance(meeting, entries)
+        for offset in range(2):
+            description, owner = ACTIONS[(number * 2 + offset) % len(ACTIONS)]
+            due = day + datetime.timedelta(days=42)
+            action = services.create_action(
+                meeting=meeting, agenda_item=items[offset], description=description, owner=people[owner], due_on=due,
+                created_at=_at(day, 17),
+            )
+            if number >= 4 or offset == 0 and number >= 2:
+                services.add_action_update(
+                    action, updated_by=people[owner] if people[owner].is_officer else people["clerk"],
+                    note="Done and reported to the board.", status=ActionStatus.DONE, updated_at=_at(due, 10),
+                )
+            elif number >= 2:
+                services.add_action_update(
+                    action, updated_by=people["clerk"], note="Started; the owner has asked for more time.",
+                    status=ActionStatus.IN_PROGRESS, updated_at=_at(due - datetime.timedelta(days=7), 10),
+                )
+
+    last = held[-1]
+    last_item = last.agenda_items.order_by("order").first()
+    services.upload_paper(
+        agenda_item=last_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
+        file=ContentFile(
+            _pdf("Performance report: looked-after children", "Placement mix, distance and stability this quarter."),
+            name="performance-report.pdf",
+        ),
+    )
+
+    upcoming = []
+    for weeks in (2, 11, 20):
+        upcoming.append(
+            services.schedule_meeting(
+                board=board, starts_at=_at(today + datetime.timedelta(weeks=weeks)),
+                venue="Committee Room 1, County Hall, Wyvern",
+            )
+        )
+    next_meeting = upcoming[0]
+    for index, (title, author, measures, evaluation, summary) in enumerate(ITEMS[:3]):
+        services.add_agenda_item(
+            meeting=next_meeting, title=title, report_author=people[author], measures=measures,
+            self_evaluation=evaluation, summary=summary, order=index + 1,
+        )
+    first_item = next_meeting.agenda_items.filter(kind="item").order_by("order").first()
+    services.upload_paper(
+        agenda_item=first_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
+        file=ContentFile(
+            _pdf("Performance report: looked-after children", "The latest quarter's measures for the board."),
+            name="performance-report.pdf",
+        ),
+    )
+    services.upload_paper(
+        agenda_item=first_item, title="Draft sufficiency statement (not yet published)",
+        uploaded_by=people["officer.lindqvist"], published=False,
+        file=ContentFile(_pdf("Draft sufficiency statement", "Draft for officers; not yet for members."), name="draft-sufficiency.pdf"),
+    )
+
+    for index, (theme, topic, partner, lead) in enumerate(FORWARD_PLAN):
+        ForwardPlanItem.objects.create(
+            board=board, theme=theme, topic=topic, partner_asked=partner, lead=people[lead],
+            planned_meeting=upcoming[index % 3],
+        )
+
+    commitments = []
+    for number, (text, owner, measure) in enumerate(PLEDGE, start=1):
+        commitment = services.save_commitment(
+            PledgeCommitment(), number=number, commitment=text, owner=people[owner], measure=measure,
+            co_produced_with="Wyvern Children in Care Council", active=True,
+        )
+        commitments.append(commitment)
+        for step, rag in enumerate(RAG_HISTORY[number - 1]):
+            services.add_pledge_update(
+                commitment=commitment, rag=rag, note=RAG_NOTES[rag], updated_by=people[owner],
+                updated_on=today - datetime.timedelta(days=180 * (2 - step) + 20),
+            )
+
+    for view, pledge_number, area, source, months, response in VIEWS:
+        heard = today - datetime.timedelta(days=30 * months)
+        recorded = services.record_childrens_view(
+            view=view, heard_on=heard, source=source, recorded_by=people["clerk"],
+            commitment=commitments[pledge_number - 1] if pledge_number else None, service_area=area,
+        )
+        if response:
+            we_did, decision, reason, published = response
+            services.respond_to_view(
+                recorded, we_did=we_did, decision=decision, reason=reason, responded_by=people["cllr.okafor"],
+                published=published, responded_on=heard + datetime.timedelta(days=45),
+            )
+
+    context["board"] = board
+    context["next_meeting"] = next_meeting
+    if stdout:
+        stdout.write(f"  {board}: {len(held)} meetings held, {len(upcoming)} scheduled, {len(commitments)} pledge promises")
+    return board

@@ -1,0 +1,232 @@
+"""Forms for the board's business. They validate input; the views pass cleaned data to ``services``."""
+from crispy_forms.helper import FormHelper
+from crispy_forms_gds.layout import Size, Submit
+from django import forms
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import selectors
+from .models import (
+    ActionItem,
+    ActionStatus,
+    ActionUpdate,
+    AgendaItem,
+    AttendanceStatus,
+    ChildrensView,
+    ForwardPlanItem,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minute,
+    Paper,
+    PledgeCommitment,
+    PledgeUpdate,
+    Response,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def people():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class GdsFormMixin:
+    """GOV.UK Design System rendering: labels, hints and an error summary that links to each field."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class MembershipForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "voting", "start_date", "end_date"]
+        labels = {"user": "Person"}
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people()
+
+
+class MeetingForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["board", "starts_at", "venue", "status"]
+        widgets = {"starts_at": DateTimeInput()}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = selectors.boards_for(user)
+        if not self.instance.pk:
+            self.fields["status"].initial = MeetingStatus.SCHEDULED
+        if self.instance.pk:
+            # A meeting stays with its board: its members, attendance and actions belong to that board.
+            self.fields["board"].disabled = True
+
+
+class AgendaItemForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "report_author", "summary", "measures", "self_evaluation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_author"].queryset = people()
+        self.fields["order"].required = False
+        self.fields["order"].help_text = "Leave empty to add the item at the end of the agenda."
+
+
+class PaperForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Upload paper"
+
+    class Meta:
+        model = Paper
+        fields = ["title", "file", "published"]
+        labels = {"published": "Publish to board members now"}
+        help_texts = {"file": "PDF, Word, Excel or an image, up to the size limit."}
+
+
+class AttendanceForm(GdsFormMixin, forms.Form):
+    """One status (and a substitute) per current member of the meeting's board."""
+
+    submit_label = "Save attendance"
+
+    def __init__(self, *args, memberships, recorded, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = list(memberships)
+        for membership in self.memberships:
+            previous = recorded.get(membership.pk)
+            self.fields[f"status_{membership.pk}"] = forms.ChoiceField(
+                label=f"{membership.user} ({membership.get_role_display()})",
+                choices=AttendanceStatus.choices,
+                initial=previous.status if previous else AttendanceStatus.PRESENT,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"substitute_{membership.pk}"] = forms.CharField(
+                label=f"Substitute for {membership.user}",
+                required=False,
+                max_length=200,
+                initial=previous.substitute if previous else "",
+                help_text="Only if someone attended in their place.",
+            )
+
+    def entries(self):
+        return [
+            (m, self.cleaned_data[f"status_{m.pk}"], self.cleaned_data[f"substitute_{m.pk}"]) for m in self.memberships
+        ]
+
+
+class MinuteForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = Minute
+        fields = ["kind", "text"]
+        labels = {"kind": "Type", "text": "Text"}
+
+
+class ActionForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["agenda_item", "description", "owner", "due_on"]
+        widgets = {"due_on": DateInput()}
+        labels = {"agenda_item": "Arising from agenda item"}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this meeting's items can be chosen, so a forged id from another meeting is refused.
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("order", "id")
+        self.fields["owner"].queryset = people()
+
+
+class ActionUpdateForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Add update"
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["status", "note"]
+        labels = {"note": "Progress update"}
+
+
+class ActionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), ("outstanding", "Outstanding (open or in progress)"), *ActionStatus.choices],
+    )
+    owner = forms.ModelChoiceField(required=False, queryset=User.objects.none(), empty_label="Anyone")
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.action_owners(user)
+
+
+class ForwardPlanForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = ForwardPlanItem
+        fields = ["board", "theme", "topic", "planned_meeting", "partner_asked", "lead", "notes"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = selectors.boards_for(user)
+        self.fields["planned_meeting"].queryset = Meeting.objects.filter(
+            status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now()
+        ).select_related("board").order_by("starts_at")
+        self.fields["lead"].queryset = people()
+
+
+class CommitmentForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = PledgeCommitment
+        fields = ["number", "commitment", "co_produced_with", "owner", "measure", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people()
+
+
+class PledgeUpdateForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Add progress update"
+
+    class Meta:
+        model = PledgeUpdate
+        fields = ["rag", "note", "updated_on"]
+        widgets = {"updated_on": DateInput(), "rag": forms.RadioSelect}
+        labels = {"updated_on": "Date of the update"}
+
+
+class ChildrensViewForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Record view"
+
+    class Meta:
+        model = ChildrensView
+        fields = ["view", "commitment", "service_area", "heard_on", "source"]
+        widgets = {"heard_on": DateInput()}
+        help_texts = {"service_area": "Choose a pledge commitment, a service area, or both."}
+
+
+class ResponseForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save response"
+
+    class Meta:
+        model = Response
+        fields = ["we_did", "decision", "reason", "published"]
+        help_texts = {"reason": "Young people must be told why: say what the decision rests on."}

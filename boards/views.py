@@ -1,0 +1,459 @@
+"""
+Pages for the board's business. Thin: check the role, find the objects the person may see (404 for anything
+outside their boards or not belonging to the meeting in the URL), then call ``selectors`` or ``services``.
+"""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from core.files import private_file_response
+from core.permissions import ALL_ROLES, BOARD_READERS, OFFICERS, role_required
+
+from . import selectors, services
+from .forms import (
+    ActionFilterForm,
+    ActionForm,
+    ActionUpdateForm,
+    AgendaItemForm,
+    AttendanceForm,
+    ChildrensViewForm,
+    CommitmentForm,
+    ForwardPlanForm,
+    MeetingForm,
+    MembershipForm,
+    MinuteForm,
+    PaperForm,
+    PledgeUpdateForm,
+    ResponseForm,
+)
+from .models import Board, ChildrensView, ForwardPlanItem, Membership, Paper, PledgeCommitment
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _form_page(request, form, *, title, back_url, back_label, caption=""):
+    return render(
+        request,
+        "boards/form.html",
+        {"form": form, "title": title, "caption": caption, "back_url": back_url, "back_label": back_label},
+    )
+
+
+def _meeting(request, pk):
+    return get_object_or_404(selectors.meetings_for(request.user), pk=pk)
+
+
+def _is_post(request):
+    return request.method == "POST"
+
+
+# --- Boards and members --------------------------------------------------------------------------------
+
+
+@role_required(*BOARD_READERS)
+def meeting_list(request):
+    upcoming = selectors.upcoming_meetings(request.user)[:10]
+    past = _page(request, selectors.past_meetings(request.user))
+    return render(
+        request,
+        "boards/meeting_list.html",
+        {
+            "boards": selectors.boards_for(request.user),
+            "upcoming": upcoming,
+            "page_obj": past,
+            "can_edit": request.user.is_officer,
+        },
+    )
+
+
+@role_required(*BOARD_READERS)
+def board_detail(request, pk):
+    board = get_object_or_404(selectors.boards_for(request.user), pk=pk)
+    return render(
+        request,
+        "boards/board_detail.html",
+        {"board": board, "members": selectors.board_members(board), "can_edit": request.user.is_officer},
+    )
+
+
+@role_required(*OFFICERS)
+def member_add(request, pk):
+    board = get_object_or_404(Board, pk=pk)
+    form = MembershipForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        membership = services.add_member(board=board, **form.cleaned_data)
+        messages.success(request, f"{membership.user} added to {board}.")
+        return redirect("boards:board_detail", pk=board.pk)
+    return _form_page(
+        request, form, title="Add a member", caption=str(board),
+        back_url=reverse("boards:board_detail", args=[board.pk]), back_label="Back to the board",
+    )
+
+
+@role_required(*OFFICERS)
+def member_edit(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("board", "user"), pk=pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if _is_post(request) and form.is_valid():
+        services.update_member(membership, **form.cleaned_data)
+        messages.success(request, f"Membership of {membership.user} updated.")
+        return redirect("boards:board_detail", pk=membership.board_id)
+    return _form_page(
+        request, form, title="Change a membership", caption=str(membership.board),
+        back_url=reverse("boards:board_detail", args=[membership.board_id]), back_label="Back to the board",
+    )
+
+
+# --- Meetings ------------------------------------------------------------------------------------------
+
+
+@role_required(*OFFICERS)
+def meeting_create(request):
+    form = MeetingForm(request.POST or None, user=request.user)
+    if _is_post(request) and form.is_valid():
+        meeting = services.schedule_meeting(**form.cleaned_data)
+        messages.success(request, f"Meeting scheduled: {meeting}.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Schedule a meeting",
+        back_url=reverse("boards:meeting_list"), back_label="Back to meetings",
+    )
+
+
+@role_required(*BOARD_READERS)
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    context = selectors.meeting_detail(meeting, request.user)
+    context["can_edit"] = request.user.is_officer
+    return render(request, "boards/meeting_detail.html", context)
+
+
+@role_required(*OFFICERS)
+def meeting_edit(request, pk):
+    meeting = _meeting(request, pk)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if _is_post(request) and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "board"}
+        services.update_meeting(meeting, **data)
+        messages.success(request, "Meeting updated.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Change the meeting", caption=str(meeting),
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
+def agenda_item_add(request, pk):
+    meeting = _meeting(request, pk)
+    form = AgendaItemForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        services.add_agenda_item(meeting=meeting, **form.cleaned_data)
+        messages.success(request, "Agenda item added.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Add an agenda item", caption=str(meeting),
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
+def agenda_item_edit(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if _is_post(request) and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["order"] = data["order"] or item.order
+        services.update_agenda_item(item, **data)
+        messages.success(request, "Agenda item updated.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Change the agenda item", caption=str(meeting),
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
+def paper_add(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    form = PaperForm(request.POST or None, request.FILES or None)
+    if _is_post(request) and form.is_valid():
+        services.upload_paper(agenda_item=item, uploaded_by=request.user, **form.cleaned_data)
+        messages.success(request, "Paper uploaded.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Upload a paper", caption=f"{meeting}: {item}",
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*BOARD_READERS)
+def paper_download(request, pk, paper_pk):
+    meeting = _meeting(request, pk)
+    papers = Paper.objects.filter(agenda_item__meeting=meeting)
+    if not selectors.sees_unpublished_papers(request.user):
+        papers = papers.filter(published=True)
+    paper = get_object_or_404(papers, pk=paper_pk)
+    return private_file_response(paper.file)
+
+
+@require_POST
+@role_required(*OFFICERS)
+def paper_publish(request, pk, paper_pk):
+    meeting = _meeting(request, pk)
+    paper = get_object_or_404(
+        Paper.objects.filter(agenda_item__meeting=meeting),
+        pk=paper_pk,
+    )
+    if request.POST.get("publish") == "1":
+        services.publish_paper(paper)
+        messages.success(request, f"{paper} is published to board members.")
+    else:
+        services.unpublish_paper(paper)
+        messages.success(request, f"{paper} is withdrawn; only officers and the clerk can see it.")
+    return redirect("boards:meeting_detail", pk=meeting.pk)
+
+
+@role_required(*OFFICERS)
+def attendance(request, pk):
+    meeting = _meeting(request, pk)
+    recorded = {a.membership_id: a for a in selectors.attendance_for(meeting)}
+    memberships = selectors.current_memberships(meeting.board, meeting.date).order_by("role", "user__last_name")
+    form = AttendanceForm(request.POST or None, memberships=memberships, recorded=recorded)
+    if _is_post(request) and form.is_valid():
+        result = services.record_attendance(meeting, form.entries())
+        messages.success(request, f"Attendance saved. {result}.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Record attendance and apologies", caption=str(meeting),
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
+def minute_add(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    form = MinuteForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        services.record_minute(agenda_item=item, recorded_by=request.user, **form.cleaned_data)
+        messages.success(request, "Minute recorded.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Record a minute, decision or recommendation", caption=f"{meeting}: {item}",
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
+def action_add(request, pk):
+    meeting = _meeting(request, pk)
+    form = ActionForm(request.POST or None, meeting=meeting)
+    if _is_post(request) and form.is_valid():
+        services.create_action(meeting=meeting, **form.cleaned_data)
+        messages.success(request, "Action added to the action log.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title="Add an action", caption=str(meeting),
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@require_POST
+@role_required(*OFFICERS)
+def carry_forward(request, pk):
+    meeting = _meeting(request, pk)
+    item = services.carry_forward_overdue_actions(meeting)
+    if item is None:
+        messages.info(request, "There are no overdue actions to carry into this meeting (or it is not scheduled).")
+    else:
+        messages.success(request, f"The agenda lists {item.carried_actions.count()} overdue actions.")
+    return redirect("boards:meeting_detail", pk=meeting.pk)
+
+
+# --- Action log ----------------------------------------------------------------------------------------
+
+
+@role_required(*BOARD_READERS)
+def action_list(request):
+    form = ActionFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    actions = selectors.action_log(
+        request.user,
+        status=filters.get("status") or None,
+        owner=filters.get("owner"),
+        overdue_only=filters.get("overdue", False),
+    )
+    return render(request, "boards/action_list.html", {"filter_form": form, "page_obj": _page(request, actions)})
+
+
+@role_required(*BOARD_READERS)
+def action_detail(request, pk):
+    action = get_object_or_404(selectors.action_log(request.user), pk=pk)
+    may_update = request.user.is_officer or action.owner_id == request.user.pk
+    form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
+    if _is_post(request):
+        if not may_update:
+            raise PermissionDenied("Only the action's owner, officers and the clerk can update it.")
+        if form.is_valid():
+            services.add_action_update(action, updated_by=request.user, **form.cleaned_data)
+            messages.success(request, "Update added to the action.")
+            return redirect("boards:action_detail", pk=action.pk)
+    return render(
+        request,
+        "boards/action_detail.html",
+        {"action": action, "updates": action.updates.select_related("updated_by"), "form": form if may_update else None},
+    )
+
+
+# --- Forward work programme ----------------------------------------------------------------------------
+
+
+@role_required(*BOARD_READERS)
+def forward_plan(request):
+    return render(
+        request,
+        "boards/forward_plan.html",
+        {"page_obj": _page(request, selectors.forward_plan(request.user)), "can_edit": request.user.is_officer},
+    )
+
+
+@role_required(*OFFICERS)
+def forward_plan_add(request):
+    return _forward_plan_form(request, ForwardPlanItem(), "Add a topic to the forward plan")
+
+
+@role_required(*OFFICERS)
+def forward_plan_edit(request, pk):
+    return _forward_plan_form(request, get_object_or_404(ForwardPlanItem, pk=pk), "Change a forward plan topic")
+
+
+def _forward_plan_form(request, item, title):
+    form = ForwardPlanForm(request.POST or None, instance=item, user=request.user)
+    if _is_post(request) and form.is_valid():
+        services.save_forward_plan_item(item, **form.cleaned_data)
+        messages.success(request, "Forward plan saved.")
+        return redirect("boards:forward_plan")
+    return _form_page(
+        request, form, title=title, back_url=reverse("boards:forward_plan"), back_label="Back to the forward plan"
+    )
+
+
+# --- Care Pledge ---------------------------------------------------------------------------------------
+
+
+@role_required(*ALL_ROLES)
+def pledge(request):
+    progress = selectors.pledge_progress()
+    counts = selectors.rag_counts(progress)
+    return render(
+        request,
+        "boards/pledge.html",
+        {"progress": progress, "rag_counts": counts, "can_edit": request.user.is_officer},
+    )
+
+
+@role_required(*ALL_ROLES)
+def commitment_detail(request, pk):
+    commitment = get_object_or_404(selectors.pledge_with_history(), pk=pk)
+    return render(
+        request,
+        "boards/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "views": selectors.feedback_for(request.user).filter(commitment=commitment),
+            "can_edit": request.user.is_officer,
+        },
+    )
+
+
+@role_required(*OFFICERS)
+def commitment_add(request):
+    return _commitment_form(request, PledgeCommitment(), "Add a pledge commitment")
+
+
+@role_required(*OFFICERS)
+def commitment_edit(request, pk):
+    return _commitment_form(request, get_object_or_404(PledgeCommitment, pk=pk), "Change a pledge commitment")
+
+
+def _commitment_form(request, commitment, title):
+    form = CommitmentForm(request.POST or None, instance=commitment)
+    if _is_post(request) and form.is_valid():
+        services.save_commitment(commitment, **form.cleaned_data)
+        messages.success(request, "Pledge commitment saved.")
+        return redirect("boards:commitment_detail", pk=commitment.pk)
+    return _form_page(request, form, title=title, back_url=reverse("boards:pledge"), back_label="Back to the Care Pledge")
+
+
+@role_required(*OFFICERS)
+def pledge_update_add(request, pk):
+    commitment = get_object_or_404(PledgeCommitment, pk=pk)
+    form = PledgeUpdateForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        services.add_pledge_update(commitment=commitment, updated_by=request.user, **form.cleaned_data)
+        messages.success(request, "Progress update added.")
+        return redirect("boards:commitment_detail", pk=commitment.pk)
+    return _form_page(
+        request, form, title="Add a progress update", caption=str(commitment),
+        back_url=reverse("boards:commitment_detail", args=[commitment.pk]), back_label="Back to the commitment",
+    )
+
+
+# --- You said, we did ----------------------------------------------------------------------------------
+
+
+@role_required(*ALL_ROLES)
+def feedback(request):
+    views = selectors.feedback_for(request.user)
+    return render(
+        request,
+        "boards/feedback.html",
+        {
+            "page_obj": _page(request, views),
+            "can_edit": request.user.is_officer,
+            "for_young_people": request.user.role == Role.YOUNG_PERSON,
+        },
+    )
+
+
+@role_required(*OFFICERS)
+def view_add(request):
+    form = ChildrensViewForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        try:
+            view = services.record_childrens_view(recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "View recorded. Add the board's response when it has one.")
+            return redirect("boards:respond", pk=view.pk)
+    return _form_page(
+        request, form, title="Record what young people said",
+        back_url=reverse("boards:feedback"), back_label="Back to you said, we did",
+    )
+
+
+@role_required(*OFFICERS)
+def respond(request, pk):
+    view = get_object_or_404(ChildrensView.objects.select_related("response"), pk=pk)
+    existing = view.response if hasattr(view, "response") else None
+    form = ResponseForm(request.POST or None, instance=existing)
+    if _is_post(request) and form.is_valid():
+        services.respond_to_view(view, responded_by=request.user, **form.cleaned_data)
+        messages.success(request, "Response saved.")
+        return redirect("boards:feedback")
+    return _form_page(
+        request, form, title="We did: the board's response", caption=f"You said: {view.view}",
+        back_url=reverse("boards:feedback"), back_label="Back to you said, we did",
+    )
