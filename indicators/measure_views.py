@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from core import charts
 from core.permissions import BOARD_READERS, OFFICERS, role_required
 
 from . import measure_services, measures
@@ -37,40 +36,7 @@ def _measure_or_404(identifier):
         raise Http404("There is no measure with that identifier.") from None
 
 
-def year_label(year):
-    return f"{year - 1}-{str(year)[2:]}"
-
-
-def trend_chart(measure, values, comparators, target, *, suppress):
-    """The measure's line over the years beside England and statistical neighbours, and its target."""
-    years = [value.year for value in values]
-    council = charts.Series(
-        "Wyvern",
-        [value.visible_value(suppress=suppress) for value in values],
-        labels=[str(value.shown(suppress=suppress)) for value in values],
-    )
-    series = [council]
-    for name, attribute in (("England", "england"), ("Statistical neighbours", "statistical_neighbours")):
-        numbers = [getattr(comparators.get((measure.identifier, year)), attribute, None) for year in years]
-        if any(number is not None for number in numbers):
-            numbers = [float(n) if n is not None else None for n in numbers]
-            series.append(
-                charts.Series(
-                    name, numbers, labels=[measures.format_value(measure, n) if n is not None else "Not entered" for n in numbers]
-                )
-            )
-    suffix = "%" if measure.unit == measures.PERCENTAGE else ""
-    latest = values[-1] if values else None
-    description = (
-        f"{measure.title}, {year_label(years[0])} to {year_label(years[-1])}. "
-        f"Latest: {latest.shown(suppress=suppress)}."
-        + (f" Target {measures.format_value(measure, float(target.value))}." if target else "")
-        + " The table below gives every value."
-    ) if values else f"{measure.title}: no years with data yet."
-    return charts.line_chart(
-        measure.title, description, [year_label(y) for y in years], series,
-        suffix=suffix, target=float(target.value) if target else None, y_label=measure.unit_label,
-    )
+year_label = measures.year_label
 
 
 @role_required(*BOARD_READERS)
@@ -104,7 +70,7 @@ def measure_detail(request, identifier):
     values = [year_values[identifier] for _year, year_values in sorted(results.items())]
     comparators, targets = measures.comparators_and_targets()
     target = targets.get(identifier)
-    chart = trend_chart(measure, values, comparators, target, suppress=suppress) if values else None
+    chart = measures.trend_chart(measure, values, comparators, target, suppress=suppress) if values else None
     figures = [
         measures.BoardFigure(value, suppress, comparators.get((identifier, value.year)), target)
         for value in reversed(values)

@@ -108,4 +108,4 @@ def test_population_gives_the_rate(cohort, client_for):
     assert response.status_code == 302
     assert ChildPopulation.objects.get(year=2025).population == 24000
     html = officer.get(reverse("indicators:measure_detail", args=["looked_after_rate_per_10000"])).content.decode()
-    assert "Wyvern 5" in html  # 12 children per 24,000 = 5 per 10,000
+    assert "Council 5" in html  # 12 children per 24,000 = 5 per 10,000
