@@ -22,7 +22,7 @@ NAVIGATION = (
     NavItem("Children", "children:child_list", OFFICERS, "/children/"),
     NavItem("Measures", "indicators:measure_list", BOARD_READERS, "/measures/"),
     NavItem("Self-evaluation", "indicators:cycle_list", BOARD_READERS, "/self-evaluation/"),
-    NavItem("Meetings", "boards:meeting_list", BOARD_READERS | {Role.YOUNG_PERSON}, "/boards/"),
+    NavItem("Meetings", "boards:meeting_list", BOARD_READERS, "/boards/"),
     NavItem("Care Pledge", "boards:pledge", ALL_ROLES, "/pledge/"),
     NavItem("Reports", "reports:report_list", BOARD_READERS, "/reports/"),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR}), "/admin/"),
