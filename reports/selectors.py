@@ -103,6 +103,20 @@ def meetings_for_choice():
 
 # --- Document content -------------------------------------------------------------------------------------
 
+# What the board must see at every meeting (placement mix, distance and stability, health and care leavers'
+# outcomes: see the inspectorate's findings in the domain notes).
+BOARD_PACK_MEASURES = (
+    "looked_after_rate_per_10000",
+    "placed_over_20_miles",
+    "placed_outside_area",
+    "three_or_more_placements",
+    "long_term_stability",
+    "health_assessment",
+    "care_leavers_in_eet",
+    "care_leavers_suitable_accommodation",
+)
+TREND_YEARS = 5
+
 
 def _section(section_id, title, template, data, introduction=""):
     return {
@@ -118,10 +132,233 @@ def _officer_text(section_id, title, text, empty):
     return _section(section_id, title, "officer_text", {"text": text, "empty": empty})
 
 
+def _short_year(year):
+    return f"{year - 1}-{str(year)[-2:]}"
+
+
+def _number(value):
+    if value is None:
+        return None
+    return float(value)
+
+
+def measure_chart(measure, trend, comparators, target):
+    """
+    The trend chart for one measure, with England and statistical neighbours where known and the board's
+    target: the council's own figures are suppressed below 5 children (a gap in the line, "[c]" in the table).
+    """
+    from core import charts
+
+    years = [value.year for value in trend]
+    suffix = "%" if measure.unit == "percentage" else ""
+    series = [
+        charts.Series(
+            "Council",
+            [value.visible_value(suppress=True) for value in trend],
+            labels=[str(value.shown(suppress=True)) for value in trend],
+        )
+    ]
+    england = [_number(getattr(comparators.get((measure.identifier, year)), "england", None)) for year in years]
+    neighbours = [
+        _number(getattr(comparators.get((measure.identifier, year)), "statistical_neighbours", None)) for year in years
+    ]
+    if any(value is not None for value in england):
+        series.append(charts.Series("England", england))
+    if any(value is not None for value in neighbours):
+        series.append(charts.Series("Statistical neighbours", neighbours))
+    description = f"{measure.definition} Unit: {measure.unit_label}."
+    if measure.better:
+        description += f" {measure.better.capitalize()} is better."
+    return charts.line_chart(
+        measure.title,
+        description,
+        [_short_year(year) for year in years],
+        series,
+        suffix=suffix,
+        target=_number(target.value) if target else None,
+    )
+
+
+def measures_with_charts(identifiers, year):
+    """
+    For each measure: its latest value (suppressed), comparators for the year and its trend chart with table.
+    A fixed number of queries whatever the cohort size: the measures are computed together, in the database.
+    """
+    from indicators import measures as registry
+    from indicators.models import Comparator, Target
+
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    computed = registry.compute(years)
+    comparators = {
+        (c.measure, c.year): c for c in Comparator.objects.filter(measure__in=identifiers, year__in=years)
+    }
+    targets = {t.measure: t for t in Target.objects.filter(measure__in=identifiers)}
+    items = []
+    for identifier in identifiers:
+        measure = registry.get(identifier)
+        trend = [values[identifier] for _year, values in sorted(computed.items())]
+        if not trend:
+            continue
+        latest = computed.get(year, {}).get(identifier)
+        comparator = comparators.get((identifier, year))
+        items.append(
+            {
+                "measure": measure,
+                "latest": latest.shown(suppress=True) if latest else None,
+                "england": comparator.england if comparator else None,
+                "neighbours": comparator.statistical_neighbours if comparator else None,
+                "target": targets.get(identifier),
+                "chart": measure_chart(measure, trend, comparators, targets.get(identifier)),
+            }
+        )
+    return items
+
+
+def placement_mix_chart(year):
+    """Where children live at 31 March, by placement type, over the years (percentages, suppressed)."""
+    from core import charts
+    from indicators import measures as registry
+
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    computed = registry.compute(years)
+    if not computed:
+        return None
+    shown_years = sorted(computed)
+    segments, labels = [], {}
+    for group in registry.PLACEMENT_GROUPS:
+        measure = registry.get(f"placement_{group}")
+        values = [computed[y][measure.identifier] for y in shown_years]
+        name = measure.title.removeprefix("Placed ")
+        name = name[:1].upper() + name[1:]
+        segments.append((name, [value.visible_value(suppress=True) for value in values]))
+        labels[name] = [str(value.shown(suppress=True)) for value in values]
+    return charts.stacked_bar_chart(
+        "Placement mix at 31 March",
+        "Where looked-after children lived at the end of each year, as a percentage of all children looked after.",
+        [_short_year(y) for y in shown_years],
+        segments,
+        labels=labels,
+    )
+
+
+def _measures_section(section_id, title, identifiers, year, introduction):
+    from indicators import measures as registry
+
+    latest_year = year
+    if year is None:
+        available = registry.available_years()
+        latest_year = available[0] if available else None
+    items = measures_with_charts(identifiers, latest_year) if latest_year else []
+    data = {
+        "year": latest_year,
+        "year_label": collection_year_label(latest_year) if latest_year else "",
+        "items": items,
+        "placement_mix": placement_mix_chart(latest_year) if latest_year else None,
+    }
+    return _section(section_id, title, "measures", data, introduction)
+
+
+def _grades_section():
+    from indicators.models import Grade
+    from indicators.selectors import latest_approved_grades
+
+    evaluations = list(latest_approved_grades())
+    chart = None
+    if evaluations:
+        from core import charts
+
+        counts = {grade: 0 for grade in Grade}
+        for evaluation in evaluations:
+            if evaluation.grade:
+                counts[Grade(evaluation.grade)] += 1
+        chart = charts.bar_chart(
+            "Quality indicators by grade",
+            "How many quality indicators the board approved at each grade in their latest self-evaluation.",
+            [(grade.label, counts[grade]) for grade in sorted(Grade, reverse=True)],
+            value_heading="Quality indicators",
+        )
+    return _section(
+        "self-evaluation",
+        "Self-evaluation grades",
+        "grades",
+        {"evaluations": evaluations, "chart": chart},
+        "The latest approved grade for each quality indicator, on the six-point scale from 6 Excellent to "
+        "1 Unsatisfactory, with the cycle it was approved in.",
+    )
+
+
+def _pledge_section():
+    from boards.models import Rag
+    from boards.selectors import pledge_progress
+
+    rows = pledge_progress()
+    labels = dict(Rag.choices)
+    for row in rows:
+        row["rag_label"] = labels.get(row["latest_rag"], "Not yet rated")
+    return _section(
+        "care-pledge",
+        "Care Pledge progress",
+        "pledge",
+        {"rows": rows},
+        "Each promise in the Care Pledge agreed with the Children in Care Council, with its latest rating.",
+    )
+
+
+def _meetings_section(year):
+    from boards.models import AttendanceStatus, BoardRole, Meeting, MeetingStatus
+    from boards.selectors import attendance_summary
+    from django.db.models import Count
+
+    year_start, year_end = datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+    meetings = list(
+        Meeting.objects.filter(
+            status=MeetingStatus.HELD, starts_at__gte=_local_midnight(year_start),
+            starts_at__lt=_local_midnight(year_end + datetime.timedelta(days=1)),
+        )
+        .select_related("board")
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+            present_voting=Count(
+                "attendance",
+                filter=Q(attendance__status=AttendanceStatus.PRESENT, attendance__membership__voting=True),
+            ),
+        )
+        .order_by("starts_at")
+    )
+    for meeting in meetings:
+        meeting.quorate = meeting.present_voting >= meeting.board.quorum
+    attendance = attendance_summary(year_start, year_end)
+    for row in attendance:
+        # Young people's representatives are children or care leavers: the report names their role only.
+        row["name"] = (
+            "Young people's representative" if row["membership"].role == BoardRole.YOUNG_PERSON else str(row["member"])
+        )
+    return _section(
+        "meetings",
+        "Meetings held and attendance",
+        "meetings",
+        {"meetings": meetings, "attendance": attendance, "year_label": collection_year_label(year)},
+    )
+
+
 def annual_report_document(year):
+    from indicators import measures as registry
+
     content = AnnualReportContent.objects.filter(year=year).first() or AnnualReportContent(year=year)
     not_written = "Officers have not written this section yet."
+    all_measures = [measure.identifier for measure in registry.MEASURES if not measure.identifier.startswith("placement_")]
     sections = [
+        _measures_section(
+            "measures",
+            "Measures and trends against comparators",
+            all_measures,
+            year,
+            f"The board's measures for {collection_year_label(year)} and the years before, against England, "
+            "statistical neighbours and the board's targets. Counts of fewer than 5 children are shown as [c].",
+        ),
+        _grades_section(),
+        _pledge_section(),
+        _meetings_section(year),
         _officer_text("strengths", "Strengths", content.strengths, not_written),
         _officer_text("areas-for-improvement", "Areas for improvement", content.areas_for_improvement, not_written),
         _officer_text("recommendations", "Recommendations to full council", content.recommendations, not_written),
@@ -136,7 +373,23 @@ def annual_report_document(year):
 
 
 def board_pack_document(meeting):
-    sections = []
+    from boards.selectors import meeting_pack
+
+    pack = meeting_pack(meeting)
+    sections = [
+        _section("agenda", "Agenda", "agenda", pack),
+        _measures_section(
+            "dashboard",
+            "Dashboard measures",
+            BOARD_PACK_MEASURES,
+            None,
+            "The measures the board looks at every meeting, from the latest cohort return: placements, "
+            "stability, health and care leavers. Counts of fewer than 5 children are shown as [c].",
+        ),
+        _section("action-log", "Action log", "actions", pack),
+        _pledge_section(),
+        _section("papers", "Papers", "papers", pack),
+    ]
     return {
         "title": f"Board pack: {meeting.board.name}",
         "subtitle": f"Meeting on {timezone.localtime(meeting.starts_at):%-d %B %Y at %H:%M}, {meeting.venue}",
