@@ -198,6 +198,11 @@ def collection_year_end(year):
     return datetime.date(year, 3, 31)
 
 
+def latest_collection_year(today):
+    """The latest collection year that has ended by ``today``: 31 March 2025 ends 2025."""
+    return today.year if today >= datetime.date(today.year, 3, 31) else today.year - 1
+
+
 def parse_date(text):
     for pattern in DATE_FORMATS:
         try:

@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .ssda903 import latest_collection_year
+
 ONE_DAY = datetime.timedelta(days=1)
 IN_AREA = ["WR1", "WR2", "WR3", "WR4", "WR5", "WR6", "WR9", "WR10", "WR11", "WR14", "B60", "B61", "B97", "B98",
            "DY10", "DY11", "DY13"]
@@ -347,11 +349,6 @@ def write_cohort(folder, *, children=500, last_year=2025, years=6, seed=2025, **
         year: write_return(lives, year, Path(folder) / str(year))
         for year in range(last_year - years + 1, last_year + 1)
     }
-
-
-def latest_collection_year(today):
-    """The latest collection year that has ended by ``today``: 31 March 2025 ends 2025."""
-    return today.year if today >= datetime.date(today.year, 3, 31) else today.year - 1
 
 
 def build_cohort(children=50, years=3, seed=1, last_year=None, user=None, **options):

@@ -1,0 +1,140 @@
+"""
+Reading cohort records for officers' pages, exports and other apps' dashboards. Every function runs a fixed
+number of queries, whatever the size of the cohort.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from .models import (
+    CareLeaverOutcome,
+    Child,
+    Code,
+    CodeList,
+    CohortImport,
+    CohortReturn,
+    Episode,
+    HealthOutcome,
+    MissingEpisode,
+    Review,
+    UnaccompaniedAsylumSeeker,
+)
+
+
+def return_years():
+    return list(CohortReturn.objects.order_by("-year").values_list("year", flat=True))
+
+
+def code_choices(code_list):
+    return [(c.code, f"{c.code}: {c.description}") for c in Code.objects.filter(code_list=code_list, active=True)]
+
+
+def code_descriptions(*code_lists):
+    """{code_list: {code: description}} in one query, for showing codes with their meaning."""
+    result = defaultdict(dict)
+    for code_list, code, description in Code.objects.filter(code_list__in=code_lists).values_list(
+        "code_list", "code", "description"
+    ):
+        result[code_list][code] = description
+    return result
+
+
+def children_for_year(*, year=None, search="", legal_status="", placement_type="", looked_after_at_year_end=None):
+    """
+    Children in a year's return (looked after during the year, or a care leaver with an OC3 row), with the
+    legal status and placement type of their latest episode that year. Without a year: every child.
+    """
+    children = Child.objects.all()
+    if search:
+        children = children.filter(child_id__icontains=search.strip())
+    if year is None:
+        return children.order_by("child_id")
+    in_year = Episode.objects.filter(cohort_return__year=year, child=OuterRef("pk"))
+    latest = in_year.order_by("-start_date")
+    children = children.filter(
+        Exists(in_year) | Exists(CareLeaverOutcome.objects.filter(cohort_return__year=year, child=OuterRef("pk")))
+    ).annotate(
+        latest_legal_status=Subquery(latest.values("legal_status")[:1]),
+        latest_placement_type=Subquery(latest.values("placement_type")[:1]),
+        looked_after_at_year_end=Exists(in_year.filter(end_date__isnull=True)),
+        episodes_in_year=Subquery(
+            in_year.order_by().values("child").annotate(n=Count("pk")).values("n")[:1]
+        ),
+    )
+    if legal_status:
+        children = children.filter(latest_legal_status=legal_status)
+    if placement_type:
+        children = children.filter(latest_placement_type=placement_type)
+    if looked_after_at_year_end is not None:
+        children = children.filter(looked_after_at_year_end=looked_after_at_year_end)
+    return children.order_by("child_id")
+
+
+@dataclass
+class YearRecord:
+    cohort_return: CohortReturn
+    episodes: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    health: list = field(default_factory=list)
+    care_leaver: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    uasc: list = field(default_factory=list)
+
+
+def child_record(child):
+    """A child's records in every return, newest year first: a list of ``YearRecord`` (seven queries)."""
+    years = {}
+
+    def year_of(row):
+        if row.cohort_return_id not in years:
+            years[row.cohort_return_id] = YearRecord(row.cohort_return)
+        return years[row.cohort_return_id]
+
+    sources = [
+        ("episodes", Episode.objects.filter(child=child).order_by("start_date")),
+        ("reviews", Review.objects.filter(child=child)),
+        ("health", HealthOutcome.objects.filter(child=child)),
+        ("care_leaver", CareLeaverOutcome.objects.filter(child=child)),
+        ("missing", MissingEpisode.objects.filter(child=child)),
+        ("uasc", UnaccompaniedAsylumSeeker.objects.filter(child=child)),
+    ]
+    for attribute, rows in sources:
+        for row in rows.select_related("cohort_return"):
+            getattr(year_of(row), attribute).append(row)
+    return sorted(years.values(), key=lambda record: -record.cohort_return.year)
+
+
+def audit_trail(child):
+    """Audit entries about a child's record (views, exports, changes to the child and their episodes)."""
+    return (
+        LogEntry.objects.filter(
+            Q(additional_data__child_pk=child.pk)
+            | Q(content_type=ContentType.objects.get_for_model(Child), object_pk=str(child.pk))
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def cohort_imports():
+    return CohortImport.objects.select_related("created_by").defer("errors", "warnings")
+
+
+def latest_imports(limit=5):
+    """The most recent imports, newest first, with status, error count and who ran them (one query)."""
+    return list(cohort_imports()[:limit])
+
+
+def data_freshness():
+    """Each imported collection year, newest first: {year, label, imported_at, imported_by} (one query)."""
+    return [
+        {"year": r.year, "label": r.label, "imported_at": r.imported_at, "imported_by": r.imported_by}
+        for r in CohortReturn.objects.select_related("imported_by").order_by("-year")
+    ]
+
+
+def code_list_label(code_list):
+    return CodeList(code_list).label
