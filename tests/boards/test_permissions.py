@@ -1,0 +1,92 @@
+"""Every URL in boards/urls.py, for every role and for anonymous visitors."""
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from boards.models import BoardRole
+from boards.urls import urlpatterns
+
+READERS = {Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR}
+EDITORS = {Role.OFFICER, Role.ADMINISTRATOR}
+EVERYONE = set(Role)
+
+# name -> (who may use it, method, how to build its arguments from the world fixture)
+MATRIX = {
+    "meeting_list": (READERS, "get", lambda w: []),
+    "board_detail": (READERS, "get", lambda w: [w.board.pk]),
+    "member_add": (EDITORS, "get", lambda w: [w.board.pk]),
+    "member_edit": (EDITORS, "get", lambda w: [w.board.memberships.first().pk]),
+    "meeting_create": (EDITORS, "get", lambda w: []),
+    "meeting_detail": (READERS, "get", lambda w: [w.held.pk]),
+    "meeting_edit": (EDITORS, "get", lambda w: [w.held.pk]),
+    "attendance": (EDITORS, "get", lambda w: [w.held.pk]),
+    "carry_forward": (EDITORS, "post", lambda w: [w.upcoming.pk]),
+    "agenda_item_add": (EDITORS, "get", lambda w: [w.held.pk]),
+    "agenda_item_edit": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
+    "paper_add": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
+    "minute_add": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
+    "paper_download": (READERS, "get", lambda w: [w.held.pk, w.published.pk]),
+    "paper_publish": (EDITORS, "post", lambda w: [w.held.pk, w.published.pk]),
+    "action_add": (EDITORS, "get", lambda w: [w.held.pk]),
+    "action_list": (READERS, "get", lambda w: []),
+    "action_detail": (READERS, "get", lambda w: [w.action.pk]),
+    "forward_plan": (READERS, "get", lambda w: []),
+    "forward_plan_add": (EDITORS, "get", lambda w: []),
+    "forward_plan_edit": (EDITORS, "get", lambda w: [w.plan.pk]),
+    "pledge": (EVERYONE, "get", lambda w: []),
+    "commitment_add": (EDITORS, "get", lambda w: []),
+    "commitment_detail": (EVERYONE, "get", lambda w: [w.commitment.pk]),
+    "commitment_edit": (EDITORS, "get", lambda w: [w.commitment.pk]),
+    "pledge_update_add": (EDITORS, "get", lambda w: [w.commitment.pk]),
+    "feedback": (EVERYONE, "get", lambda w: []),
+    "view_add": (EDITORS, "get", lambda w: []),
+    "respond": (EDITORS, "get", lambda w: [w.shown.pk]),
+}
+
+
+def test_the_matrix_covers_every_boards_url():
+    assert {pattern.name for pattern in urlpatterns} == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_exactly_what_it_may_use(name, world, client, make_user, member):
+    allowed, method, arguments = MATRIX[name]
+    url = reverse(f"boards:{name}", args=arguments(world))
+    response = getattr(client, method)(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login")), "anonymous"
+    for role in Role:
+        user = make_user(role)
+        if role == Role.COUNCILLOR:
+            member(user, BoardRole.COUNCILLOR)
+        client.force_login(user)
+        response = getattr(client, method)(url)
+        if role in allowed:
+            expected = (302,) if method == "post" else (200,)
+        else:
+            expected = (403,)
+        assert response.status_code in expected, f"{role} on {name}: {response.status_code}"
+
+
+def test_a_councillor_who_is_not_a_member_cannot_see_the_boards_business(world, client_for):
+    client = client_for(Role.COUNCILLOR)
+    assert client.get(reverse("boards:meeting_detail", args=[world.held.pk])).status_code == 404
+    assert client.get(reverse("boards:board_detail", args=[world.board.pk])).status_code == 404
+    assert client.get(reverse("boards:action_detail", args=[world.action.pk])).status_code == 404
+    page = client.get(reverse("boards:meeting_list")).content.decode()
+    assert "You are not a member of any board" in page
+    assert world.board.name not in page
+
+
+def test_a_former_member_loses_sight_of_the_board(world, make_user, member, client, today):
+    import datetime
+
+    former = make_user(Role.COUNCILLOR)
+    member(former, start_date=today - datetime.timedelta(days=700), end_date=today - datetime.timedelta(days=1))
+    client.force_login(former)
+    assert client.get(reverse("boards:meeting_detail", args=[world.held.pk])).status_code == 404
+
+
+def test_young_people_do_not_see_the_meetings_link(client_for):
+    page = client_for(Role.YOUNG_PERSON).get(reverse("boards:pledge")).content.decode()
+    assert f'href="{reverse("boards:meeting_list")}"' not in page
+    assert f'href="{reverse("boards:feedback")}"' in page
