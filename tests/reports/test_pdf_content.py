@@ -1,0 +1,170 @@
+"""
+Real PDFs, built by the task and read back with pypdf: contents page, page numbers, headings as bookmarks,
+a tagged structure for screen readers, charts with their titles and data, and small numbers shown as [c].
+"""
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from boards.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    BoardRole,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    PledgeCommitment,
+    PledgeUpdate,
+)
+from indicators import measures
+from indicators.models import Area, Comparator, Cycle, Evaluation, EvaluationStatus, Framework, QualityIndicator
+from reports import services
+from reports.models import ReportStatus, ReportType
+
+from .conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+
+
+@pytest.fixture
+def cohort(tmp_path):
+    """Two small synthetic 903 returns, imported the way officers import them: some counts fall below 5."""
+    from children import services as children_services
+    from children import synthetic
+
+    children_services.load_reference_data()
+    written = synthetic.write_cohort(tmp_path / "903", children=60, last_year=YEAR, years=2, seed=11)
+    for year, paths in written.items():
+        result = children_services.import_files(year=year, paths=paths)
+        assert result.status == result.Status.SUCCEEDED, result.errors[:3]
+    Comparator.objects.create(measure="care_leavers_in_touch", year=YEAR, england=91, statistical_neighbours=93)
+    return measures.for_year(YEAR)
+
+
+def _flat(pages):
+    return " ".join(" ".join(pages).split())
+
+
+def _build(django_capture_on_commit_callbacks, kind, **subject):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(kind, **subject)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY, report.error
+    return report
+
+
+def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_suppression(
+    django_capture_on_commit_callbacks, cohort, board, members, officer
+):
+    # The year's business: a meeting held with attendance, a pledge commitment rated, an approved grade.
+    held = Meeting.objects.create(
+        board=board,
+        starts_at=timezone.make_aware(datetime.datetime(YEAR - 1, 9, 10, 14)),
+        venue="County Hall",
+        status=MeetingStatus.HELD,
+    )
+    chair = Membership.objects.get(user=members["chair"])
+    Attendance.objects.create(meeting=held, membership=chair, status=AttendanceStatus.PRESENT)
+    promise = PledgeCommitment.objects.create(number=1, commitment="We will help you stay in touch with your brothers and sisters.", owner=officer)
+    PledgeUpdate.objects.create(commitment=promise, rag="amber", note="Contact plans reviewed.", updated_by=officer)
+    framework = Framework.objects.create(name="Corporate parenting", slug="cp")
+    area = Area.objects.create(framework=framework, number=1, name="Outcomes and impact")
+    indicator = QualityIndicator.objects.create(
+        area=area, number="QI 1.1", title="Improvements in outcomes for looked-after children",
+        illustration_excellent="-", illustration_weak="-",
+    )
+    cycle = Cycle.objects.create(framework=framework, name="2024-25", starts_on=datetime.date(2024, 4, 1), ends_on=datetime.date(2025, 3, 31))
+    Evaluation.objects.create(
+        cycle=cycle, indicator=indicator, grade=4, status=EvaluationStatus.APPROVED,
+        board_approval_date=datetime.date(2025, 3, 1),
+    )
+    services.save_annual_content(YEAR, strengths="More children live with kinship carers.", areas_for_improvement="Dental checks.", recommendations="Fund a health navigator.")
+
+    report = _build(django_capture_on_commit_callbacks, ReportType.ANNUAL_REPORT, year=YEAR)
+    pages, reader = pdf_text(report.pdf)
+    text = _flat(pages)
+    assert len(pages) == report.page_count > 5
+
+    # Contents page: every section with the page it starts on, and that page really starts it.
+    contents = " ".join(pages[1].split())
+    assert contents.startswith("Contents")
+    for number, title in enumerate(
+        ["Measures and trends against comparators", "Self-evaluation grades", "Care Pledge progress",
+         "Meetings held and attendance", "Strengths", "Areas for improvement", "Recommendations to full council"],
+        start=1,
+    ):
+        match = re.search(rf"{number}\. {re.escape(title)} [. ]+(\d+)", contents)
+        assert match, (title, contents)
+        assert " ".join(pages[int(match.group(1)) - 1].split()).startswith(f"{number}. {title}")
+
+    # Page numbers on every page.
+    for index, page in enumerate(pages, start=1):
+        assert f"Page {index} of {len(pages)}" in page
+
+    # Headings are the PDF's bookmarks, and the PDF is tagged for screen readers, in English.
+    outline = reader.outline
+    assert outline[0].title == "Annual corporate parenting report 2024 to 2025"
+    assert [item.title for item in outline[1] if not isinstance(item, list)][:3] == [
+        "Contents", "1. Measures and trends against comparators", "2. Self-evaluation grades",
+    ]
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == "Annual corporate parenting report 2024 to 2025"
+
+    # Charts (the same server-side SVG charts as the pages) with their data tables.
+    assert "Placement mix at 31 March" in text
+    assert "Data for the chart: Care leavers aged 19 to 21 in touch" in text
+    assert "Statistical neighbours" in text and "93" in text
+
+    # Small numbers are withheld: a measure with fewer than 5 children shows [c] in the summary table.
+    small = [value for value in cohort.values() if value.is_small and not value.measure.identifier.startswith("placement_")]
+    assert small, "the synthetic cohort should have a measure below 5 children"
+    assert f"{small[0].measure.title} [c]" in text
+    assert str(small[0].shown(suppress=False)) not in text.split(f"{small[0].measure.title} ", 1)[1][:12]
+
+    # The year's business and the officers' words.
+    assert "QI 1.1" in text and "4 Good" in text
+    assert "We will help you stay in touch with your brothers and sisters." in text and "Amber" in text
+    assert "The board met 1 time in 2024 to 2025" in text
+    assert str(members["chair"]) in text
+    assert "Young people's representative" in text and str(members["young"]) not in text
+    assert "More children live with kinship carers." in text and "Fund a health navigator." in text
+
+
+def test_the_board_pack_pdf_lists_agenda_measures_actions_pledge_and_papers(
+    django_capture_on_commit_callbacks, cohort, meeting, officer
+):
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Care leavers' accommodation", report_author=officer)
+    earlier = Meeting.objects.create(
+        board=meeting.board, starts_at=meeting.starts_at - datetime.timedelta(days=60), venue="County Hall",
+        status=MeetingStatus.HELD,
+    )
+    ActionItem.objects.create(
+        meeting=earlier, description="Report on dental checks for children placed out of area", owner=officer,
+        due_on=meeting.date - datetime.timedelta(days=10),
+    )
+    from boards.models import Paper
+    from django.core.files.base import ContentFile
+
+    paper = Paper(agenda_item=item, title="Accommodation for care leavers: report", published=True, published_at=timezone.now())
+    paper.file.save("accommodation.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+
+    report = _build(django_capture_on_commit_callbacks, ReportType.BOARD_PACK, meeting=meeting)
+    pages, _reader = pdf_text(report.pdf)
+    text = _flat(pages)
+    assert "Board pack: Wyvern Corporate Parenting Board" in text
+    for title in ("1. Agenda", "2. Dashboard measures", "3. Action log", "4. Care Pledge progress", "5. Papers"):
+        assert title in text
+    assert "Care leavers' accommodation" in text and str(officer) in text
+    assert "Data for the chart: Placed more than 20 miles from home" in text
+    assert "Data for the chart: Placement mix at 31 March" in text
+    assert "Report on dental checks for children placed out of area" in text and "Overdue" in text
+    assert "Accommodation for care leavers: report" in text
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
