@@ -358,6 +358,11 @@ class _RowChecker:
     def __init__(self, label, spec, positions, lookups, year_end, parsed):
         self.label = label
         self.columns = [c for c in spec["columns"] if c[0] in positions]
+        # Optional columns a file leaves out read as blank.
+        self.absent = {
+            column: None if kind in ("date", "int", "flag", "sex") else ""
+            for column, kind, _extra, _required in spec["columns"] if column not in positions
+        }
         self.positions = positions
         self.lookups = lookups
         self.year_end = year_end
@@ -367,7 +372,7 @@ class _RowChecker:
         self.parsed.errors.append(Problem(self.label, row, column, value, message))
 
     def check(self, row, values):
-        record = {"_row": row}
+        record = {"_row": row, **self.absent}
         ok = True
         for column, kind, extra, required in self.columns:
             position = self.positions[column]

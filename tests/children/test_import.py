@@ -1,0 +1,237 @@
+"""The 903 import: clean files load, every kind of problem is reported, and a bad file changes nothing."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from children import services, ssda903
+from children.models import (
+    CareLeaverOutcome,
+    Child,
+    Code,
+    CohortImport,
+    CohortReturn,
+    Episode,
+    HealthOutcome,
+    MissingEpisode,
+    PostcodeDistrict,
+    Review,
+    UnaccompaniedAsylumSeeker,
+)
+
+from .conftest import DATA, YEAR, file_set
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Child, Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker)
+    }
+
+
+def problems(cohort_import):
+    return {(e["table"], e["row"], e["field"], e["value"]): e["message"] for e in cohort_import.errors}
+
+
+def test_a_clean_return_loads_every_table(run_files, officer):
+    result = run_files(file_set("valid"))
+
+    assert result.status == CohortImport.Status.SUCCEEDED, result.errors
+    assert result.counts == {"header": 3, "episodes": 4, "reviews": 2, "oc2": 1, "oc3": 1, "missing": 1, "uasc": 1}
+    year = CohortReturn.objects.get(year=YEAR)
+    assert year.imported_by == officer and year.imported_at is not None
+    child = Child.objects.get(child_id="C001")
+    assert (child.sex, child.date_of_birth, child.ethnicity, child.upn) == (1, datetime.date(2012, 6, 15), "WBRI", "A123456789012")
+    latest = child.episodes.get(start_date=datetime.date(2024, 8, 15))
+    assert (latest.placement_type, latest.end_date, latest.reason_place_change, latest.urn) == ("K2", None, "CREQB", "SC123456")
+    # Hereford is outside Wyvern and about 25 miles from Worcester (WR1).
+    assert latest.placed_outside_area is True
+    assert Decimal("20") < latest.distance_miles < Decimal("30")
+    in_area = child.episodes.get(start_date=datetime.date(2022, 1, 10))
+    assert in_area.placed_outside_area is False and in_area.distance_miles < 5
+    assert HealthOutcome.objects.get().sdq_score == 17 and HealthOutcome.objects.get().teeth_check is False
+    leaver = CareLeaverOutcome.objects.get()
+    assert (leaver.child.child_id, leaver.in_touch, leaver.activity, leaver.accommodation) == ("C003", "YES", "F2", "D1")
+    assert MissingEpisode.objects.get().end_date == datetime.date(2024, 11, 4)
+    assert result.warnings == []
+
+
+def test_the_broken_files_report_every_problem_and_change_nothing(run_files):
+    run_files(file_set("valid"))
+    before = snapshot()
+
+    result = run_files(file_set("broken"))
+
+    assert result.status == CohortImport.Status.FAILED
+    found = problems(result)
+    expected = {
+        ("Header", 2, "DOB", "31/02/2012"): "Not a real date",
+        ("Header", 3, "SEX", "3"): "SEX must be 1",
+        ("Header", 3, "ETHNIC", "XXXX"): "not a code in the Ethnicity list",
+        ("Header", 5, "CHILD", "B003"): "Duplicate of row 4",
+        ("Episodes", 2, "DECOM", "01/01/2009"): "before the child was born",
+        ("Episodes", 3, "DECOM", "01/03/2012"): "overlaps the one starting 01/01/2009",
+        ("Episodes", 4, "DECOM", ""): "DECOM is required",
+        ("Episodes", 5, "CHILD", "B004"): "not in the Header table",
+        ("Episodes", 6, "DEC", "01/04/2024"): "ends before it starts",
+        ("Episodes", 7, "CIN", "N9"): "not a code in the Category of need",
+        ("Episodes", 7, "PLACE", "Q9"): "not a code in the Placement type",
+    }
+    for key, message in expected.items():
+        assert key in found, f"{key} not reported; got {sorted(found)}"
+        assert message in found[key]
+    assert result.error_count == len(result.errors) >= len(expected)
+    assert any(w["field"] == "FAVOURITE_COLOUR" and "Unknown columns" in w["message"] for w in result.warnings)
+    assert snapshot() == before
+    assert Child.objects.filter(child_id__startswith="B").count() == 0
+
+
+def test_reimporting_a_year_replaces_it_without_duplicates(run_files):
+    run_files(file_set("valid"))
+    first = snapshot()
+    other_year = run_files(file_set("valid"), year=2026)
+    assert other_year.status == CohortImport.Status.SUCCEEDED
+
+    episodes = (DATA / "valid" / "episodes.csv").read_text().replace(
+        "C002,05/05/2024,S,V2,N4,U3,PR1,12/12/2024,E4A,,WR3,WR3,\n", ""
+    )
+    again = run_files(file_set("valid", episodes=episodes))
+
+    assert again.status == CohortImport.Status.SUCCEEDED
+    assert Episode.objects.filter(cohort_return__year=YEAR).count() == first["Episode"] - 1
+    assert Episode.objects.filter(cohort_return__year=2026).count() == first["Episode"]
+    assert Child.objects.count() == first["Child"]
+    assert Review.objects.filter(cohort_return__year=YEAR).count() == first["Review"]
+
+
+def test_header_changes_on_reimport_update_the_child(run_files):
+    run_files(file_set("valid"))
+    header = (DATA / "valid" / "header.csv").read_text().replace("C002,2,01/02/2008,MWBC,", "C002,2,01/02/2008,WBRI,")
+    run_files(file_set("valid", header=header))
+    assert Child.objects.get(child_id="C002").ethnicity == "WBRI"
+
+
+def test_known_extra_columns_are_accepted_and_unknown_ones_reported(run_files):
+    header = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,SHOE_SIZE\nC001,1,15/06/2012,WBRI,,1,01/01/2030,9\n"
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE\nC001,10/01/2022,S,C1,N1,U6\n"
+    result = run_files([("header.csv", header.encode()), ("episodes.csv", episodes.encode())])
+    assert result.status == CohortImport.Status.SUCCEEDED, result.errors
+    assert [w["field"] for w in result.warnings] == ["SHOE_SIZE"]
+    episode = Episode.objects.get()
+    assert episode.distance_miles is None and episode.placed_outside_area is None
+
+
+def test_tables_are_recognised_by_their_columns_whatever_the_file_is_called(run_files):
+    files = [(f"export_{n}.csv", content) for n, (_name, content) in enumerate(file_set("valid"))]
+    result = run_files(files)
+    assert result.status == CohortImport.Status.SUCCEEDED, result.errors
+    assert result.counts["oc3"] == 1
+
+
+def test_header_and_episodes_are_required_and_a_table_cannot_come_twice(run_files):
+    result = run_files(file_set("valid", episodes=None) + [("header copy.csv", (DATA / "valid" / "header.csv").read_bytes())])
+    messages = [e["message"] for e in result.errors]
+    assert "The Episodes table is missing." in messages
+    assert "This table was uploaded twice." in messages
+    assert result.status == CohortImport.Status.FAILED
+
+
+def test_unknown_postcode_districts_are_warnings_not_errors(run_files):
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,HOME_POST,PL_POST\nC001,10/01/2022,S,C1,N1,U6,WR1,ZE1\nC002,05/05/2024,S,V2,N4,U3,WR3 7AB,WR3\n"
+    result = run_files(file_set("valid", episodes=episodes, oc2=None, missing=None))
+    assert result.status == CohortImport.Status.SUCCEEDED, result.errors
+    assert any(w["value"] == "ZE1" and "1 row" in w["message"] for w in result.warnings)
+    assert Episode.objects.get(child__child_id="C001").distance_miles is None
+    assert Episode.objects.get(child__child_id="C002").home_postcode == "WR3"
+
+
+def test_dates_after_the_collection_year_and_bad_flags_are_errors(run_files):
+    oc2 = "CHILD,DOB,SDQ_SCORE,HEALTH_CHECK\nC001,15/06/2012,41,2\n"
+    missing = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC001,15/06/2012,M,03/04/2025,\nC001,15/06/2012,M,05/11/2024,01/11/2024\n"
+    result = run_files(file_set("valid", oc2=oc2, missing=missing))
+    found = problems(result)
+    assert ("OC2", 2, "SDQ_SCORE", "41") in found
+    assert ("OC2", 2, "HEALTH_CHECK", "2") in found
+    assert "end of the collection year (31/03/2025)" in found[("Missing", 2, "MIS_START", "03/04/2025")]
+    assert "ends before it starts" in found[("Missing", 3, "MIS_END", "01/11/2024")]
+
+
+def test_a_date_of_birth_that_disagrees_with_header_is_reported(run_files):
+    reviews = "CHILD,DOB,REVIEW,REVIEW_CODE\nC001,16/06/2012,10/06/2024,PN1\n"
+    result = run_files(file_set("valid", reviews=reviews))
+    assert "Does not match" in problems(result)[("Reviews", 2, "DOB", "16/06/2012")]
+
+
+def test_an_unreadable_file_is_an_error(run_files):
+    result = run_files(file_set("valid") + [("notes.csv", b"what,is,this\n1,2,3\n")])
+    assert any("Cannot tell which 903 table" in e["message"] for e in result.errors)
+
+
+def test_import_903_command_uses_the_same_import(reference_data, tmp_path, capsys):
+    paths = [str(p) for p in sorted((DATA / "valid").glob("*.csv"))]
+    call_command("import_903", "--year", str(YEAR), *paths)
+    assert Episode.objects.count() == 4
+    with pytest.raises(CommandError, match="failed with"):
+        call_command("import_903", "--year", str(YEAR), *[str(p) for p in sorted((DATA / "broken").glob("*.csv"))])
+    assert "Episodes row 5 CHILD [B004]: This child is not in the Header table." in capsys.readouterr().err
+    assert Episode.objects.count() == 4
+
+
+def test_code_lists_load_update_and_retire(db, tmp_path):
+    call_command("load_code_lists")
+    assert Code.objects.get(code_list="placement_type", code="U1").group == "kinship"
+    assert Code.objects.filter(code_list="care_leaver_activity", group="neet").count() == 3
+    scottish = tmp_path / "codes.csv"
+    scottish.write_text("code_list,code,description,group\nplacement_type,U1,Kinship care (Scotland),kinship\nplacement_type,KC,Kinship carers,kinship\n")
+    call_command("load_code_lists", str(scottish))
+    assert Code.objects.get(code_list="placement_type", code="U1").description == "Kinship care (Scotland)"
+    assert set(Code.objects.filter(code_list="placement_type", active=True).values_list("code", flat=True)) == {"U1", "KC"}
+    assert Code.objects.filter(code_list="legal_status", active=True).count() == 13  # lists not in the file are kept
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code_list,code,description,group\nplacement_type,Z9,Fine,other\nnonsense,X,Bad,\n")
+    with pytest.raises(CommandError, match="Row 3"):
+        call_command("load_code_lists", str(bad))
+    assert not Code.objects.filter(code="Z9").exists()
+
+
+def test_postcode_districts_load(db, tmp_path):
+    call_command("load_postcode_districts")
+    assert PostcodeDistrict.objects.get(district="WR1").in_council_area is True
+    assert PostcodeDistrict.objects.get(district="HR1").in_council_area is False
+    bad = tmp_path / "bad.csv"
+    bad.write_text("district,latitude,longitude,in_council_area\nZZ1,95,0,1\n")
+    with pytest.raises(CommandError, match="out of range"):
+        call_command("load_postcode_districts", str(bad))
+
+
+def test_distance_is_great_circle_miles():
+    worcester, hereford = (52.195, -2.22), (52.06, -2.69)
+    assert 22 < ssda903.miles_between(worcester, hereford) < 24
+    assert ssda903.postcode_district("wr1 2ab") == "WR1"
+    assert ssda903.postcode_district("B601AA") == "B60"
+
+
+def test_a_database_failure_is_recorded_and_changes_nothing(run_files, monkeypatch):
+    run_files(file_set("valid"))
+    before = snapshot()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.MissingEpisode.objects, "bulk_create", fail)
+    result = run_files(file_set("valid"))
+    assert result.status == CohortImport.Status.FAILED
+    assert "disk full" in result.errors[0]["message"]
+    assert snapshot() == before
+
+
+def test_synthetic_cohort_imports_cleanly(cohort):
+    assert [i.status for i in cohort] == ["succeeded", "succeeded"]
+    assert all(i.warnings == [] for i in cohort)
+    latest = cohort[-1]
+    assert latest.counts["episodes"] > latest.counts["header"] > 20
+    assert latest.counts["oc3"] > 0 and latest.counts["oc2"] > 0
