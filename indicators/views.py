@@ -40,6 +40,13 @@ PAGE_SIZE = 25
 ADMINISTRATORS = (Role.ADMINISTRATOR,)
 
 
+def _posted(request, files=False):
+    """Form data for a bound form on POST (even an empty one), or nothing on GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
@@ -80,7 +87,7 @@ def cycle_list(request):
 
 @role_required(*OFFICERS)
 def cycle_create(request):
-    form = CycleForm(request.POST or None)
+    form = CycleForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.open_cycle(created_by=request.user, assigned_officer=form.cleaned_data["assigned_officer"], **{
@@ -116,7 +123,7 @@ def cycle_detail(request, pk):
 @role_required(*OFFICERS)
 def cycle_approve(request, pk):
     cycle = get_object_or_404(Cycle, pk=pk)
-    form = ApprovalForm(request.POST or None, button="Record board approval of all moderated evaluations")
+    form = ApprovalForm(*_posted(request), button="Record board approval of all moderated evaluations")
     if request.method == "POST" and form.is_valid():
         try:
             count = services.approve_cycle(cycle, request.user, **form.cleaned_data)
@@ -168,7 +175,7 @@ def evaluation_edit(request, pk):
     if request.method != "POST" and not evaluation.is_editable:
         messages.error(request, f"This evaluation is {evaluation.get_status_display().lower()} and can no longer be changed.")
         return redirect(back_url)
-    form = EvaluationForm(request.POST or None, instance=Evaluation.objects.get(pk=evaluation.pk))
+    form = EvaluationForm(*_posted(request), instance=Evaluation.objects.get(pk=evaluation.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_evaluation(evaluation, request.user, **form.cleaned_data)
@@ -182,7 +189,7 @@ def evaluation_edit(request, pk):
 
 def _workflow_view(request, pk, *, form_class, title, action, form_kwargs=None, intro=""):
     evaluation, caption, back_url = _evaluation_for_change(request, pk)
-    form = form_class(request.POST or None, **(form_kwargs or {}))
+    form = form_class(*_posted(request), **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             message = action(evaluation, form.cleaned_data)
@@ -238,7 +245,7 @@ def evidence_add(request, pk):
     if request.method != "POST" and not evaluation.is_editable:
         messages.error(request, "Evidence can only be added to draft or returned evaluations.")
         return redirect(back_url)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_evidence(evaluation, request.user, **form.cleaned_data)
@@ -306,7 +313,7 @@ def action_add(request, pk):
     if request.method != "POST" and not evaluation.is_editable:
         messages.error(request, "Actions can only be added to draft or returned evaluations.")
         return redirect(back_url)
-    form = ActionForm(request.POST or None)
+    form = ActionForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_action(evaluation, request.user, **form.cleaned_data)
@@ -323,7 +330,7 @@ def action_add(request, pk):
 def action_progress(request, pk):
     action = get_object_or_404(ImprovementAction.objects.select_related("evaluation__indicator", "evaluation__cycle"), pk=pk)
     back_url = reverse("indicators:evaluation_detail", args=[action.evaluation_id])
-    form = ActionProgressForm(request.POST or None, instance=ImprovementAction.objects.get(pk=action.pk))
+    form = ActionProgressForm(*_posted(request), instance=ImprovementAction.objects.get(pk=action.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_action_progress(action, request.user, **form.cleaned_data)
@@ -395,7 +402,7 @@ def framework_detail(request, pk):
 
 @role_required(*ADMINISTRATORS)
 def framework_create(request):
-    form = FrameworkForm(request.POST or None)
+    form = FrameworkForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         framework = form.save()
         messages.success(request, f"Framework {framework.name} created. Now add its areas and quality indicators.")
@@ -406,7 +413,7 @@ def framework_create(request):
 @role_required(*ADMINISTRATORS)
 def area_add(request, pk):
     framework = get_object_or_404(Framework, pk=pk)
-    form = AreaForm(request.POST or None, framework=framework)
+    form = AreaForm(*_posted(request), framework=framework)
     back_url = reverse("indicators:framework_detail", args=[framework.pk])
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -418,7 +425,7 @@ def area_add(request, pk):
 @role_required(*ADMINISTRATORS)
 def indicator_add(request, pk):
     framework = get_object_or_404(Framework, pk=pk)
-    form = QualityIndicatorForm(request.POST or None, framework=framework)
+    form = QualityIndicatorForm(*_posted(request), framework=framework)
     back_url = reverse("indicators:framework_detail", args=[framework.pk])
     if request.method == "POST" and form.is_valid():
         form.save()
