@@ -10,7 +10,10 @@ action the role may use, 403 Forbidden for a role that may not, and a redirect t
 Django admin (``admin:``) is Django's own and guarded by ``is_staff``; ``test_admin_is_for_staff_only``
 covers it. Sign-in and sign-out are covered by tests/accounts.
 """
+import io
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
@@ -64,26 +67,152 @@ class Rule:
 
 
 def post_only(roles, **options):
+    """A POST-only action: GET by a permitted role is 405; others are refused (403) or sent to sign in."""
     return Rule(roles, ok=405, **options)
+
+
+def one(model_path, **filters):
+    """The first object of a model in the demo data (``"boards.Meeting"``), as its primary key."""
+    from django.apps import apps
+
+    model = apps.get_model(model_path)
+    found = model.objects.filter(**filters).order_by("pk").first()
+    assert found is not None, f"The demo council has no {model_path} matching {filters}; the matrix needs one."
+    return found
+
+
+def pk(model_path, **filters):
+    return lambda: {"pk": one(model_path, **filters).pk}
+
+
+def child_episode():
+    episode = one("children.Episode")
+    return {"pk": episode.child_id, "episode_pk": episode.pk}
+
+
+def import_file():
+    upload = one("children.CohortImportFile")
+    return {"pk": upload.cohort_import_id, "file_pk": upload.pk}
+
+
+def agenda_item():
+    item = one("boards.AgendaItem")
+    return {"pk": item.meeting_id, "item_pk": item.pk}
+
+
+def paper(**filters):
+    def kwargs():
+        found = one("boards.Paper", **filters)
+        return {"pk": found.agenda_item.meeting_id, "paper_pk": found.pk}
+
+    return kwargs
+
+
+def measure():
+    from indicators.measures import MEASURES
+
+    return {"identifier": next(m.identifier for m in MEASURES if m.better is not None)}
+
+
+def ready_report():
+    report = one("reports.Report", status="ready")
+    return {"pk": report.pk, "version": report.version}
 
 
 RULES = {
     "root": Rule(EVERYONE, ok=302, anonymous=302),
-    # dashboards
+    # dashboards: each role lands on its own; the chief executive's and councillors' views are aggregates
     "dashboards:home": Rule(EVERYONE, ok=302),
     "dashboards:chief_executive": Rule({CE, *OFFICERS}),
     "dashboards:councillor": Rule({CLLR, CE, *OFFICERS}),
     "dashboards:officer": Rule(OFFICERS),
     # children: officers only; councillors, the chief executive and young people never see a child's record
     "children:child_list": Rule(OFFICERS),
-    # indicators
+    "children:child_export": Rule(OFFICERS),
+    "children:child_detail": Rule(OFFICERS, kwargs=pk("children.Child")),
+    "children:child_edit": Rule(OFFICERS, kwargs=pk("children.Child")),
+    "children:child_audit": Rule(OFFICERS, kwargs=pk("children.Child")),
+    "children:episode_edit": Rule(OFFICERS, kwargs=child_episode),
+    "children:import_list": Rule(OFFICERS),
+    "children:import_create": Rule(OFFICERS),
+    "children:import_detail": Rule(OFFICERS, kwargs=pk("children.CohortImport")),
+    "children:import_progress": Rule(OFFICERS, kwargs=pk("children.CohortImport")),
+    "children:import_file": Rule(OFFICERS, kwargs=import_file),
+    # measures: aggregates for board readers; officers keep the population, comparators and targets
     "indicators:measure_list": Rule(BOARD_READERS),
+    "indicators:measure_detail": Rule(BOARD_READERS, kwargs=measure),
+    "indicators:population": Rule(OFFICERS),
+    "indicators:comparator_upload": Rule(OFFICERS),
+    "indicators:comparator_edit": Rule(OFFICERS, kwargs=measure),
+    "indicators:target_edit": Rule(OFFICERS, kwargs=measure),
+    # self-evaluation: board readers see it; officers grade, moderate and approve; the clerk keeps frameworks
     "indicators:cycle_list": Rule(BOARD_READERS),
-    # boards
-    "boards:meeting_list": Rule(BOARD_READERS | {YP}),
+    "indicators:cycle_create": Rule(OFFICERS),
+    "indicators:cycle_detail": Rule(BOARD_READERS, kwargs=pk("indicators.Cycle")),
+    "indicators:cycle_approve": Rule(OFFICERS, kwargs=pk("indicators.Cycle")),
+    "indicators:evaluation_detail": Rule(BOARD_READERS, kwargs=pk("indicators.Evaluation", status="approved")),
+    "indicators:evaluation_edit": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
+    "indicators:evaluation_submit": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
+    "indicators:evaluation_moderate": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="submitted")),
+    "indicators:evaluation_approve": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="moderated")),
+    "indicators:evidence_add": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
+    "indicators:action_add": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
+    "indicators:evidence_download": Rule(
+        BOARD_READERS, kwargs=pk("indicators.EvidenceItem", evaluation__status="approved", file__gt="")
+    ),
+    "indicators:evidence_delete": post_only(OFFICERS, kwargs=pk("indicators.EvidenceItem")),
+    "indicators:action_list": Rule(BOARD_READERS),
+    "indicators:overdue_actions": Rule(BOARD_READERS),
+    "indicators:action_progress": Rule(OFFICERS, kwargs=pk("indicators.ImprovementAction")),
+    "indicators:action_delete": post_only(OFFICERS, kwargs=pk("indicators.ImprovementAction")),
+    "indicators:heat_map": Rule(BOARD_READERS),
+    "indicators:indicator_trend": Rule(BOARD_READERS, kwargs=pk("indicators.QualityIndicator")),
+    "indicators:framework_list": Rule(BOARD_READERS),
+    "indicators:framework_detail": Rule(BOARD_READERS, kwargs=pk("indicators.Framework")),
+    "indicators:framework_create": Rule({ADM}),
+    "indicators:area_add": Rule({ADM}, kwargs=pk("indicators.Framework")),
+    "indicators:indicator_add": Rule({ADM}, kwargs=pk("indicators.Framework")),
+    # boards and meetings: board readers; officers and the clerk run them
+    "boards:meeting_list": Rule(BOARD_READERS),
+    "boards:board_detail": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
+    "boards:member_add": Rule(OFFICERS, kwargs=pk("boards.Board")),
+    "boards:member_edit": Rule(OFFICERS, kwargs=pk("boards.Membership")),
+    "boards:meeting_create": Rule(OFFICERS),
+    "boards:meeting_detail": Rule(BOARD_READERS, kwargs=pk("boards.Meeting")),
+    "boards:meeting_edit": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:attendance": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:carry_forward": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:agenda_item_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:agenda_item_edit": Rule(OFFICERS, kwargs=agenda_item),
+    "boards:paper_add": Rule(OFFICERS, kwargs=agenda_item),
+    "boards:minute_add": Rule(OFFICERS, kwargs=agenda_item),
+    "boards:paper_download": Rule(BOARD_READERS, kwargs=paper(published=True)),
+    "boards:paper_publish": post_only(OFFICERS, kwargs=paper()),
+    "boards:action_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:action_list": Rule(BOARD_READERS),
+    "boards:action_detail": Rule(BOARD_READERS, kwargs=pk("boards.ActionItem")),
+    "boards:forward_plan": Rule(BOARD_READERS),
+    "boards:forward_plan_add": Rule(OFFICERS),
+    "boards:forward_plan_edit": Rule(OFFICERS, kwargs=pk("boards.ForwardPlanItem")),
+    # the Care Pledge and "you said, we did": everyone, young people's representatives included
     "boards:pledge": Rule(EVERYONE),
-    # reports
+    "boards:commitment_add": Rule(OFFICERS),
+    "boards:commitment_detail": Rule(EVERYONE, kwargs=pk("boards.PledgeCommitment")),
+    "boards:commitment_edit": Rule(OFFICERS, kwargs=pk("boards.PledgeCommitment")),
+    "boards:pledge_update_add": Rule(OFFICERS, kwargs=pk("boards.PledgeCommitment")),
+    "boards:feedback": Rule(EVERYONE),
+    "boards:view_add": Rule(OFFICERS),
+    "boards:respond": Rule(OFFICERS, kwargs=pk("boards.ChildrensView")),
+    # reports: board readers read and download ready reports; officers build and schedule them
     "reports:report_list": Rule(BOARD_READERS),
+    "reports:report_request": post_only(OFFICERS),
+    "reports:report_detail": Rule(BOARD_READERS, kwargs=pk("reports.Report", status="ready")),
+    "reports:report_status": Rule(BOARD_READERS, kwargs=pk("reports.Report", status="ready")),
+    "reports:report_retry": post_only(OFFICERS, kwargs=pk("reports.Report")),
+    "reports:report_download": Rule(BOARD_READERS, kwargs=ready_report),
+    "reports:annual_content": Rule(OFFICERS, kwargs=lambda: {"year": 2025}),
+    "reports:schedule_list": Rule(OFFICERS),
+    "reports:schedule_toggle": post_only(OFFICERS, kwargs=pk("reports.ReportSchedule")),
 }
 
 
@@ -121,14 +250,59 @@ def test_no_rule_is_stale():
 
 
 @pytest.fixture(scope="module")
-def demo_council(django_db_setup, django_db_blocker):
-    """The synthetic council, loaded once for this module and rolled back at its end."""
-    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hashing:
+def demo_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-private-files")
+
+
+def _file_storage(location):
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}}
+
+
+@pytest.fixture(scope="module")
+def demo_council(django_db_setup, django_db_blocker, demo_files):
+    """
+    The synthetic council, loaded once for this module and rolled back at its end, plus a built board pack
+    and a report schedule if the demo has none. Its files go to a folder of this module's own.
+    """
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={**settings.STORAGES, "default": _file_storage(demo_files)},
+    )
+    with django_db_blocker.unblock(), overrides:
         with transaction.atomic():
-            call_command("load_demo", stdout=open("/dev/null", "w"))
+            call_command("load_demo", stdout=io.StringIO())
+            _add_a_built_board_pack_and_a_schedule()
+            _add_a_document_to_an_approved_evaluation()
             yield
             transaction.set_rollback(True)
+
+
+def _add_a_built_board_pack_and_a_schedule():
+    from boards.models import Meeting
+    from reports import services as report_services
+    from reports.models import Report, ReportSchedule, ReportStatus, ReportType
+
+    if not Report.objects.filter(status=ReportStatus.READY).exists():
+        meeting = Meeting.objects.order_by("starts_at").last()
+        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report_services.build_report(report.pk)  # here, not by the worker: this data is never committed
+    if not ReportSchedule.objects.exists():
+        ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)
+
+
+def _add_a_document_to_an_approved_evaluation():
+    from django.core.files.base import ContentFile
+
+    from indicators.models import Evaluation, EvidenceItem
+
+    if not EvidenceItem.objects.filter(evaluation__status="approved").exclude(file="").exists():
+        item = EvidenceItem(evaluation=one("indicators.Evaluation", status="approved"), title="Case file audit")
+        item.file.save("case-file-audit.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+
+
+@pytest.fixture(autouse=True)
+def _demo_file_storage(settings, demo_files):
+    settings.STORAGES = {**settings.STORAGES, "default": _file_storage(demo_files)}
 
 
 @pytest.fixture
@@ -147,8 +321,13 @@ def test_each_role_gets_what_the_rule_says(clients, url_name):
     url = reverse(url_name, kwargs=rule.kwargs() if rule.kwargs else None)
     wrong = []
     for role, client in clients.items():
-        response = client.get(url)
         expected = rule.expected(role)
+        if rule.ok == 405 and expected != 405:
+            # A POST-only action: those who may not use it are refused before anything happens, whatever the
+            # order of the view's decorators, so asking with an empty POST is safe.
+            response = client.post(url)
+        else:
+            response = client.get(url)
         if expected == "login":
             if response.status_code != 302 or not response["Location"].startswith(reverse("login")):
                 wrong.append(f"{role}: expected a redirect to sign in, got {response.status_code}")
