@@ -1,0 +1,193 @@
+"""Every report URL for every role: who may open it, what they see, and what officers can do."""
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from accounts.models import Role
+from reports.models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType
+
+pytestmark = pytest.mark.django_db
+
+READERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR)
+OFFICER_ROLES = (Role.OFFICER, Role.ADMINISTRATOR)
+NOT_OFFICERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.YOUNG_PERSON)
+
+
+@pytest.fixture
+def ready(meeting):
+    report = Report.objects.create(
+        kind=ReportType.BOARD_PACK, meeting=meeting, status=ReportStatus.READY, progress=100, page_count=3,
+        size_bytes=20,
+    )
+    report.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 a board pack"), save=True)
+    return report
+
+
+@pytest.fixture
+def failed():
+    return Report.objects.create(
+        kind=ReportType.ANNUAL_REPORT, year=2025, status=ReportStatus.FAILED, attempts=4,
+        error="OSError: [Errno 20] Not a directory: '/srv/private/reports'",
+    )
+
+
+def test_anonymous_people_are_sent_to_sign_in_everywhere(client, ready, failed):
+    schedule = ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)
+    urls = [
+        ("get", reverse("reports:report_list")),
+        ("post", reverse("reports:report_request")),
+        ("get", reverse("reports:report_detail", args=[ready.pk])),
+        ("get", reverse("reports:report_status", args=[ready.pk])),
+        ("post", reverse("reports:report_retry", args=[failed.pk])),
+        ("get", reverse("reports:report_download", args=[ready.pk, 1])),
+        ("get", reverse("reports:annual_content", args=[2025])),
+        ("get", reverse("reports:schedule_list")),
+        ("post", reverse("reports:schedule_toggle", args=[schedule.pk])),
+    ]
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_board_readers_see_ready_reports_and_download_them(client_for, role, ready, failed):
+    client = client_for(role)
+    listing = client.get(reverse("reports:report_list")).content.decode()
+    assert ready.title in listing
+    assert ("OSError" in listing) == (role in OFFICER_ROLES)  # failures are shown to officers only
+    assert ("Build a board pack" in listing) == (role in OFFICER_ROLES)
+    detail = client.get(ready.get_absolute_url())
+    assert detail.status_code == 200 and "Download the PDF" in detail.content.decode()
+    download = client.get(ready.get_download_url())
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert ready.filename in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 a board pack"
+    assert download["Cache-Control"] == "private, no-store"
+
+
+def test_young_peoples_representatives_cannot_open_or_download_reports(client_for, ready):
+    client = client_for(Role.YOUNG_PERSON)
+    for url in (
+        reverse("reports:report_list"),
+        ready.get_absolute_url(),
+        reverse("reports:report_status", args=[ready.pk]),
+        ready.get_download_url(),
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("role", (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR))
+def test_members_cannot_see_builds_in_progress_or_failures(client_for, role, failed):
+    client = client_for(role)
+    assert client.get(failed.get_absolute_url()).status_code == 404
+    assert client.get(reverse("reports:report_status", args=[failed.pk])).status_code == 404
+
+
+def test_an_older_version_stays_downloadable_and_a_wrong_version_is_not_found(client_for, ready, meeting):
+    newer = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=2, status=ReportStatus.READY)
+    newer.pdf.save("pack-2.pdf", ContentFile(b"%PDF-1.7 version two"), save=True)
+    client = client_for(Role.COUNCILLOR)
+    assert b"".join(client.get(ready.get_download_url()).streaming_content) == b"%PDF-1.7 a board pack"
+    assert b"".join(client.get(newer.get_download_url()).streaming_content) == b"%PDF-1.7 version two"
+    assert client.get(reverse("reports:report_download", args=[ready.pk, 2])).status_code == 404
+    page = client.get(newer.get_absolute_url()).content.decode()
+    assert "All versions" in page and ready.get_absolute_url() in page
+
+
+def test_the_status_endpoint_reports_progress_and_shows_errors_to_officers_only(client_for, meeting, failed):
+    building = Report.objects.create(
+        kind=ReportType.BOARD_PACK, meeting=meeting, status=ReportStatus.BUILDING, progress=40,
+        step="Laying out the PDF",
+    )
+    officer = client_for(Role.OFFICER)
+    status = json.loads(officer.get(reverse("reports:report_status", args=[building.pk])).content)
+    assert status | {"id": 0} == status | {
+        "id": 0, "status": "building", "progress": 40, "step": "Laying out the PDF", "finished": False,
+        "download_url": None,
+    }
+    assert json.loads(officer.get(reverse("reports:report_status", args=[failed.pk])).content)["error"].startswith("OSError")
+    page = officer.get(building.get_absolute_url()).content.decode()
+    assert 'data-status-url="/reports/%d/status/"' % building.pk in page
+    assert "reports/report-status.js" in page and "Check the status again" in page
+    assert "<script>" not in page  # no inline script: the strict content security policy forbids it
+
+
+@pytest.mark.parametrize("role", OFFICER_ROLES)
+def test_officers_build_on_demand_and_follow_the_build(client_for, role, meeting, django_capture_on_commit_callbacks):
+    client = client_for(role)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_request"), {"annual-year": "2025"})
+    report = Report.objects.get(kind=ReportType.ANNUAL_REPORT)
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert (report.requested_by, report.status, report.version) == (client.user, ReportStatus.READY, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_request"), {"pack-meeting": meeting.pk})
+    assert Report.objects.get(kind=ReportType.BOARD_PACK).meeting == meeting
+
+
+@pytest.mark.parametrize("role", NOT_OFFICERS)
+def test_only_officers_retry_edit_text_or_manage_schedules(client_for, role, failed):
+    client = client_for(role)
+    schedule = ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)
+    assert client.post(reverse("reports:report_retry", args=[failed.pk])).status_code == 403
+    assert client.get(reverse("reports:annual_content", args=[2025])).status_code == 403
+    assert client.post(reverse("reports:annual_content", args=[2025]), {"strengths": "x"}).status_code == 403
+    assert client.get(reverse("reports:schedule_list")).status_code == 403
+    assert client.post(reverse("reports:schedule_toggle", args=[schedule.pk])).status_code == 403
+    failed.refresh_from_db()
+    schedule.refresh_from_db()
+    assert failed.status == ReportStatus.FAILED and schedule.active and not AnnualReportContent.objects.exists()
+
+
+@pytest.mark.parametrize("role", OFFICER_ROLES)
+def test_officers_retry_a_failed_build(client_for, role, failed, django_capture_on_commit_callbacks):
+    client = client_for(role)
+    page = client.get(failed.get_absolute_url()).content.decode()
+    assert "The build failed" in page and "Not a directory" in page and "Try building it again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_retry", args=[failed.pk]))
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == ReportStatus.READY and failed.error == ""
+
+
+@pytest.mark.parametrize("role", OFFICER_ROLES)
+def test_officers_write_the_annual_report_text(client_for, role):
+    client = client_for(role)
+    url = reverse("reports:annual_content", args=[2025])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"strengths": "Stable placements.", "areas_for_improvement": "Dental checks.", "recommendations": "Fund it."}
+    )
+    assert response.status_code == 302
+    content = AnnualReportContent.objects.get(year=2025)
+    assert (content.strengths, content.updated_by) == ("Stable placements.", client.user)
+    assert "Stable placements." in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("role", OFFICER_ROLES)
+def test_officers_add_pause_and_resume_schedules(client_for, role):
+    client = client_for(role)
+    url = reverse("reports:schedule_list")
+    response = client.post(url, {"kind": "annual_report", "annual_month": "7"})
+    assert response.status_code == 400 and "Enter a day from 1 to 28" in response.content.decode()
+    assert client.post(url, {"kind": "board_pack", "days_before_meeting": "7"}).status_code == 302
+    schedule = ReportSchedule.objects.get()
+    assert (schedule.days_before_meeting, schedule.created_by, schedule.active) == (7, client.user, True)
+    client.post(reverse("reports:schedule_toggle", args=[schedule.pk]))
+    schedule.refresh_from_db()
+    assert not schedule.active
+    assert "Paused" in client.get(url).content.decode()
+
+
+def test_the_report_list_runs_a_constant_number_of_queries(client_for, meeting, django_assert_max_num_queries):
+    client = client_for(Role.OFFICER)
+    for version in range(1, 26):
+        Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=version, status=ReportStatus.READY)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("reports:report_list"))
+    assert response.status_code == 200
+    assert len(response.context["reports"]) == 20 and "page=2" in response.content.decode()
