@@ -1,0 +1,214 @@
+"""
+Everything each role's dashboard shows, gathered from the other apps' selectors and the measure registry.
+
+Each function runs a fixed number of queries whatever the size of the cohort: the measures for the last few
+years are computed once, together, in the database (``indicators.measures.compute``), and every other panel
+is one selector call. The chief executive's and councillors' dashboards are read by people who must not see
+small numbers, so they are always suppressed; the officer's dashboard is officer-only and shows them.
+"""
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from boards import selectors as boards
+from children import selectors as children
+from children.models import CohortImport
+from indicators import measures
+from indicators import selectors as self_evaluation
+
+TREND_YEARS = 5
+PANEL_ROWS = 10  # longer lists link to their own page
+
+
+@dataclass
+class Question:
+    """One of the questions every councillor should ask about children in care, answered by live measures."""
+
+    text: str
+    figures: list = field(default_factory=list)  # BoardFigure
+
+
+# The questions, in the words of the councillors' guides, each with the measures that answer it.
+COUNCILLOR_QUESTIONS = (
+    (
+        "How many children are we looking after, and how does that compare with similar councils?",
+        ["looked_after_at_31_march", "looked_after_rate_per_10000", "started_during_year", "ceased_during_year"],
+    ),
+    ("Why do children come into our care?", ["category_of_need_n1", "category_of_need_n5", "category_of_need_n4"]),
+    (
+        "Are our children living in family settings, close to home?",
+        ["placement_foster", "placement_kinship", "placement_residential", "placed_over_20_miles", "placed_outside_area"],
+    ),
+    ("Do our children have stable homes?", ["three_or_more_placements", "long_term_stability"]),
+    ("Are our children healthy?", ["health_assessment", "dental_check", "immunisations", "mean_sdq_score"]),
+    ("Are our children safe? How many go missing?", ["went_missing", "missing_incidents"]),
+    (
+        "How well are our care leavers doing?",
+        ["care_leavers_in_eet", "care_leavers_suitable_accommodation", "care_leavers_in_touch"],
+    ),
+)
+
+HOW_MANY = ["looked_after_at_31_march", "looked_after_rate_per_10000", "started_during_year", "ceased_during_year"]
+WHERE = ["placement_foster", "placement_kinship", "placement_residential", "placed_over_20_miles", "placed_outside_area"]
+HOW_WELL = [
+    "three_or_more_placements",
+    "long_term_stability",
+    "health_assessment",
+    "dental_check",
+    "immunisations",
+    "mean_sdq_score",
+    "went_missing",
+    "care_leavers_in_eet",
+    "care_leavers_suitable_accommodation",
+    "care_leavers_in_touch",
+]
+
+
+@dataclass
+class MeasurePanel:
+    """The measures a dashboard shows: the latest year, every year's values, comparators and targets."""
+
+    year: int | None
+    results: dict
+    comparators: dict
+    targets: dict
+    suppress: bool
+
+    @property
+    def year_label(self):
+        return measures.year_label(self.year) if self.year else ""
+
+    @property
+    def has_data(self):
+        return self.year is not None
+
+    def figure(self, identifier, year=None):
+        year = year or self.year
+        value = self.results.get(year, {}).get(identifier)
+        if value is None:
+            return None
+        return measures.BoardFigure(
+            value, self.suppress, self.comparators.get((identifier, year)), self.targets.get(identifier)
+        )
+
+    def figures(self, identifiers):
+        return [figure for figure in (self.figure(identifier) for identifier in identifiers) if figure]
+
+    def previous(self, identifier):
+        """The same measure a year earlier, if there is a return for it."""
+        return self.figure(identifier, self.year - 1) if self.year and self.year - 1 in self.results else None
+
+    def trend(self, identifier):
+        values = [year_values[identifier] for _year, year_values in sorted(self.results.items())]
+        return measures.trend_chart(
+            measures.get(identifier), values, self.comparators, self.targets.get(identifier), suppress=self.suppress
+        )
+
+    def rag_counts(self):
+        """How many measures with a target are red, amber and green this year."""
+        counts = {measures.RED: 0, measures.AMBER: 0, measures.GREEN: 0}
+        for identifier in self.targets:
+            figure = self.figure(identifier)
+            if figure and figure.rag:
+                counts[figure.rag] += 1
+        return counts
+
+    def off_target(self):
+        """Measures this year that are red or amber against their target, red first."""
+        figures = [self.figure(identifier) for identifier in self.targets]
+        order = {measures.RED: 0, measures.AMBER: 1}
+        return sorted(
+            (f for f in figures if f and f.rag in order), key=lambda f: (order[f.rag], f.measure.title)
+        )
+
+    def gaps_to_peers(self):
+        """Outcome measures (those with a better direction) this year, with England and neighbours where entered."""
+        return [
+            figure
+            for figure in self.figures(HOW_WELL)
+            if figure.comparator is not None
+        ]
+
+
+def measure_panel(*, suppress, years=TREND_YEARS):
+    """Measures for the last ``years`` collection years (a fixed number of queries)."""
+    available = measures.available_years()[:years]
+    results = measures.compute(available) if available else {}
+    comparators, targets = measures.comparators_and_targets(available) if available else ({}, {})
+    return MeasurePanel(max(available) if available else None, results, comparators, targets, suppress)
+
+
+def chief_executive(user, today=None):
+    """How many, why, where, how well; the gap to England and neighbours; how the board is governed."""
+    today = today or timezone.localdate()
+    panel = measure_panel(suppress=True)
+    context = {"panel": panel, "governance": boards.governance_summary(today)}
+    if panel.has_data:
+        latest = panel.results[panel.year]
+        rate = "looked_after_rate_per_10000"
+        headline = rate if latest[rate].value is not None else "looked_after_at_31_march"
+        context.update(
+            how_many=panel.figures(HOW_MANY),
+            how_many_chart=panel.trend(headline),
+            why_chart=measures.category_of_need_chart(latest, suppress=True),
+            where=panel.figures(WHERE),
+            where_chart=measures.placement_mix_chart(panel.results, suppress=True),
+            how_well=panel.figures(HOW_WELL),
+            gaps=panel.gaps_to_peers(),
+            measure_rag=panel.rag_counts(),
+        )
+    grades = list(self_evaluation.latest_approved_grades())
+    context["grades"] = grades
+    context["grade_counts"] = _grade_counts(grades)
+    return context
+
+
+def _grade_counts(evaluations):
+    from indicators.models import Grade
+
+    counts = {grade: 0 for grade in sorted(Grade, reverse=True)}
+    for evaluation in evaluations:
+        if evaluation.grade:
+            counts[Grade(evaluation.grade)] += 1
+    return [(grade.label, count) for grade, count in counts.items()]
+
+
+def councillor(user, now=None):
+    """The questions every councillor should ask, answered; Care Pledge progress; next meeting; their actions."""
+    now = now or timezone.now()
+    panel = measure_panel(suppress=True)
+    questions = []
+    if panel.has_data:
+        questions = [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS]
+    progress = boards.pledge_progress()
+    return {
+        "panel": panel,
+        "questions": questions,
+        "looked_after_chart": panel.trend("looked_after_at_31_march") if panel.has_data else None,
+        "previous_looked_after": panel.previous("looked_after_at_31_march"),
+        "pledge": progress,
+        "pledge_counts": boards.rag_counts(progress),
+        "next_meeting": boards.next_meeting(user, now),
+        "actions": list(boards.actions_for_owner(user, timezone.localdate(now))[:PANEL_ROWS]),
+    }
+
+
+def officer(user, today=None):
+    """Data freshness and import errors; the officer's actions and evidence due; self-evaluations to complete."""
+    today = today or timezone.localdate()
+    panel = measure_panel(suppress=False, years=1)
+    imports = children.latest_imports(5)
+    return {
+        "panel": panel,
+        "freshness": children.data_freshness()[:TREND_YEARS],
+        "imports": imports,
+        "failed_imports": [item for item in imports if item.error_count or item.status == CohortImport.Status.FAILED],
+        "board_actions": list(boards.actions_for_owner(user, today)[:PANEL_ROWS]),
+        "improvement_actions": list(
+            self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS]
+        ),
+        "evaluations": list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS]),
+        "off_target": panel.off_target() if panel.has_data else [],
+        "pledge_commitments": [row for row in boards.pledge_progress() if row["commitment"].owner_id == user.pk],
+        "today": today,
+    }
