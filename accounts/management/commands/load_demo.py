@@ -13,7 +13,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from accounts.models import User
 
-DEMO_APPS = ("accounts", "children", "indicators", "boards", "reports")
+DEMO_APPS = ("accounts", "children", "indicators", "dashboards", "boards", "reports")
 
 
 class Command(BaseCommand):
