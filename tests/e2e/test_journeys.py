@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 import time
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,10 +16,14 @@ from pypdf import PdfReader
 from accounts.models import Role
 from boards import services as board_services
 from boards.models import Board, BoardRole
+from children import services as children_services
+from children.models import Child, CohortImport
 from reports import services as report_services
 from reports.models import Report, ReportStatus, ReportType
 
 from .conftest import sign_in
+
+DATA_903 = Path(__file__).resolve().parents[1] / "children" / "data"  # real-shaped 903 files, valid and broken
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +83,37 @@ def test_a_councillor_reads_the_dashboard_and_downloads_the_board_pack(page, boa
     assert "Placement stability" in text, text
     assert len(pdf.pages) == report.page_count
     assert Report.objects.filter(kind=ReportType.BOARD_PACK, status=ReportStatus.READY).count() == 1
+
+
+def upload_903(page, year_label, folder):
+    page.goto("/children/imports/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a year's 903 return")
+    page.get_by_label("Collection year").select_option(label=year_label)
+    page.get_by_label("903 CSV tables").set_input_files(sorted(str(p) for p in (DATA_903 / folder).glob("*.csv")))
+    page.get_by_role("button", name="Upload and import").click()
+
+
+def test_an_officer_imports_a_903_return_and_sees_the_problems_in_a_broken_one(page, officer):
+    children_services.load_reference_data()
+    sign_in(page, officer)
+
+    upload_903(page, "2024-25", "valid")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Import \d+: succeeded"))
+    looked_after = Child.objects.count()
+    assert looked_after > 0
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Children").click()
+    first_child = Child.objects.order_by("child_id").first()
+    expect(page.get_by_role("main")).to_contain_text(first_child.child_id)
+
+    upload_903(page, "2024-25", "broken")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Import \d+: failed"))
+    expect(page.get_by_role("alert")).to_contain_text("nothing was changed")
+    problems = page.get_by_role("table", name=re.compile("Problems found"))
+    # Each problem names its table, row, field and value: here the impossible date of birth in Header row 1.
+    bad_date = problems.get_by_role("row").filter(has_text="31/02/2012")
+    expect(bad_date).to_have_count(1)
+    expect(bad_date.get_by_role("rowheader")).to_have_text(re.compile("Header"))
+    expect(bad_date.get_by_role("cell").nth(0)).to_have_text(re.compile(r"^\d+$"))
+    expect(bad_date.get_by_role("cell").nth(1)).to_have_text("DOB")
+    assert Child.objects.count() == looked_after, "a broken return must change nothing"
+    assert CohortImport.objects.filter(status=CohortImport.Status.FAILED).count() == 1
