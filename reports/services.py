@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -198,14 +198,13 @@ def email_members(report):
         return 0
     link = settings.SITE_URL.rstrip("/") + report.get_download_url()
     body = render_to_string("reports/email/report_ready.txt", {"report": report, "link": link})
-    # Members are blind-copied so nobody's address is shared with the others.
-    EmailMessage(
-        subject=f"Ready to read: {report.title}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[settings.DEFAULT_FROM_EMAIL],
-        bcc=recipients,
-    ).send()
+    # One message per member, so nobody's address is shared with the others.
+    subject = f"Ready to read: {report.title}"
+    messages = [
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address])
+        for address in recipients
+    ]
+    get_connection().send_messages(messages)
     Report.objects.filter(pk=report.pk).update(members_emailed_at=timezone.now())
     return len(recipients)
 
