@@ -67,7 +67,7 @@ def _nice_max(value):
     if value <= 0:
         return 1
     exponent = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.6, 2, 2.4, 4, 6, 8, 10):  # each splits into four round ticks
         if value <= step * exponent:
             return step * exponent
     return 10 * exponent
@@ -220,9 +220,12 @@ def stacked_bar_chart(title, description, x_labels, segments, *, suffix="%", lab
     """
     chart_id = _new_id("chart")
     label_w, bar_w, row_h, top = 80, 520, 34, 10
-    legend_rows = math.ceil(len(segments) / 3)
-    height = top + row_h * len(x_labels) + 20 + legend_rows * 24
     width = label_w + bar_w + 20
+    # Legend columns as wide as the longest name (about 7px a character at 13px), as many as fit.
+    column_w = 30 + 7 * max((len(name) for name, _values in segments), default=1)
+    per_row = max(1, (width - label_w) // column_w)
+    legend_rows = math.ceil(len(segments) / per_row)
+    height = top + row_h * len(x_labels) + 20 + legend_rows * 24
     parts = _open_svg(chart_id, width, height, title, description)
     parts.append("<defs>")
     for n, pattern in enumerate(PATTERNS[: len(segments)]):
@@ -255,7 +258,7 @@ def stacked_bar_chart(title, description, x_labels, segments, *, suffix="%", lab
             x += length
     legend_top = top + row_h * len(x_labels) + 14
     for n, (name, _values) in enumerate(segments):
-        lx, ly = label_w + (n % 3) * 180, legend_top + (n // 3) * 24
+        lx, ly = label_w + (n % per_row) * column_w, legend_top + (n // per_row) * 24
         parts.append(f'<rect x="{lx}" y="{ly}" width="16" height="16" fill="{fill(n)}" stroke="{TEXT}"/>')
         parts.append(f'<text x="{lx + 22}" y="{ly + 13}">{escape(name)}</text>')
     parts.append("</svg>")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from indicators import measure_services
 
-POPULATION = 118_000  # children aged 0-17 in the invented council
+POPULATION = 34_000  # children aged 0-17 in the invented council
 SOURCE = "Illustrative demo value (not published statistics)"
 
 # identifier: (England, statistical neighbours), roughly steady over the years
