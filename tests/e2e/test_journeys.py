@@ -18,6 +18,8 @@ from boards import services as board_services
 from boards.models import Board, BoardRole
 from children import services as children_services
 from children.models import Child, CohortImport
+from indicators import services as indicator_services
+from indicators.models import Evaluation, EvaluationStatus, Level
 from reports import services as report_services
 from reports.models import Report, ReportStatus, ReportType
 
@@ -117,3 +119,52 @@ def test_an_officer_imports_a_903_return_and_sees_the_problems_in_a_broken_one(p
     expect(bad_date.get_by_role("cell").nth(1)).to_have_text("DOB")
     assert Child.objects.count() == looked_after, "a broken return must change nothing"
     assert CohortImport.objects.filter(status=CohortImport.Status.FAILED).count() == 1
+
+
+# The smallest real PDF: what an officer's evidence document would start with.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
+
+
+def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, officer, tmp_path):
+    framework = indicator_services.load_framework_file(indicator_services.bundled_framework_files()[0])
+    today = datetime.date.today()
+    cycle = indicator_services.open_cycle(
+        framework=framework, name=f"{today.year}-{today.year + 1 - 2000}", level=Level.STRATEGIC,
+        starts_on=today, ends_on=today + datetime.timedelta(days=180), created_by=officer, assigned_officer=officer,
+    )
+    evaluation = cycle.evaluations.select_related("indicator").order_by("indicator__area__number", "indicator__position").first()
+    indicator = evaluation.indicator
+    audit = tmp_path / "case-file-audit.pdf"
+    audit.write_bytes(PDF_BYTES)
+
+    sign_in(page, officer)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Self-evaluation").click()
+    page.get_by_role("link", name=cycle.name, exact=True).click()
+    page.get_by_role("link", name=f"{indicator.number} {indicator.title}", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{indicator.number} {indicator.title}")
+
+    page.get_by_role("link", name="Edit the evaluation").click()
+    page.get_by_label("4 Good").check()
+    page.get_by_label("How good are we now?").fill("Most children have a say in their plans; care leavers less so.")
+    page.get_by_label("How do we know?").fill("Case file audit of 40 files in March; Children in Care Council survey.")
+    page.get_by_label("How good can we be, and what will we do?").fill("Personal advisers to ask every care leaver.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text("saved as a draft")
+
+    page.get_by_role("link", name="Add evidence").click()
+    page.get_by_label("Title").fill("Case file audit, March")
+    page.get_by_label("Summary").fill("40 files audited; 31 showed the child's views recorded.")
+    page.get_by_label("File").set_input_files(str(audit))
+    page.get_by_role("button", name=re.compile("Save|Add")).click()
+    expect(page.get_by_role("link", name="Download case-file-audit.pdf")).to_be_visible()
+
+    page.get_by_role("link", name="Submit for moderation").click()
+    page.get_by_label("Comment (optional)").fill("Ready for moderation.")
+    page.get_by_role("button", name="Submit for moderation").click()
+    expect(page.get_by_role("main")).to_contain_text("Submitted for moderation")
+
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.SUBMITTED
+    assert evaluation.grade == 4
+    assert evaluation.evidence.get().file.read().startswith(b"%PDF")
+    assert Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.SUBMITTED).count() == 1
