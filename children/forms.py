@@ -196,9 +196,12 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
+        if not data:
+            single(None, initial)  # raises "This field is required."
+            return []
         if isinstance(data, (list, tuple)):
             return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else single(data, initial)
+        return [single(data, initial)]
 
 
 class CohortImportForm(forms.Form):
@@ -211,6 +214,7 @@ class CohortImportForm(forms.Form):
         help_text="Choose all of the year's tables at once: Header and Episodes are required; UASC, Reviews, "
                   "OC2, OC3 and Missing if you have them. Dates as DD/MM/YYYY.",
         validators=[UploadValidator(CSV)],
+        error_messages={"required": "Choose the year's 903 CSV files to upload."},
     )
 
     def __init__(self, *args, **kwargs):

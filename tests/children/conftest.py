@@ -42,4 +42,4 @@ def run_files(reference_data, officer):
 @pytest.fixture
 def cohort(reference_data):
     """A small synthetic cohort: two returns (2023-24 and 2024-25) through the real import."""
-    return synthetic.build_cohort(children=80, years=2, seed=7, last_year=YEAR)
+    return synthetic.build_cohort(children=180, years=2, seed=7, last_year=YEAR)

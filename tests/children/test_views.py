@@ -1,0 +1,243 @@
+"""Officers' cohort pages: who may reach them, what they show, edits, the audit trail and the upload."""
+import csv
+import datetime
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from children.models import Child, CohortImport, Episode
+
+from .conftest import DATA, YEAR, file_set
+
+pytestmark = pytest.mark.django_db
+NOT_OFFICERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.YOUNG_PERSON)
+
+
+@pytest.fixture
+def loaded(run_files):
+    result = run_files(file_set("valid"))
+    assert result.status == "succeeded"
+    child = Child.objects.get(child_id="C001")
+    episode = child.episodes.order_by("-start_date").first()
+    stored = result.files.first()
+    return {"import": result, "child": child, "episode": episode, "file": stored}
+
+
+def every_url(loaded):
+    child, episode, cohort_import = loaded["child"], loaded["episode"], loaded["import"]
+    return [
+        ("get", reverse("children:child_list")),
+        ("get", reverse("children:child_export")),
+        ("get", reverse("children:child_detail", args=[child.pk])),
+        ("get", reverse("children:child_edit", args=[child.pk])),
+        ("post", reverse("children:child_edit", args=[child.pk])),
+        ("get", reverse("children:child_audit", args=[child.pk])),
+        ("get", reverse("children:episode_edit", args=[child.pk, episode.pk])),
+        ("post", reverse("children:episode_edit", args=[child.pk, episode.pk])),
+        ("get", reverse("children:import_list")),
+        ("get", reverse("children:import_create")),
+        ("post", reverse("children:import_create")),
+        ("get", reverse("children:import_detail", args=[cohort_import.pk])),
+        ("get", reverse("children:import_progress", args=[cohort_import.pk])),
+        ("get", reverse("children:import_file", args=[cohort_import.pk, loaded["file"].pk])),
+    ]
+
+
+def test_every_url_is_covered(loaded):
+    from children.urls import urlpatterns
+
+    assert len({url for _method, url in every_url(loaded)}) == len(urlpatterns)
+
+
+@pytest.mark.parametrize("role", NOT_OFFICERS)
+def test_people_who_see_aggregates_only_are_refused_everywhere(loaded, client_for, role):
+    client = client_for(role)
+    for method, url in every_url(loaded):
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, (role, method, url)
+    assert CohortImport.objects.count() == 1
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_anonymous_people_are_sent_to_sign_in(loaded, client):
+    for method, url in every_url(loaded):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"], url
+
+
+@pytest.mark.parametrize("role", (Role.OFFICER, Role.ADMINISTRATOR))
+def test_officers_and_administrators_reach_every_page(loaded, client_for, role):
+    client = client_for(role)
+    for method, url in every_url(loaded):
+        if method == "get":
+            assert getattr(client, method)(url).status_code == 200, url
+
+
+def test_list_defaults_to_the_latest_year_and_filters(loaded, officer_client):
+    response = officer_client.get(reverse("children:child_list"))
+    assert [c.child_id for c in response.context["children"]] == ["C001", "C002", "C003"]
+    page = response.content.decode()
+    assert "K2" in page and "Care leaver" in page
+
+    def ids(**params):
+        return [c.child_id for c in officer_client.get(reverse("children:child_list"), params).context["children"]]
+
+    assert ids(q="c002") == ["C002"]
+    assert ids(placement_type="K2") == ["C001"]
+    assert ids(legal_status="V2") == ["C002"]
+    assert ids(looked_after_at_year_end="yes") == ["C001"]
+    assert ids(looked_after_at_year_end="no") == ["C002", "C003"]
+    assert ids(q="nobody") == []
+    assert "No children match" in officer_client.get(reverse("children:child_list"), {"q": "nobody"}).content.decode()
+
+
+def test_list_is_paginated_with_constant_queries(cohort, officer_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        first = officer_client.get(reverse("children:child_list"))
+    assert first.context["paginator"].count > 50
+    assert len(first.context["children"]) == 50
+    second = officer_client.get(reverse("children:child_list"), {"page": 2})
+    assert {c.pk for c in second.context["children"]}.isdisjoint({c.pk for c in first.context["children"]})
+
+
+def test_child_detail_shows_every_table_and_records_the_view(loaded, officer_client, django_assert_max_num_queries):
+    child = loaded["child"]
+    with django_assert_max_num_queries(16):
+        response = officer_client.get(reverse("children:child_detail", args=[child.pk]))
+    page = response.content.decode()
+    for text in ("2024-25 return", "15/08/2024", "Out of area", "Reviews in 2024-25", "SDQ score", "Missing or away"):
+        assert text in page, text
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == officer_client.user and entry.object_pk == str(child.pk)
+    trail = officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()
+    assert "Viewed" in trail and str(officer_client.user) in trail
+
+
+def test_editing_a_child_is_validated_and_audited(loaded, officer_client):
+    child = loaded["child"]
+    url = reverse("children:child_edit", args=[child.pk])
+    bad = officer_client.post(url, {"sex": "1", "date_of_birth": "01/01/2023", "ethnicity": "WBRI", "upn": ""})
+    assert bad.status_code == 200
+    assert "an episode cannot start before birth" in bad.content.decode()
+    assert officer_client.post(url, {"sex": "1", "date_of_birth": "01/01/2090", "ethnicity": "WBRI"}).status_code == 200
+    assert officer_client.post(url, {"sex": "1", "date_of_birth": "15/06/2012", "ethnicity": "ZZZZ"}).status_code == 200
+
+    response = officer_client.post(url, {"sex": "1", "date_of_birth": "14/06/2012", "ethnicity": "WIRI", "upn": ""})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert (child.date_of_birth, child.ethnicity) == (datetime.date(2012, 6, 14), "WIRI")
+    change = LogEntry.objects.get(action=LogEntry.Action.UPDATE)
+    assert change.actor == officer_client.user
+    assert change.changes_dict["ethnicity"] == ["WBRI", "WIRI"]
+    trail = officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()
+    assert "Changed" in trail and "WBRI → WIRI" in trail
+
+
+def episode_data(**changes):
+    data = {
+        "start_date": "15/08/2024", "reason_new_episode": "P", "legal_status": "C2", "category_of_need": "N1",
+        "placement_type": "K2", "placement_provider": "PR4", "end_date": "", "reason_ceased": "",
+        "reason_place_change": "CREQB", "home_postcode": "WR1", "placement_postcode": "HR1", "urn": "SC123456",
+    }
+    data.update(changes)
+    return data
+
+
+def test_editing_an_episode_uses_the_import_rules(loaded, officer_client):
+    child, episode = loaded["child"], loaded["episode"]
+    url = reverse("children:episode_edit", args=[child.pk, episode.pk])
+
+    def errors(**changes):
+        response = officer_client.post(url, episode_data(**changes))
+        assert response.status_code == 200
+        return {name: " ".join(messages) for name, messages in response.context["form"].errors.items()}
+
+    assert "overlaps" in errors(start_date="01/08/2024")["start_date"]
+    assert "ends before it starts" in errors(end_date="01/08/2024", reason_ceased="E4A")["end_date"]
+    assert "needs a reason" in errors(end_date="01/12/2024")["reason_ceased"]
+    assert "end of the collection year" in errors(end_date="01/04/2025", reason_ceased="E4A")["end_date"]
+    assert "placement_type" in errors(placement_type="Q9")
+    assert "postcode district" in errors(placement_postcode="NOPE")["placement_postcode"]
+    assert Episode.objects.get(pk=episode.pk).placement_type == "K2"
+
+    response = officer_client.post(url, episode_data(placement_type="U4", placement_postcode="WR2", end_date="20/03/2025", reason_ceased="E4A"))
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.placement_type, episode.placed_outside_area, episode.end_date) == ("U4", False, datetime.date(2025, 3, 20))
+    assert episode.distance_miles < 5
+    change = LogEntry.objects.get(action=LogEntry.Action.UPDATE)
+    assert change.changes_dict["placement_type"] == ["K2", "U4"] and change.actor == officer_client.user
+    trail = officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()
+    assert "K2 → U4" in trail
+
+
+def test_export_follows_the_filters_and_is_audited(loaded, officer_client):
+    response = officer_client.get(reverse("children:child_export"), {"looked_after_at_year_end": "no"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["CHILD", "SEX", "DOB"]
+    assert [r[0] for r in rows[1:]] == ["C002", "C003"]
+    assert response["Cache-Control"] == "private, no-store"
+    exported = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__export="csv")
+    assert sorted(e.object_repr for e in exported) == ["Child C002", "Child C003"]
+    assert all(e.actor == officer_client.user for e in exported)
+    child = Child.objects.get(child_id="C002")
+    assert "Downloaded in a CSV export" in officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()
+
+
+def uploads(folder, **replacements):
+    return [SimpleUploadedFile(name, content, content_type="text/csv") for name, content in file_set(folder, **replacements)]
+
+
+def test_upload_runs_the_import_and_shows_the_result(reference_data, officer_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": uploads("valid")})
+    cohort_import = CohortImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("children:import_detail", args=[cohort_import.pk])
+    assert cohort_import.status == "succeeded" and cohort_import.created_by == officer_client.user
+    assert Episode.objects.count() == 4
+    progress = officer_client.get(reverse("children:import_progress", args=[cohort_import.pk])).json()
+    assert progress["finished"] and progress["percent"] == 100 and progress["status"] == "succeeded"
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "episodes: 4" in page and "header.csv" in page
+
+
+def test_upload_of_broken_files_lists_every_error(reference_data, officer_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": uploads("broken")})
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "nothing was changed" in page
+    assert "This child is not in the Header table." in page and "B004" in page
+    assert Child.objects.count() == 0
+
+
+def test_upload_refuses_files_that_are_not_csv(reference_data, officer_client):
+    fake = SimpleUploadedFile("header.csv", b"\x00\x01\x02binary", content_type="text/csv")
+    response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": [fake]})
+    assert response.status_code == 200
+    assert "not a real CSV file" in response.content.decode()
+    assert CohortImport.objects.count() == 0
+    assert officer_client.post(reverse("children:import_create"), {"year": YEAR}).status_code == 200
+
+
+def test_import_errors_are_paginated(run_files, officer_client):
+    rows = "".join(f"X{n:04d},1,01/01/2010,ZZZZ,\n" for n in range(150))
+    result = run_files(file_set("valid", header="CHILD,SEX,DOB,ETHNIC,UPN\n" + rows))
+    assert result.error_count > 150
+    response = officer_client.get(reverse("children:import_detail", args=[result.pk]))
+    assert len(response.context["error_page"]) == 100
+    assert "page 1 of" in response.content.decode()
+
+
+def test_data_freshness_and_latest_imports_are_cheap(loaded, django_assert_num_queries):
+    from children import selectors
+
+    with django_assert_num_queries(1):
+        freshness = selectors.data_freshness()
+    assert freshness[0]["year"] == YEAR and freshness[0]["imported_by"] is not None
+    with django_assert_num_queries(1):
+        latest = selectors.latest_imports()
+    assert latest[0].status == "succeeded" and latest[0].error_count == 0

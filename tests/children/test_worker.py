@@ -1,0 +1,34 @@
+"""The import as production runs it: queued by the upload page, done by a Celery worker."""
+import time
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from children import services
+from children.models import CohortImport, Episode
+
+from .conftest import YEAR, file_set
+
+
+@pytest.mark.worker
+def test_an_import_runs_on_the_worker_and_reports_progress(celery_worker, client_for):
+    services.load_reference_data()
+    client = client_for("officer")
+    with transaction.atomic():
+        cohort_import = services.create_import(
+            year=YEAR, files=[services.store_upload_copy(n, c) for n, c in file_set("valid")], user=client.user
+        )
+        services.queue_import(cohort_import)
+
+    deadline = time.monotonic() + 60
+    while True:
+        cohort_import.refresh_from_db()
+        progress = client.get(reverse("children:import_progress", args=[cohort_import.pk])).json()
+        if cohort_import.finished or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert cohort_import.status == CohortImport.Status.SUCCEEDED, cohort_import.errors
+    assert progress["finished"] and progress["percent"] == 100
+    assert cohort_import.counts["episodes"] == 4
+    assert Episode.objects.filter(cohort_return__year=YEAR).count() == 4
