@@ -234,7 +234,7 @@ def load(context):
 
     held = []
     for number in range(9, 0, -1):  # every two months over the past eighteen months
-        day = today - datetime.timedelta(days=61 * number)
+        day = today - datetime.timedelta(days=60 * number)
         meeting = services.schedule_meeting(
             board=board, starts_at=_at(day), venue="Committee Room 1, County Hall, Wyvern", status=MeetingStatus.HELD
         )
