@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from boards import services as board_services
-from boards.models import Board, BoardRole
+from boards.models import ActionItem, Attendance, AttendanceStatus, Board, BoardRole, Meeting
 from children import services as children_services
 from children.models import Child, CohortImport
 from indicators import services as indicator_services
@@ -168,3 +168,44 @@ def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, offic
     assert evaluation.grade == 4
     assert evaluation.evidence.get().file.read().startswith(b"%PDF")
     assert Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.SUBMITTED).count() == 1
+
+
+def test_the_clerk_schedules_a_meeting_records_attendance_and_actions(page, board, make_user):
+    clerk = make_user(Role.ADMINISTRATOR, username="deborah", first_name="Deborah", last_name="Ashworth")
+    day = datetime.date.today() + datetime.timedelta(days=30)
+
+    sign_in(page, clerk)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="Schedule a meeting").click()
+    page.get_by_label("Board").select_option(label=board.name)
+    page.get_by_label("Date and time").fill(f"{day:%Y-%m-%d}T14:00")
+    page.get_by_label("Venue").fill("Council Chamber, County Hall")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Meeting on {day.day} {day:%B %Y}")
+    meeting = Meeting.objects.get(board=board)
+
+    page.get_by_role("link", name="Record attendance").click()
+    page.get_by_role("group", name=re.compile("Gareth Hughes")).get_by_label("Apologies").check()
+    page.get_by_label("Substitute for Gareth Hughes").fill("Cllr Priya Mistry")
+    page.get_by_role("button", name="Save attendance").click()
+    attendance = page.get_by_role("table", name="Attendance at this meeting")
+    expect(attendance.get_by_role("row").filter(has_text="Gareth Hughes")).to_contain_text("Apologies")
+    expect(attendance.get_by_role("row").filter(has_text="Gareth Hughes")).to_contain_text("Cllr Priya Mistry")
+    expect(attendance.get_by_role("row").filter(has_text="Adaeze Okafor")).to_contain_text("Present")
+
+    due = day + datetime.timedelta(days=42)
+    page.get_by_role("link", name="Add an action").click()
+    page.get_by_label("Description").fill("Report care leavers' suitable accommodation by district to the next meeting.")
+    page.get_by_label("Owner").select_option(label=str(board.officer))
+    page.get_by_label("Due date").fill(f"{due:%Y-%m-%d}")
+    page.get_by_role("button", name="Save").click()
+    actions = page.get_by_role("table", name="Actions arising from this meeting")
+    expect(actions).to_contain_text("Report care leavers' suitable accommodation")
+    expect(actions).to_contain_text(str(board.officer))
+
+    page.goto("/actions/")
+    expect(page.get_by_role("main")).to_contain_text("Report care leavers' suitable accommodation")
+
+    assert Attendance.objects.get(meeting=meeting, membership__user=board.member).status == AttendanceStatus.APOLOGIES
+    action = ActionItem.objects.get(meeting=meeting)
+    assert (action.owner, action.due_on) == (board.officer, due)
