@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from boards import services as board_services
-from boards.models import ActionItem, Attendance, AttendanceStatus, Board, BoardRole, Meeting
+from boards.models import ActionItem, Attendance, AttendanceStatus, Board, BoardRole, Meeting, Theme, ViewSource
 from children import services as children_services
 from children.models import Child, CohortImport
 from indicators import services as indicator_services
@@ -209,3 +209,41 @@ def test_the_clerk_schedules_a_meeting_records_attendance_and_actions(page, boar
     assert Attendance.objects.get(meeting=meeting, membership__user=board.member).status == AttendanceStatus.APOLOGIES
     action = ActionItem.objects.get(meeting=meeting)
     assert (action.owner, action.due_on) == (board.officer, due)
+
+
+def test_a_young_peoples_representative_reads_you_said_we_did(page, make_user, officer):
+    representative = make_user(Role.YOUNG_PERSON, username="jay", first_name="Jay", last_name="Morgan")
+    heard = datetime.date.today() - datetime.timedelta(days=60)
+    answered = board_services.record_childrens_view(
+        view="We want to keep our pocket money when we move placement.",
+        heard_on=heard, source=ViewSource.CICC_MEETING, recorded_by=officer, service_area=Theme.TRANSITIONS,
+    )
+    board_services.respond_to_view(
+        answered, we_did="Changed the placement move checklist so savings move with you.",
+        decision="Pocket money and savings always move with the young person.",
+        reason="You told us money went missing at moves; the board agreed it is yours.",
+        responded_by=officer, published=True,
+    )
+    not_yet = board_services.record_childrens_view(
+        view="More say in who our social worker is.", heard_on=heard, source=ViewSource.SURVEY,
+        recorded_by=officer, service_area=Theme.OTHER,
+    )
+    board_services.respond_to_view(
+        not_yet, we_did="Draft wording still being agreed.", decision="Draft.", reason="Draft.",
+        responded_by=officer, published=False,
+    )
+
+    sign_in(page, representative)
+    expect(page).to_have_url(re.compile(r"/pledge/$"))
+    page.get_by_role("link", name=re.compile("You said, we did")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You said, we did")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("We want to keep our pocket money when we move placement.")
+    expect(main).to_contain_text("Changed the placement move checklist so savings move with you.")
+    expect(main).to_contain_text("Pocket money and savings always move with the young person.")
+    expect(main).to_contain_text("You told us money went missing at moves")
+    # A response the board has not published yet is not shown, nor are officers' editing links.
+    expect(main).not_to_contain_text("Draft wording still being agreed.")
+    expect(page.get_by_role("link", name=re.compile("Respond|Change the response"))).to_have_count(0)
+    # Young people's representatives never reach officers' or children's pages.
+    assert page.goto("/children/").status == 403
