@@ -132,129 +132,38 @@ def _officer_text(section_id, title, text, empty):
     return _section(section_id, title, "officer_text", {"text": text, "empty": empty})
 
 
-def _short_year(year):
-    return f"{year - 1}-{str(year)[-2:]}"
-
-
-def _number(value):
-    if value is None:
-        return None
-    return float(value)
-
-
-def measure_chart(measure, trend, comparators, target):
+def _measures_section(section_id, title, identifiers, year, introduction, *, category_of_need=False):
     """
-    The trend chart for one measure, with England and statistical neighbours where known and the board's
-    target: the council's own figures are suppressed below 5 children (a gap in the line, "[c]" in the table).
-    """
-    from core import charts
-
-    years = [value.year for value in trend]
-    suffix = "%" if measure.unit == "percentage" else ""
-    series = [
-        charts.Series(
-            "Council",
-            [value.visible_value(suppress=True) for value in trend],
-            labels=[str(value.shown(suppress=True)) for value in trend],
-        )
-    ]
-    england = [_number(getattr(comparators.get((measure.identifier, year)), "england", None)) for year in years]
-    neighbours = [
-        _number(getattr(comparators.get((measure.identifier, year)), "statistical_neighbours", None)) for year in years
-    ]
-    if any(value is not None for value in england):
-        series.append(charts.Series("England", england))
-    if any(value is not None for value in neighbours):
-        series.append(charts.Series("Statistical neighbours", neighbours))
-    description = f"{measure.definition} Unit: {measure.unit_label}."
-    if measure.better:
-        description += f" {measure.better.capitalize()} is better."
-    return charts.line_chart(
-        measure.title,
-        description,
-        [_short_year(year) for year in years],
-        series,
-        suffix=suffix,
-        target=_number(target.value) if target else None,
-    )
-
-
-def measures_with_charts(identifiers, year):
-    """
-    For each measure: its latest value (suppressed), comparators for the year and its trend chart with table.
-    A fixed number of queries whatever the cohort size: the measures are computed together, in the database.
+    The measures for ``year`` (default: the latest return) with their trends, drawn by the same chart functions
+    as the measure pages and dashboards (``indicators.measures``), always small-number suppressed. A fixed
+    number of queries: the years are computed together in the database.
     """
     from indicators import measures as registry
-    from indicators.models import Comparator, Target
 
-    years = list(range(year - TREND_YEARS + 1, year + 1))
-    computed = registry.compute(years)
-    comparators = {
-        (c.measure, c.year): c for c in Comparator.objects.filter(measure__in=identifiers, year__in=years)
-    }
-    targets = {t.measure: t for t in Target.objects.filter(measure__in=identifiers)}
-    items = []
+    available = registry.available_years()
+    if year is None and available:
+        year = available[0]
+    years = sorted(y for y in available if year is not None and year - TREND_YEARS < y <= year)
+    results = registry.compute(years) if years else {}
+    data = {"year": year, "year_label": collection_year_label(year) if year else "", "items": []}
+    if year not in results:
+        return _section(section_id, title, "measures", data, introduction)
+    comparators, targets = registry.comparators_and_targets(years)
     for identifier in identifiers:
         measure = registry.get(identifier)
-        trend = [values[identifier] for _year, values in sorted(computed.items())]
-        if not trend:
-            continue
-        latest = computed.get(year, {}).get(identifier)
-        comparator = comparators.get((identifier, year))
-        items.append(
+        trend = [values[identifier] for _year, values in sorted(results.items())]
+        data["items"].append(
             {
                 "measure": measure,
-                "latest": latest.shown(suppress=True) if latest else None,
-                "england": comparator.england if comparator else None,
-                "neighbours": comparator.statistical_neighbours if comparator else None,
-                "target": targets.get(identifier),
-                "chart": measure_chart(measure, trend, comparators, targets.get(identifier)),
+                "figure": registry.BoardFigure(
+                    results[year][identifier], True, comparators.get((identifier, year)), targets.get(identifier)
+                ),
+                "chart": registry.trend_chart(measure, trend, comparators, targets.get(identifier), suppress=True),
             }
         )
-    return items
-
-
-def placement_mix_chart(year):
-    """Where children live at 31 March, by placement type, over the years (percentages, suppressed)."""
-    from core import charts
-    from indicators import measures as registry
-
-    years = list(range(year - TREND_YEARS + 1, year + 1))
-    computed = registry.compute(years)
-    if not computed:
-        return None
-    shown_years = sorted(computed)
-    segments, labels = [], {}
-    for group in registry.PLACEMENT_GROUPS:
-        measure = registry.get(f"placement_{group}")
-        values = [computed[y][measure.identifier] for y in shown_years]
-        name = measure.title.removeprefix("Placed ")
-        name = name[:1].upper() + name[1:]
-        segments.append((name, [value.visible_value(suppress=True) for value in values]))
-        labels[name] = [str(value.shown(suppress=True)) for value in values]
-    return charts.stacked_bar_chart(
-        "Placement mix at 31 March",
-        "Where looked-after children lived at the end of each year, as a percentage of all children looked after.",
-        [_short_year(y) for y in shown_years],
-        segments,
-        labels=labels,
-    )
-
-
-def _measures_section(section_id, title, identifiers, year, introduction):
-    from indicators import measures as registry
-
-    latest_year = year
-    if year is None:
-        available = registry.available_years()
-        latest_year = available[0] if available else None
-    items = measures_with_charts(identifiers, latest_year) if latest_year else []
-    data = {
-        "year": latest_year,
-        "year_label": collection_year_label(latest_year) if latest_year else "",
-        "items": items,
-        "placement_mix": placement_mix_chart(latest_year) if latest_year else None,
-    }
+    data["placement_mix"] = registry.placement_mix_chart(results, suppress=True)
+    if category_of_need:
+        data["category_of_need"] = registry.category_of_need_chart(results[year], suppress=True)
     return _section(section_id, title, "measures", data, introduction)
 
 
@@ -346,7 +255,12 @@ def annual_report_document(year):
 
     content = AnnualReportContent.objects.filter(year=year).first() or AnnualReportContent(year=year)
     not_written = "Officers have not written this section yet."
-    all_measures = [measure.identifier for measure in registry.MEASURES if not measure.identifier.startswith("placement_")]
+    # Placement types are shown together in the placement mix chart, categories of need in their own chart.
+    all_measures = [
+        measure.identifier
+        for measure in registry.MEASURES
+        if not measure.identifier.startswith(("placement_", "category_of_need_"))
+    ]
     sections = [
         _measures_section(
             "measures",
@@ -355,6 +269,7 @@ def annual_report_document(year):
             year,
             f"The board's measures for {collection_year_label(year)} and the years before, against England, "
             "statistical neighbours and the board's targets. Counts of fewer than 5 children are shown as [c].",
+            category_of_need=True,
         ),
         _grades_section(),
         _pledge_section(),
