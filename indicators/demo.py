@@ -159,6 +159,12 @@ def load(context):
                 evaluation, owner, title=evidence.split(",")[0].split(" and ")[0], text=evidence,
                 measure=measure if measure in measures else "",
             )
+            if index == 1 and number == "QI 2.3":
+                services.add_evidence(
+                    evaluation, owner, title="Placement stability case file audit",
+                    text="Audit of 25 children with three or more placements in the year.",
+                    file=ContentFile(_demo_pdf(), name="placement-stability-audit.pdf"),
+                )
             # Actions: from two years ago all done; from last year some still open (and so overdue now).
             due = cycle.ends_on + datetime.timedelta(days=180 if index < 2 else 120)
             added = services.add_action(evaluation, owner, description=action, owner=owner, due_on=due)
