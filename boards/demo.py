@@ -289,12 +289,12 @@ def load(context):
 
     last = held[-1]
     last_item = last.agenda_items.order_by("order").first()
+    performance_report = _pdf(
+        "Performance report: looked-after children", "Placement mix, distance and stability this quarter."
+    )
     services.upload_paper(
         agenda_item=last_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
-        file=ContentFile(
-            _pdf("Performance report: looked-after children", "Placement mix, distance and stability this quarter."),
-            name="performance-report.pdf",
-        ),
+        file=ContentFile(performance_report, name="performance-report.pdf"),
     )
 
     upcoming = []
@@ -314,10 +314,7 @@ def load(context):
     first_item = next_meeting.agenda_items.filter(kind="item").order_by("order").first()
     services.upload_paper(
         agenda_item=first_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
-        file=ContentFile(
-            _pdf("Performance report: looked-after children", "The latest quarter's measures for the board."),
-            name="performance-report.pdf",
-        ),
+        file=ContentFile(performance_report, name="performance-report.pdf"),
     )
     services.upload_paper(
         agenda_item=first_item, title="Draft sufficiency statement (not yet published)",

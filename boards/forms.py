@@ -1,5 +1,5 @@
 """Forms for the board's business. They validate input; the views pass cleaned data to ``services``."""
-from crispy_forms.helper import FormHelper
+from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.utils import timezone
@@ -30,14 +30,14 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        super().__init__(format="%Y-%m-%d", attrs={"class": "govuk-input govuk-input--width-10"}, **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+        super().__init__(format="%Y-%m-%dT%H:%M", attrs={"class": "govuk-input govuk-input--width-20"}, **kwargs)
 
 
 def people():
@@ -53,6 +53,7 @@ class GdsFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -171,7 +172,9 @@ class ActionFilterForm(forms.Form):
         required=False,
         choices=[("", "Any status"), ("outstanding", "Outstanding (open or in progress)"), *ActionStatus.choices],
     )
-    owner = forms.ModelChoiceField(required=False, queryset=User.objects.none(), empty_label="Anyone")
+    owner = forms.ModelChoiceField(
+        required=False, queryset=User.objects.none(), empty_label="Anyone", widget=forms.Select(attrs={"class": "govuk-select"})
+    )
     overdue = forms.BooleanField(required=False, label="Overdue only")
 
     def __init__(self, *args, user, **kwargs):

@@ -7,6 +7,7 @@ Models hold fields and constraints only; what changes them is in ``services.py``
 """
 import datetime
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -436,3 +437,8 @@ class Response(models.Model):
 
     def __str__(self):
         return self.we_did[:80]
+
+
+# The board's record is evidence for inspectors: keep who changed what.
+for _model in (Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, ActionItem, PledgeCommitment, Response):
+    auditlog.register(_model)

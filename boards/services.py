@@ -106,11 +106,24 @@ def carry_forward_overdue_actions(meeting):
     return item
 
 
-def _refresh_action_logs(board_id, after):
+def refresh_action_logs(board_id, after):
+    """Carry forward into every scheduled meeting of the board after ``after`` (a datetime)."""
     for meeting in Meeting.objects.filter(
         board_id=board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=after
     ).select_related("board"):
         carry_forward_overdue_actions(meeting)
+
+
+def carry_forward_for_upcoming_meetings(now=None):
+    """Refresh the action log item of every scheduled meeting still to come; returns how many meetings."""
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, starts_at__gte=now or timezone.now()
+    ).select_related("board")
+    count = 0
+    for meeting in meetings:
+        carry_forward_overdue_actions(meeting)
+        count += 1
+    return count
 
 
 # --- Papers --------------------------------------------------------------------------------------------
@@ -173,7 +186,7 @@ def create_action(*, meeting, description, owner, due_on, agenda_item=None, stat
     if created_at:
         action.created_at = created_at
     _save(action)
-    _refresh_action_logs(meeting.board_id, meeting.starts_at)
+    refresh_action_logs(meeting.board_id, meeting.starts_at)
     return action
 
 
@@ -186,7 +199,7 @@ def add_action_update(action, *, updated_by, note, status, updated_at=None):
     _save(update)
     action.status = status
     action.save(update_fields=["status"])
-    _refresh_action_logs(action.meeting.board_id, action.meeting.starts_at)
+    refresh_action_logs(action.meeting.board_id, action.meeting.starts_at)
     return update
 
 
