@@ -51,8 +51,11 @@ def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def _form_page(request, form, *, title, caption="", back_url, intro="", status=200):
-    context = {"form": form, "title": title, "caption": caption, "back_url": back_url, "intro": intro}
+def _form_page(request, form, *, title, caption="", back_url, intro="", status=200, indicator=None, evaluation=None):
+    context = {
+        "form": form, "title": title, "caption": caption, "back_url": back_url, "intro": intro,
+        "indicator": indicator, "evaluation": evaluation,
+    }
     return render(request, "indicators/form_page.html", context, status=status)
 
 
@@ -184,7 +187,9 @@ def evaluation_edit(request, pk):
         else:
             messages.success(request, "Evaluation saved as a draft.")
             return redirect(back_url)
-    return _form_page(request, form, title="Edit the evaluation", caption=caption, back_url=back_url)
+    return _form_page(
+        request, form, title="Edit the evaluation", caption=caption, back_url=back_url, indicator=evaluation.indicator
+    )
 
 
 def _workflow_view(request, pk, *, form_class, title, action, form_kwargs=None, intro=""):
@@ -199,7 +204,10 @@ def _workflow_view(request, pk, *, form_class, title, action, form_kwargs=None, 
             messages.success(request, message)
             return redirect(back_url)
     status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title=title, caption=caption, back_url=back_url, intro=intro, status=status)
+    return _form_page(
+        request, form, title=title, caption=caption, back_url=back_url, intro=intro, status=status,
+        indicator=evaluation.indicator, evaluation=evaluation,
+    )
 
 
 @role_required(*OFFICERS)

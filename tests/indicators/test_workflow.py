@@ -186,3 +186,11 @@ def test_improvement_action_owner_must_be_an_officer(client, evaluation, author,
     )
     assert response.status_code == 400
     assert not evaluation.actions.exists()
+
+
+def test_moderator_sees_the_grade_answers_and_illustrations_on_the_moderation_page(client, evaluation, author, moderator):
+    services.update_evaluation(evaluation, author, **ANSWERS)
+    services.submit_evaluation(evaluation, author)
+    client.force_login(moderator)
+    html = client.get(reverse("indicators:evaluation_moderate", args=[evaluation.pk])).content.decode()
+    assert "4 Good" in html and ANSWERS["how_do_we_know"] in html and "Much better." in html
