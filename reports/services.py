@@ -42,10 +42,10 @@ def _next_version(kind, *, meeting=None, year=None):
     return (reports.aggregate(latest=Max("version"))["latest"] or 0) + 1
 
 
-def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule=None):
+def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule=None, queue=True):
     """
     Create the next version of a report and queue its build once the surrounding transaction commits
-    (so the worker never looks for a row it cannot see yet).
+    (so the worker never looks for a row it cannot see yet). ``queue=False`` leaves the caller to build it.
     """
     if kind == ReportType.BOARD_PACK:
         if meeting is None:
@@ -78,7 +78,8 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
                 return None
     else:
         raise IntegrityError("Could not give the report a version number; try again.")
-    _queue(report)
+    if queue:
+        _queue(report)
     return report
 
 
@@ -132,10 +133,10 @@ def render_pdf(html, *, base_url=None):
     return output.getvalue(), len(document.pages)
 
 
-def build_report(report_id):
+def build_report(report_id, *, notify=True):
     """
-    Build one report: queued -> building -> ready. Raises on failure; the task records it and retries.
-    Returns the report, or None if it was deleted before the build started.
+    Build one report: queued -> building -> ready, then (``notify``) email the members. Raises on failure;
+    the task records it and retries.
     """
     started = time.perf_counter()
     try:
@@ -172,10 +173,11 @@ def build_report(report_id):
         finished_at=timezone.now(),
     )
     report.refresh_from_db()
-    from .tasks import email_members as email_task
+    if notify:
+        from .tasks import email_members as email_task
 
-    # Emailing is a task of its own: a mail server's hiccup must not turn a built PDF into a failure.
-    transaction.on_commit(lambda: email_task.delay(report.pk))
+        # Emailing is a task of its own: a mail server's hiccup must not turn a built PDF into a failure.
+        transaction.on_commit(lambda: email_task.delay(report.pk))
     return report
 
 
