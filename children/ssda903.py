@@ -134,7 +134,6 @@ FILE_NAME_HINTS = [
     ("prev_perm", "prev"),
 ]
 REQUIRED_TABLES = ("header", "episodes")
-DATE_FORMATS = ("%d/%m/%Y",)
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 
 
@@ -204,12 +203,14 @@ def latest_collection_year(today):
 
 
 def parse_date(text):
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    """DD/MM/YYYY (as 903 extracts write dates) to a date, or None if it is not a real date."""
+    parts = text.split("/")
+    if len(parts) != 3 or len(parts[2]) != 4 or not all(part.isdigit() for part in parts):
+        return None
+    try:
+        return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
 
 
 def postcode_district(text):
@@ -363,6 +364,12 @@ class _RowChecker:
             column: None if kind in ("date", "int", "flag", "sex") else ""
             for column, kind, _extra, _required in spec["columns"] if column not in positions
         }
+        self.plan = [
+            (column, positions[column], getattr(self, f"_{kind}"), extra, required,
+             None if kind in ("date", "int", "flag", "sex") else "")
+            for column, kind, extra, required in self.columns
+        ]
+        self.dates = {}
         self.positions = positions
         self.lookups = lookups
         self.year_end = year_end
@@ -374,16 +381,16 @@ class _RowChecker:
     def check(self, row, values):
         record = {"_row": row, **self.absent}
         ok = True
-        for column, kind, extra, required in self.columns:
-            position = self.positions[column]
-            value = values[position].strip() if position < len(values) else ""
+        width = len(values)
+        for column, position, handler, extra, required, blank in self.plan:
+            value = values[position].strip() if position < width else ""
             if not value:
                 if required:
                     self.error(row, column, value, f"{column} is required.")
                     ok = False
-                record[column] = None if kind in ("date", "int", "flag", "sex") else ""
+                record[column] = blank
                 continue
-            result = getattr(self, f"_{kind}")(row, column, value, extra)
+            result = handler(row, column, value, extra)
             if result is _INVALID:
                 ok = False
             else:
@@ -410,7 +417,9 @@ class _RowChecker:
         return value
 
     def _date(self, row, column, value, extra):
-        parsed = parse_date(value)
+        parsed = self.dates.get(value)
+        if parsed is None:
+            parsed = self.dates[value] = parse_date(value)
         if parsed is None:
             self.error(row, column, value, "Not a real date in the form DD/MM/YYYY.")
             return _INVALID

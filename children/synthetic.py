@@ -103,6 +103,8 @@ def _live(rng, number, window_start, window_end, *, moves_every_days=420, long_s
         age_at_entry = rng.randint(14, 17)
     else:
         age_at_entry = rng.choices(range(18), [14, 7, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 6, 8, 9, 9, 7, 4])[0]
+    if stay_until is not None:  # young enough to be still looked after when the stay ends
+        age_at_entry = min(age_at_entry, max(0, 17 - (stay_until - entry).days // 365 - 1))
     dob = entry - datetime.timedelta(days=age_at_entry * 365 + rng.randint(0, 364))
     dob = min(dob, entry)
     life = Life(
@@ -118,12 +120,14 @@ def _live(rng, number, window_start, window_end, *, moves_every_days=420, long_s
         if start >= eighteen:
             break
         if stay_until is not None:
-            planned_end = min(stay_until + datetime.timedelta(days=rng.randint(30, 900)), eighteen)
+            planned_end = max(stay_until, start) + datetime.timedelta(days=rng.randint(30, 900))
         elif rng.random() < long_stays or uasc:
             planned_end = eighteen
         else:
             planned_end = start + datetime.timedelta(days=int(rng.expovariate(1 / 420)) + 7)
         end = min(planned_end, eighteen)
+        if end <= start:
+            break
         _episodes(rng, life, start, end, moves_every_days)
         if period == 0 and periods == 2:
             start = end + datetime.timedelta(days=rng.randint(90, 900))

@@ -219,10 +219,14 @@ def test_a_database_failure_is_recorded_and_changes_nothing(run_files, monkeypat
     run_files(file_set("valid"))
     before = snapshot()
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("disk full")
+    insert = services._insert_rows
 
-    monkeypatch.setattr(services.MissingEpisode.objects, "bulk_create", fail)
+    def fail(model, fields, rows):
+        if model is services.MissingEpisode:  # after episodes and reviews were written
+            raise RuntimeError("disk full")
+        return insert(model, fields, rows)
+
+    monkeypatch.setattr(services, "_insert_rows", fail)
     result = run_files(file_set("valid"))
     assert result.status == CohortImport.Status.FAILED
     assert "disk full" in result.errors[0]["message"]
