@@ -243,5 +243,6 @@ def indicator_trend(indicator, user):
     return evaluations
 
 
-def grade_label(value):
-    return Grade(value).label if value else "Not graded"
+def grade_text(value):
+    """A grade as "5 Very good", never a colour or a number alone; "Not graded" when there is none."""
+    return f"{value} {Grade(value).label}" if value else "Not graded"

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from core import charts
 from core.files import private_file_response
 from core.permissions import BOARD_READERS, OFFICERS, role_required
 
@@ -382,10 +383,23 @@ def heat_map(request):
 @role_required(*BOARD_READERS)
 def indicator_trend(request, pk):
     indicator = get_object_or_404(QualityIndicator.objects.select_related("area__framework"), pk=pk)
+    evaluations = selectors.indicator_trend(indicator, request.user)
+    chart = None
+    if len(evaluations) > 1:
+        chart = charts.line_chart(
+            f"{indicator.number} grade by cycle",
+            "Grade on the six-point scale (6 Excellent to 1 Unsatisfactory) in each cycle, with the target grade. "
+            "The table below gives the same figures.",
+            [f"{e.cycle.name} ({e.cycle.get_level_display().lower()})" for e in evaluations],
+            [
+                charts.Series("Grade", [e.grade for e in evaluations], [selectors.grade_text(e.grade) for e in evaluations]),
+                charts.Series("Target", [e.target_grade for e in evaluations], [selectors.grade_text(e.target_grade) for e in evaluations]),
+            ],
+        )
     return render(
         request,
         "indicators/indicator_trend.html",
-        {"indicator": indicator, "evaluations": selectors.indicator_trend(indicator, request.user)},
+        {"indicator": indicator, "evaluations": evaluations, "chart": chart},
     )
 
 

@@ -3,7 +3,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from indicators.models import Grade
+from indicators import selectors
 
 register = template.Library()
 
@@ -28,9 +28,7 @@ def status_tag(evaluation):
 @register.filter
 def grade_text(value):
     """A grade as "5 Very good" (never colour alone), or "Not graded"."""
-    if not value:
-        return "Not graded"
-    return f"{value} {Grade(value).label}"
+    return selectors.grade_text(value)
 
 
 @register.simple_tag

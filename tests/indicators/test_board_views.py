@@ -127,3 +127,9 @@ def test_pages_run_a_fixed_number_of_queries_whatever_the_data(client_for, frame
     for year in (2021, 2022, 2023):
         add_cycle(year)
     assert counts() == small
+
+
+def test_trend_page_draws_a_chart_with_a_text_alternative(client_for, two_cycles, evaluation):
+    html = client_for(Role.OFFICER).get(reverse("indicators:indicator_trend", args=[evaluation.indicator_id])).content.decode()
+    assert '<svg' in html and 'role="img"' in html and "QI 1.1 grade by cycle" in html
+    assert "3 Adequate" in html and "4 Good" in html  # the same figures in the table
