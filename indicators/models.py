@@ -4,6 +4,7 @@ statistical-neighbour comparators and targets) and the self-evaluation of corpor
 """
 import datetime
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -342,3 +343,9 @@ class EvaluationTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} to {self.get_to_status_display()} by {self.by}"
+
+
+# Field-level history (who changed which grade, answer, action or indicator wording, and when), on top of the
+# workflow's own EvaluationTransition record.
+for _model in (Framework, Area, QualityIndicator, Cycle, Evaluation, EvidenceItem, ImprovementAction):
+    auditlog.register(_model)

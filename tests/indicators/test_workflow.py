@@ -194,3 +194,12 @@ def test_moderator_sees_the_grade_answers_and_illustrations_on_the_moderation_pa
     client.force_login(moderator)
     html = client.get(reverse("indicators:evaluation_moderate", args=[evaluation.pk])).content.decode()
     assert "4 Good" in html and "Audit of 40 case files" in html and "Much better." in html
+
+
+def test_changes_to_an_evaluation_are_audited_with_the_person(client, evaluation, author):
+    from auditlog.models import LogEntry
+
+    client.force_login(author)
+    client.post(reverse("indicators:evaluation_edit", args=[evaluation.pk]), {**ANSWERS, "assigned_officer": author.pk})
+    entry = LogEntry.objects.get_for_object(evaluation).latest("timestamp")
+    assert entry.actor == author and "grade" in entry.changes_dict
