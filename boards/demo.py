@@ -8,6 +8,8 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from indicators.models import Cycle
+
 from . import services
 from .models import (
     ActionStatus,
@@ -48,28 +50,28 @@ ITEMS = [
     (
         "Performance report: looked-after children",
         "officer.adeyemi",
-        "CLA-RATE, PLACEMENT-MIX, PLACEMENT-20MILES, STABILITY-3PLUS",
+        "looked_after_rate_per_10000, placement_kinship, placed_over_20_miles, three_or_more_placements",
         "",
         "Numbers in care and the rate per 10,000 children, placement mix, distance from home and stability.",
     ),
     (
         "Care leavers: education, employment, accommodation and staying in touch",
         "officer.lindqvist",
-        "CL-EET, CL-ACCOM, CL-IN-TOUCH",
-        "Quality indicator 1.1: improvements in outcomes for care leavers",
+        "care_leavers_in_eet, care_leavers_suitable_accommodation, care_leavers_in_touch",
+        "QI 1.1 Improvements in outcomes for looked-after children and care leavers",
         "How our care leavers aged 17 to 21 are doing compared with their peers.",
     ),
     (
         "Virtual School report: attendance and attainment",
         "officer.carr",
-        "EDU-ATTENDANCE, EDU-KS4",
+        "",
         "",
         "School attendance, exclusions and results of looked-after children.",
     ),
     (
         "Health of looked-after children",
         "partner.nhs",
-        "HEALTH-CHECK, DENTAL, SDQ-MEAN",
+        "health_assessment, dental_check, mean_sdq_score",
         "",
         "Health assessments, dental checks and emotional wellbeing (SDQ) from the Integrated Care Board.",
     ),
@@ -107,13 +109,13 @@ ACTIONS = [
 ]
 
 PLEDGE = [
-    ("We will make sure you have a social worker who knows you, and you will be told if they change.", "officer.lindqvist", "SW-CHANGES"),
-    ("We will help you to stay at the same school wherever possible when you move home.", "officer.carr", "EDU-SCHOOL-MOVES"),
-    ("We will make sure you have regular health checks and can see a dentist.", "partner.nhs", "HEALTH-CHECK"),
-    ("We will help you keep in touch with your brothers, sisters and friends.", "officer.lindqvist", "SIBLING-CONTACT"),
-    ("We will give you free leisure passes so you can do the activities you enjoy.", "officer.adeyemi", "LEISURE-PASS"),
-    ("We will help you find a safe home you can keep when you leave care.", "officer.lindqvist", "CL-ACCOM"),
-    ("We will help you into college, training or a job, including apprenticeships at the council.", "officer.carr", "CL-EET"),
+    ("We will make sure you have a social worker who knows you, and you will be told if they change.", "officer.lindqvist", ""),
+    ("We will help you to stay at the same school wherever possible when you move home.", "officer.carr", ""),
+    ("We will make sure you have regular health checks and can see a dentist.", "partner.nhs", "health_assessment"),
+    ("We will help you keep in touch with your brothers, sisters and friends.", "officer.lindqvist", ""),
+    ("We will give you free leisure passes so you can do the activities you enjoy.", "officer.adeyemi", ""),
+    ("We will help you find a safe home you can keep when you leave care.", "officer.lindqvist", "care_leavers_suitable_accommodation"),
+    ("We will help you into college, training or a job, including apprenticeships at the council.", "officer.carr", "care_leavers_in_eet"),
     ("We will listen to you, and tell you what we did about what you said and why.", "clerk", ""),
 ]
 RAG_HISTORY = [
@@ -232,6 +234,11 @@ def load(context):
         )
     memberships = list(board.memberships.all())
 
+    cycles = list(Cycle.objects.order_by("starts_on"))  # from the indicators demo, if it ran
+
+    def cycle_on(day):
+        return next((cycle for cycle in reversed(cycles) if cycle.starts_on <= day), None)
+
     held = []
     for number in range(9, 0, -1):  # every two months over the past eighteen months
         day = today - datetime.timedelta(days=60 * number)
@@ -244,7 +251,8 @@ def load(context):
             items.append(
                 services.add_agenda_item(
                     meeting=meeting, title=title, report_author=people[author], measures=measures,
-                    self_evaluation=evaluation, summary=summary, order=index + 1,
+                    self_evaluation=evaluation, cycle=cycle_on(day) if evaluation else None, summary=summary,
+                    order=index + 1,
                 )
             )
         for index, item in enumerate(items):
@@ -309,7 +317,8 @@ def load(context):
     for index, (title, author, measures, evaluation, summary) in enumerate(ITEMS[:3]):
         services.add_agenda_item(
             meeting=next_meeting, title=title, report_author=people[author], measures=measures,
-            self_evaluation=evaluation, summary=summary, order=index + 1,
+            self_evaluation=evaluation, cycle=cycle_on(today) if evaluation else None, summary=summary,
+            order=index + 1,
         )
     first_item = next_meeting.agenda_items.filter(kind="item").order_by("order").first()
     services.upload_paper(

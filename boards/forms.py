@@ -88,7 +88,7 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
 class AgendaItemForm(GdsFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["order", "title", "report_author", "summary", "measures", "self_evaluation"]
+        fields = ["order", "title", "report_author", "summary", "measures", "cycle", "self_evaluation"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.uploads import DOCUMENTS, UploadValidator
+from indicators import measures as board_measures
+
+
+def validate_measure_identifiers(value):
+    """Every identifier must name one of the board's measures (``indicators.measures``)."""
+    unknown = [part for part in split_identifiers(value) if part not in board_measures.BY_IDENTIFIER]
+    if unknown:
+        raise ValidationError(
+            "Unknown measure identifier: %(unknown)s. Use the identifiers shown on the Measures pages.",
+            code="unknown_measure",
+            params={"unknown": ", ".join(unknown)},
+        )
+
+
+def split_identifiers(value):
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 class Board(models.Model):
@@ -146,13 +162,25 @@ class AgendaItem(models.Model):
         "Measures covered",
         max_length=500,
         blank=True,
-        help_text="Identifiers of the measures the report covers, separated by commas (for example CLA-RATE, CL-EET).",
+        validators=[validate_measure_identifiers],
+        help_text=(
+            "Identifiers of the measures the report covers, separated by commas "
+            "(for example looked_after_rate_per_10000, care_leavers_in_eet)."
+        ),
+    )
+    cycle = models.ForeignKey(
+        "indicators.Cycle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name="Self-evaluation cycle covered",
     )
     self_evaluation = models.CharField(
-        "Self-evaluation covered",
+        "Quality indicators covered",
         max_length=200,
         blank=True,
-        help_text="The self-evaluation cycle or quality indicators the report covers, if any.",
+        help_text="The quality indicators of the self-evaluation the report covers, if any.",
     )
     carried_actions = models.ManyToManyField(
         "ActionItem",
@@ -176,7 +204,9 @@ class AgendaItem(models.Model):
 
     @property
     def measure_list(self):
-        return [part.strip() for part in self.measures.split(",") if part.strip()]
+        """The board measures covered (``indicators.measures.Measure``), in the order given."""
+        return [board_measures.BY_IDENTIFIER[code] for code in split_identifiers(self.measures)
+                if code in board_measures.BY_IDENTIFIER]
 
 
 def paper_path(instance, filename):
@@ -348,7 +378,11 @@ class PledgeCommitment(models.Model):
     co_produced_with = models.CharField(max_length=200, default="Children in Care Council")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledge_commitments")
     measure = models.CharField(
-        "Measure identifier", max_length=50, blank=True, help_text="The measure that shows whether it is kept."
+        "Measure identifier",
+        max_length=50,
+        blank=True,
+        validators=[validate_measure_identifiers],
+        help_text="The identifier of the board measure that shows whether the promise is kept, if there is one.",
     )
     active = models.BooleanField(default=True)
 
@@ -357,6 +391,10 @@ class PledgeCommitment(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.commitment[:80]}"
+
+    @property
+    def measure_detail(self):
+        return board_measures.BY_IDENTIFIER.get(self.measure)
 
 
 class Rag(models.TextChoices):

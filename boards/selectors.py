@@ -148,7 +148,7 @@ def agenda(meeting, *, include_unpublished=False):
     """Agenda items in order, with report authors, papers (published only unless asked), minutes, carried actions."""
     return list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("report_author")
+        .select_related("report_author", "cycle")
         .prefetch_related(
             _papers_prefetch(include_unpublished),
             Prefetch("minutes", queryset=Minute.objects.order_by("recorded_at", "id")),

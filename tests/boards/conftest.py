@@ -50,7 +50,7 @@ def world(board, member, make_user, today):
     held = services.schedule_meeting(
         board=board, starts_at=at(today - datetime.timedelta(days=60)), venue="County Hall", status=MeetingStatus.HELD
     )
-    item = services.add_agenda_item(meeting=held, title="Performance report", report_author=officer, measures="CLA-RATE")
+    item = services.add_agenda_item(meeting=held, title="Performance report", report_author=officer, measures="looked_after_rate_per_10000")
     published = services.upload_paper(
         agenda_item=item, title="Published report", uploaded_by=officer, published=True,
         file=ContentFile(PDF, name="published.pdf"),

@@ -165,3 +165,14 @@ def test_a_response_needs_a_reason(world):
             world.shown, we_did="Did it.", decision="Yes.", reason="", responded_by=world.clerk, published=True
         )
     assert "reason" in error.value.message_dict
+
+
+def test_agenda_items_and_pledge_measures_must_name_real_measures(board, today, world):
+    meeting = services.schedule_meeting(board=board, starts_at=at(today), venue="Hall")
+    with pytest.raises(ValidationError) as error:
+        services.add_agenda_item(meeting=meeting, title="Report", measures="care_leavers_in_eet, made_up_measure")
+    assert "Unknown measure identifier: made_up_measure" in str(error.value)
+    item = services.add_agenda_item(meeting=meeting, title="Report", measures="care_leavers_in_eet , placement_kinship")
+    assert [m.identifier for m in item.measure_list] == ["care_leavers_in_eet", "placement_kinship"]
+    with pytest.raises(ValidationError):
+        services.save_commitment(world.commitment, measure="not_a_measure")

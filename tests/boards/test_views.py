@@ -276,3 +276,16 @@ def test_forward_plan_lists_topics_for_future_meetings(world, client, member, ma
     member(councillor)
     page = signed_in(client, councillor).get(reverse("boards:forward_plan")).content.decode()
     assert "Housing for care leavers" in page and "Housing options" in page
+
+
+def test_the_agenda_links_to_the_measures_and_self_evaluation_it_covers(world, client):
+    from indicators.models import Cycle, Framework
+
+    framework = Framework.objects.create(slug="test", name="Test framework")
+    cycle = Cycle.objects.create(
+        name="2026-27", framework=framework, starts_on=world.held.date, ends_on=world.held.date + datetime.timedelta(days=365)
+    )
+    services.update_agenda_item(world.item, cycle=cycle, self_evaluation="QI 1.1")
+    page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
+    assert reverse("indicators:measure_detail", args=["looked_after_rate_per_10000"]) in page
+    assert reverse("indicators:cycle_detail", args=[cycle.pk]) in page and "QI 1.1" in page
