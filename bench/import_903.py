@@ -55,15 +55,16 @@ def main():
               + ", ".join(f"{table} {rows:,}" for table, rows in sizes.items()))
         total = sum(sizes.values())
         for attempt in ("First import", "Re-import (replaces the year)"):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = services.import_files(year=options.year, paths=paths)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             if result.status != result.Status.SUCCEEDED:
                 print(f"{attempt} FAILED with {result.error_count} errors, e.g. {result.errors[:3]}")
                 return 1
             print(f"{attempt}: {elapsed:.2f} s for {total:,} rows ({total / elapsed:,.0f} rows/s); "
-                  f"{sizes['episodes']:,} episodes ({sizes['episodes'] / elapsed:,.0f} episodes/s)")
-    goal = "met" if elapsed < 10 else "NOT met"
+                  f"{sizes['episodes']:,} episodes ({sizes['episodes'] / elapsed:,.0f} episodes/s); "
+                  f"this process used {cpu:.2f} s of CPU (the rest is the database and waiting)")
+    goal = "met" if elapsed < 10 else "NOT met (check the machine's load: the CPU figure above excludes it)"
     print(f"Goal (60,000 episodes under 10 s on PostgreSQL): {goal} for {sizes['episodes']:,} episodes.")
     return 0
 

@@ -256,10 +256,10 @@ def _save_return(parsed, user):
                 [cohort_return.pk],
             )
     children = _save_children(parsed.rows["header"])
-    districts = ssda903.load_districts()
+    districts, distances = ssda903.load_districts(), {}
 
     def episode(r):
-        distance, outside = ssda903.placement_location(r["HOME_POST"], r["PL_POST"], districts)
+        distance, outside = ssda903.placement_location(r["HOME_POST"], r["PL_POST"], districts, distances)
         return (r["DECOM"], r["RNE"], r["LS"], r["CIN"], r["PLACE"], r["PLACE_PROVIDER"], r["DEC"], r["REC"],
                 r["REASON_PLACE_CHANGE"], r["HOME_POST"], r["PL_POST"], r["URN"], distance, outside)
 

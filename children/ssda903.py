@@ -228,8 +228,13 @@ def miles_between(a, b):
     return 2 * 3958.8 * math.asin(math.sqrt(h))
 
 
-def placement_location(home, placement, districts):
+def placement_location(home, placement, districts, cache=None):
     """(distance in miles or None, placed outside the council's area or None) from two districts."""
+    if cache is not None:
+        key = (home, placement)
+        if key not in cache:
+            cache[key] = placement_location(home, placement, districts)
+        return cache[key]
     home_at = districts.get(home) if home else None
     placed_at = districts.get(placement) if placement else None
     distance = Decimal(f"{miles_between(home_at, placed_at):.1f}") if home_at and placed_at else None
@@ -364,12 +369,12 @@ class _RowChecker:
             column: None if kind in ("date", "int", "flag", "sex") else ""
             for column, kind, _extra, _required in spec["columns"] if column not in positions
         }
+        # Valid values are remembered per column: codes, dates and districts repeat across thousands of rows.
         self.plan = [
             (column, positions[column], getattr(self, f"_{kind}"), extra, required,
-             None if kind in ("date", "int", "flag", "sex") else "")
+             None if kind in ("date", "int", "flag", "sex") else "", {} if kind not in ("child", "text") else None)
             for column, kind, extra, required in self.columns
         ]
-        self.dates = {}
         self.positions = positions
         self.lookups = lookups
         self.year_end = year_end
@@ -382,7 +387,7 @@ class _RowChecker:
         record = {"_row": row, **self.absent}
         ok = True
         width = len(values)
-        for column, position, handler, extra, required, blank in self.plan:
+        for column, position, handler, extra, required, blank, known in self.plan:
             value = values[position].strip() if position < width else ""
             if not value:
                 if required:
@@ -390,11 +395,16 @@ class _RowChecker:
                     ok = False
                 record[column] = blank
                 continue
+            if known is not None and value in known:
+                record[column] = known[value]
+                continue
             result = handler(row, column, value, extra)
             if result is _INVALID:
                 ok = False
             else:
                 record[column] = result
+                if known is not None:
+                    known[value] = result
         return record if ok else None
 
     def _child(self, row, column, value, extra):
@@ -417,9 +427,7 @@ class _RowChecker:
         return value
 
     def _date(self, row, column, value, extra):
-        parsed = self.dates.get(value)
-        if parsed is None:
-            parsed = self.dates[value] = parse_date(value)
+        parsed = parse_date(value)
         if parsed is None:
             self.error(row, column, value, "Not a real date in the form DD/MM/YYYY.")
             return _INVALID
