@@ -246,6 +246,9 @@ def approve_evaluation(evaluation, user, *, meeting_date, comment=""):
     _move(locked, user, Status.APPROVED, comment)
     locked.board_approval_date = meeting_date
     locked.save()
+    # Once the board has approved every indicator, the cycle is complete.
+    if not Evaluation.objects.filter(cycle_id=locked.cycle_id).exclude(status=Status.APPROVED).exists():
+        Cycle.objects.filter(pk=locked.cycle_id).update(status=Cycle.Status.CLOSED)
     return locked
 
 

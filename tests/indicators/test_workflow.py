@@ -124,6 +124,15 @@ def test_cycle_approval_approves_only_moderated_evaluations(client, cycle, autho
     client.post(reverse("indicators:cycle_approve", args=[cycle.pk]), {"meeting_date": "01/06/2026"})
     statuses = dict(cycle.evaluations.values_list("indicator__number", "status"))
     assert statuses == {"QI 1.1": "approved", "QI 1.2": "submitted", "QI 2.1": "draft"}
+    cycle.refresh_from_db()
+    assert cycle.status == "open"
+
+
+def test_cycle_closes_when_the_board_has_approved_every_indicator(cycle, approve):
+    for evaluation in cycle.evaluations.all():
+        approve(evaluation)
+    cycle.refresh_from_db()
+    assert cycle.status == "closed"
 
 
 def test_approved_evaluation_is_read_only_against_forged_posts(client, evaluation, approve, author, moderator, framework):
