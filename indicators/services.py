@@ -45,6 +45,11 @@ def _require_officer(user):
         raise PermissionDenied("Only officers can change self-evaluations.")
 
 
+def _require_officer_to_assign(person):
+    if person is not None and not user_has_role(person, OFFICERS):
+        raise ValidationError({"assigned_officer": "Evaluations can only be assigned to officers."})
+
+
 def _require_editable(evaluation):
     if not evaluation.is_editable:
         raise WorkflowError(
@@ -151,6 +156,7 @@ def bundled_framework_files():
 def open_cycle(*, framework, name, level, starts_on, ends_on, created_by, assigned_officer=None):
     """Start a cycle: one draft evaluation for every quality indicator of the framework."""
     _require_officer(created_by)
+    _require_officer_to_assign(assigned_officer)
     cycle = Cycle(
         framework=framework, name=name, level=level, starts_on=starts_on, ends_on=ends_on, created_by=created_by
     )
@@ -176,6 +182,7 @@ def update_evaluation(evaluation, user, **fields):
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     locked = _locked(evaluation)
     _require_editable(locked)
+    _require_officer_to_assign(fields.get("assigned_officer"))
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()

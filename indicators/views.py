@@ -35,7 +35,7 @@ from .forms import (
     ModerationForm,
     QualityIndicatorForm,
 )
-from .models import Cycle, Evaluation, EvidenceItem, Framework, ImprovementAction, Level, QualityIndicator
+from .models import Cycle, Evaluation, EvaluationStatus, EvidenceItem, Framework, ImprovementAction, Level, QualityIndicator
 
 PAGE_SIZE = 25
 ADMINISTRATORS = (Role.ADMINISTRATOR,)
@@ -111,7 +111,7 @@ def cycle_detail(request, pk):
     evaluations = list(selectors.cycle_evaluations(cycle, request.user))
     if not evaluations and not selectors.sees_drafts(request.user):
         raise Http404("This cycle has no approved evaluations yet.")
-    moderated = sum(1 for evaluation in evaluations if evaluation.status == "moderated")
+    moderated = sum(1 for evaluation in evaluations if evaluation.status == EvaluationStatus.MODERATED)
     return render(
         request,
         "indicators/cycle_detail.html",
@@ -161,8 +161,8 @@ def evaluation_detail(request, pk):
         "can_submit": sees_drafts
         and evaluation.is_editable
         and (not evaluation.assigned_officer_id or evaluation.assigned_officer_id == user.pk or user.role == Role.ADMINISTRATOR),
-        "can_moderate": sees_drafts and evaluation.status == "submitted" and evaluation.submitted_by_id != user.pk,
-        "can_approve": sees_drafts and evaluation.status == "moderated",
+        "can_moderate": sees_drafts and evaluation.status == EvaluationStatus.SUBMITTED and evaluation.submitted_by_id != user.pk,
+        "can_approve": sees_drafts and evaluation.status == EvaluationStatus.MODERATED,
     }
     return render(request, "indicators/evaluation_detail.html", context)
 

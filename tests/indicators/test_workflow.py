@@ -5,7 +5,7 @@ of every step; and approved evaluations staying read-only even against forged po
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -212,3 +212,8 @@ def test_changes_to_an_evaluation_are_audited_with_the_person(client, evaluation
     client.post(reverse("indicators:evaluation_edit", args=[evaluation.pk]), {**ANSWERS, "assigned_officer": author.pk})
     entry = LogEntry.objects.get_for_object(evaluation).latest("timestamp")
     assert entry.actor == author and "grade" in entry.changes_dict
+
+
+def test_evaluations_are_assigned_to_officers_only(evaluation, author, make_user):
+    with pytest.raises(ValidationError, match="only be assigned to officers"):
+        services.update_evaluation(evaluation, author, assigned_officer=make_user(Role.COUNCILLOR))
