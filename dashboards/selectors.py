@@ -3,12 +3,15 @@ Everything each role's dashboard shows, gathered from the other apps' selectors 
 
 Each function runs a fixed number of queries whatever the size of the cohort: the measures for the last few
 years are computed once, together, in the database (``indicators.measures.compute``), and every other panel
-is one selector call. The chief executive's and councillors' dashboards are read by people who must not see
+is one selector call. The measure sections are lazy objects whose rendered HTML the templates cache under
+``indicators.measures.inputs_version()`` (one cheap query), so they are computed again only after an import,
+an edit or a change of comparators, targets or population. The chief executive's and councillors' dashboards are read by people who must not see
 small numbers, so they are always suppressed; the officer's dashboard is officer-only and shows them.
 """
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from boards import selectors as boards
 from children import selectors as children
@@ -133,34 +136,49 @@ class MeasurePanel:
 def measure_panel(*, suppress, years=TREND_YEARS):
     """Measures for the last ``years`` collection years (a fixed number of queries)."""
     available = measures.available_years()[:years]
-    results = measures.compute(available) if available else {}
+    results = measures.compute(available, cached=True) if available else {}
     comparators, targets = measures.comparators_and_targets(available) if available else ({}, {})
     return MeasurePanel(max(available) if available else None, results, comparators, targets, suppress)
+
+
+class ChiefExecutiveMeasures:
+    """
+    The measure sections of the chief executive's dashboard, worked out only when first used: the page
+    caches their HTML by ``indicators.measures.inputs_version()``, so most requests never compute them.
+    """
+
+    @cached_property
+    def sections(self):
+        panel = measure_panel(suppress=True)
+        if not panel.has_data:
+            return {"panel": panel}
+        latest = panel.results[panel.year]
+        rate = "looked_after_rate_per_10000"
+        headline = rate if latest[rate].value is not None else "looked_after_at_31_march"
+        return {
+            "panel": panel,
+            "how_many": panel.figures(HOW_MANY),
+            "how_many_chart": panel.trend(headline),
+            "why_chart": measures.category_of_need_chart(latest, suppress=True),
+            "where": panel.figures(WHERE),
+            "where_chart": measures.placement_mix_chart(panel.results, suppress=True),
+            "how_well": panel.figures(HOW_WELL),
+            "gaps": panel.gaps_to_peers(),
+            "measure_rag": panel.rag_counts(),
+        }
 
 
 def chief_executive(user, today=None):
     """How many, why, where, how well; the gap to England and neighbours; how the board is governed."""
     today = today or timezone.localdate()
-    panel = measure_panel(suppress=True)
-    context = {"panel": panel, "governance": boards.governance_summary(today)}
-    if panel.has_data:
-        latest = panel.results[panel.year]
-        rate = "looked_after_rate_per_10000"
-        headline = rate if latest[rate].value is not None else "looked_after_at_31_march"
-        context.update(
-            how_many=panel.figures(HOW_MANY),
-            how_many_chart=panel.trend(headline),
-            why_chart=measures.category_of_need_chart(latest, suppress=True),
-            where=panel.figures(WHERE),
-            where_chart=measures.placement_mix_chart(panel.results, suppress=True),
-            how_well=panel.figures(HOW_WELL),
-            gaps=panel.gaps_to_peers(),
-            measure_rag=panel.rag_counts(),
-        )
     grades = list(self_evaluation.latest_approved_grades())
-    context["grades"] = grades
-    context["grade_counts"] = _grade_counts(grades)
-    return context
+    return {
+        "measures_version": measures.inputs_version(),
+        "measures": ChiefExecutiveMeasures(),
+        "governance": boards.governance_summary(today),
+        "grades": grades,
+        "grade_counts": _grade_counts(grades),
+    }
 
 
 def _grade_counts(evaluations):
@@ -173,19 +191,28 @@ def _grade_counts(evaluations):
     return [(grade.label, count) for grade, count in counts.items()]
 
 
+class CouncillorMeasures:
+    """The questions every councillor should ask, answered; worked out only when the cached HTML is stale."""
+
+    @cached_property
+    def sections(self):
+        panel = measure_panel(suppress=True)
+        if not panel.has_data:
+            return {"panel": panel}
+        return {
+            "panel": panel,
+            "questions": [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS],
+            "looked_after_chart": panel.trend("looked_after_at_31_march"),
+        }
+
+
 def councillor(user, now=None):
     """The questions every councillor should ask, answered; Care Pledge progress; next meeting; their actions."""
     now = now or timezone.now()
-    panel = measure_panel(suppress=True)
-    questions = []
-    if panel.has_data:
-        questions = [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS]
     progress = boards.pledge_progress()
     return {
-        "panel": panel,
-        "questions": questions,
-        "looked_after_chart": panel.trend("looked_after_at_31_march") if panel.has_data else None,
-        "previous_looked_after": panel.previous("looked_after_at_31_march"),
+        "measures_version": measures.inputs_version(),
+        "measures": CouncillorMeasures(),
         "pledge": progress,
         "pledge_counts": boards.rag_counts(progress),
         "next_meeting": boards.next_meeting(user, now),
@@ -193,13 +220,22 @@ def councillor(user, now=None):
     }
 
 
+class OfficerMeasures:
+    """Measures red or amber against their targets this year, in full (officers only)."""
+
+    @cached_property
+    def sections(self):
+        panel = measure_panel(suppress=False, years=1)
+        return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
+
+
 def officer(user, today=None):
     """Data freshness and import errors; the officer's actions and evidence due; self-evaluations to complete."""
     today = today or timezone.localdate()
-    panel = measure_panel(suppress=False, years=1)
     imports = children.latest_imports(5)
     return {
-        "panel": panel,
+        "measures_version": measures.inputs_version(),
+        "measures": OfficerMeasures(),
         "freshness": children.data_freshness()[:TREND_YEARS],
         "imports": imports,
         "failed_imports": [item for item in imports if item.error_count or item.status == CohortImport.Status.FAILED],
@@ -208,7 +244,6 @@ def officer(user, today=None):
             self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS]
         ),
         "evaluations": list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS]),
-        "off_target": panel.off_target() if panel.has_data else [],
         "pledge_commitments": [row for row in boards.pledge_progress() if row["commitment"].owner_id == user.pk],
         "today": today,
     }

@@ -14,11 +14,13 @@ of the children looked after during the year). Children looked after under a ser
 placements (legal status V3 or V4, "short breaks") are left out of every measure, as the DfE does.
 """
 import datetime
+import hashlib
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Avg, Case, Count, DateField, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.core.cache import cache
+from django.db.models import Avg, Case, Count, DateField, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from children.models import (
@@ -37,6 +39,8 @@ PERCENTAGE = "percentage"
 RATE = "rate"
 MEAN = "mean"
 UNIT_LABELS = {COUNT: "children", PERCENTAGE: "%", RATE: "per 10,000 children", MEAN: "mean score"}
+
+CACHE_SECONDS = 60 * 60  # the dashboards' cached aggregates; a new import or edit changes the key anyway
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -464,7 +468,13 @@ class _Window:
 
 def _any_year(years, condition):
     """OR of ``condition(window)`` for each year, each tied to its own return."""
-    return reduce(or_, (Q(cohort_return__year=year) & condition(_Window(year)) for year in years))
+    return reduce(or_, (Q(cohort_return_id=pk) & condition(_Window(year)) for year, pk in years.items()))
+
+
+def _by_year(rows, years):
+    """Rows grouped by ``cohort_return_id`` -> {year: row}. ``years`` is {year: return id} throughout."""
+    year_of = {pk: year for year, pk in years.items()}
+    return {year_of[row["cohort_return_id"]]: row for row in rows}
 
 
 def _never():
@@ -503,17 +513,17 @@ def _episode_counts(years):
         reason_ceased=CEASED_AND_NEW_EPISODE
     )
     rows = (
-        Episode.objects.filter(cohort_return__year__in=years)
+        Episode.objects.filter(cohort_return_id__in=years.values())
         .exclude(legal_status__in=SHORT_BREAK_STATUSES)
         .order_by()
-        .values("cohort_return__year")
+        .values("cohort_return_id")
         .annotate(
             during=Count("child", distinct=True, filter=during),
             started=Count("child", distinct=True, filter=started),
             ceased=Count("child", distinct=True, filter=ceased),
         )
     )
-    return {row["cohort_return__year"]: row for row in rows}
+    return _by_year(rows, years)
 
 
 def _year_end_counts(years, placement_codes):
@@ -545,7 +555,7 @@ def _year_end_counts(years, placement_codes):
         output_field=DateField(),
     )
     year_start = Case(
-        *(When(cohort_return__year=year, then=Value(_Window(year).starts_on)) for year in years),
+        *(When(cohort_return_id=pk, then=Value(_Window(year).starts_on)) for year, pk in years.items()),
         output_field=DateField(),
     )
     moves = Coalesce(
@@ -591,24 +601,24 @@ def _year_end_counts(years, placement_codes):
                 "child", distinct=True, filter=_in("placement_type", placement_codes.get(group, []))
             )
     rows = (
-        Episode.objects.filter(cohort_return__year__in=years)
+        Episode.objects.filter(cohort_return_id__in=years.values())
         .exclude(legal_status__in=SHORT_BREAK_STATUSES)
         .filter(open_at_end)
         .annotate(
             year_start=year_start, period_start=period_start, placement_start=placement_start, moves=moves
         )
         .order_by()
-        .values("cohort_return__year")
+        .values("cohort_return_id")
         .annotate(**aggregates)
     )
-    return {row["cohort_return__year"]: row for row in rows}
+    return _by_year(rows, years)
 
 
 def _health(years):
     rows = (
-        HealthOutcome.objects.filter(cohort_return__year__in=years)
+        HealthOutcome.objects.filter(cohort_return_id__in=years.values())
         .order_by()
-        .values("cohort_return__year")
+        .values("cohort_return_id")
         .annotate(
             total=Count("pk"),
             health_assessment=Count("pk", filter=Q(health_assessment=True)),
@@ -618,7 +628,7 @@ def _health(years):
             sdq_mean=Avg("sdq_score"),
         )
     )
-    return {row["cohort_return__year"]: row for row in rows}
+    return _by_year(rows, years)
 
 
 def _missing(years):
@@ -627,10 +637,10 @@ def _missing(years):
             _any_year(years, lambda w: Q(start_date__range=(w.starts_on, w.ends_on))), kind="M"
         )
         .order_by()
-        .values("cohort_return__year")
+        .values("cohort_return_id")
         .annotate(children=Count("child", distinct=True), incidents=Count("pk"))
     )
-    return {row["cohort_return__year"]: row for row in rows}
+    return _by_year(rows, years)
 
 
 def _care_leavers(years, code_groups):
@@ -648,7 +658,7 @@ def _care_leavers(years, code_groups):
             )
         )
         .order_by()
-        .values("cohort_return__year")
+        .values("cohort_return_id")
         .annotate(
             total=Count("pk"),
             in_touch=Count("pk", filter=_in("in_touch", in_touch)),
@@ -656,7 +666,7 @@ def _care_leavers(years, code_groups):
             suitable=Count("pk", filter=_in("accommodation", suitable)),
         )
     )
-    return {row["cohort_return__year"]: row for row in rows}
+    return _by_year(rows, years)
 
 
 def _populations(years):
@@ -677,21 +687,101 @@ def _value(measure, year, numerator, denominator):
     return MeasureValue(measure, year, numerator, denominator, value)
 
 
-def compute(years=None):
+def _inputs_version_query():
+    """
+    A token that changes whenever anything the measures read changes, in one cheap query (primary keys and
+    timestamps, never a scan of the cohort): a return imported or removed, cohort rows added, a child or an
+    episode edited (django-auditlog logs every officer's edit), comparators, targets or population entered,
+    code lists reloaded. Caches of measure figures and of the pages built from them are keyed on it.
+    """
+    from auditlog.models import LogEntry
+
+    from children.models import Child
+
+    from .models import ChildPopulation, Comparator, Target
+
+    def latest(queryset, field="pk"):
+        return Max(Subquery(queryset.order_by(f"-{field}").values(field)[:1]))
+
+    token_query = CohortReturn.objects.order_by().values(version=Value(1)).annotate(
+        returns=Count("pk"),
+        imported=Max("imported_at"),
+        child=latest(Child.objects.all()),
+        child_created=Max(Subquery(Child.objects.order_by("-pk").values("created_at")[:1])),
+        episode=latest(Episode.objects.all()),
+        health=latest(HealthOutcome.objects.all()),
+        leavers=latest(CareLeaverOutcome.objects.all()),
+        missing=latest(MissingEpisode.objects.all()),
+        edits=latest(LogEntry.objects.filter(content_type__app_label="children")),
+        codes=latest(Code.objects.all()),
+        comparators=latest(Comparator.objects.all(), "updated_at"),
+        comparator_rows=latest(Comparator.objects.all()),
+        targets=latest(Target.objects.all(), "updated_at"),
+        target_rows=latest(Target.objects.all()),
+        population=Max(Subquery(ChildPopulation.objects.order_by().values(total=Func(F("population"), function="SUM"))[:1])),
+        population_rows=latest(ChildPopulation.objects.all()),
+    )
+    return token_query
+
+
+_version_sql = {}
+
+
+def inputs_version():
+    """
+    A token that changes whenever anything the measures read changes (see ``_inputs_version_query``). The
+    query is compiled once per process and database: building its ORM expression costs more than running it.
+    """
+    from django.db import connection
+
+    if connection.alias not in _version_sql:
+        _version_sql[connection.alias] = _inputs_version_query().query.sql_with_params()
+    sql, params = _version_sql[connection.alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
+
+
+def _cohort_figures(years, code_groups, *, cached):
+    """The heavy aggregate queries, or their results from the cache for the same cohort version and codes."""
+
+    def run():
+        return (
+            _episode_counts(years),
+            _year_end_counts(years, code_groups.get(CodeList.PLACEMENT_TYPE, {})),
+            _health(years),
+            _missing(years),
+            _care_leavers(years, code_groups),
+        )
+
+    if not cached:
+        return run()
+    key_source = repr((sorted(years.items()), sorted((k, sorted(v.items())) for k, v in code_groups.items()), inputs_version()))
+    key = "measures:" + hashlib.sha256(key_source.encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        figures = run()
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def compute(years=None, *, cached=False):
     """
     Every measure for every year asked for that has a return (default: all of them), as
     ``{year: {identifier: MeasureValue}}``. A fixed number of queries, whatever the cohort or the years.
+
+    ``cached=True`` (the dashboards) reuses the aggregates computed for the same cohort version (see
+    ``inputs_version``): one cheap query replaces five heavy ones until the next import or edit. Population,
+    codes and returns are always read afresh.
     """
-    with_return = available_years()
-    years = sorted(with_return if years is None else set(years) & set(with_return))
-    if not years:
+    with_return = dict(CohortReturn.objects.values_list("year", "pk"))
+    wanted = sorted(with_return if years is None else set(years) & set(with_return))
+    if not wanted:
         return {}
+    years = {year: with_return[year] for year in wanted}
     code_groups = _code_groups()
-    episodes = _episode_counts(years)
-    year_end = _year_end_counts(years, code_groups.get(CodeList.PLACEMENT_TYPE, {}))
-    health = _health(years)
-    missing = _missing(years)
-    care_leavers = _care_leavers(years, code_groups)
+    episodes, year_end, health, missing, care_leavers = _cohort_figures(years, code_groups, cached=cached)
     populations = _populations(years)
 
     results = {}

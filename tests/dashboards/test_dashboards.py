@@ -1,5 +1,6 @@
 """Each role's dashboard: who lands where, who may open which, what it shows, suppression and query counts."""
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -154,3 +155,20 @@ def test_dashboards_run_a_constant_number_of_queries(children, client_for, clien
             response = signed_in.get(reverse(url_name))
         assert response.status_code == 200
         assert "No cohort return has been imported yet" not in response.content.decode()
+
+
+def test_cached_measure_sections_follow_new_data_and_comparators(small_cohort, client_for, django_assert_max_num_queries):
+    councillor = client_for(Role.COUNCILLOR)
+    url = reverse("dashboards:councillor")
+    first = councillor.get(url).content.decode()
+    assert "Not entered" in first[first.index("Placed outside the council"):]
+    with django_assert_max_num_queries(12):  # the measure sections come from the cache
+        assert councillor.get(url).status_code == 200
+    Comparator.objects.create(measure="placed_outside_area", year=2025, england=Decimal("42"))
+    for _ in range(3):
+        episode(small_cohort, child(), d("01/05/2024"))
+    html = councillor.get(url).content.decode()
+    row = html[html.index("Placed outside the council"):]
+    assert "42%" in row[: row.index("</tr>")]
+    looked_after = html[html.index("Children looked after at 31 March</a>"):]
+    assert re.search(r">15\s*<", looked_after[: looked_after.index("</tr>")])  # 12 + 3

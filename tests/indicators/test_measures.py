@@ -221,3 +221,23 @@ def test_every_measure_for_every_year_in_a_fixed_number_of_queries(codes, django
     assert sorted(results) == [2023, 2024, 2025]
     assert all(len(values) == len(measures.MEASURES) for values in results.values())
     assert results[2025]["looked_after_at_31_march"].numerator > 0
+
+
+def test_cached_figures_follow_imports_and_edits(codes, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from children.services import update_episode
+
+    cache.clear()
+    ret = cohort_return(2025)
+    first = episode(ret, child(), d("01/05/2024"))
+    for _ in range(5):
+        episode(ret, child(), d("01/05/2024"))
+    assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    with django_assert_max_num_queries(4):  # returns, codes, version, population: the aggregates come from the cache
+        assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    episode(ret, child(), d("01/05/2024"))  # new rows
+    assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 7
+    update_episode(episode=first, data={"end_date": d("01/06/2024"), "reason_ceased": "E11"})  # an officer's edit
+    assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    cache.clear()
