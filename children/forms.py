@@ -191,7 +191,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,text/csv"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,text/csv", "class": "govuk-file-upload"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -334,5 +334,5 @@ class CohortImportFile(models.Model):
 
 
 # Officers' changes to a child's record are audited; views are logged by the views (``accessed`` signal).
-auditlog.register(Child)
+auditlog.register(Child, exclude_fields=["created_at", "updated_at"])
 auditlog.register(Episode, exclude_fields=["distance_miles", "placed_outside_area"])
