@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -34,6 +36,7 @@ from .models import (
     Attendance,
     AttendanceStatus,
     Board,
+    BoardRole,
     ChildrensView,
     ForwardPlanItem,
     Meeting,
@@ -60,6 +63,15 @@ def sees_unpublished_papers(user):
 # --- Boards and members --------------------------------------------------------------------------------
 
 
+def role_order(prefix=""):
+    """Members in the board's own order: chair, vice-chair, councillors, partners, officers, young people, others."""
+    return Case(
+        *(When(**{f"{prefix}role": role}, then=Value(position)) for position, role in enumerate(BoardRole.values)),
+        default=Value(len(BoardRole.values)),
+        output_field=IntegerField(),
+    )
+
+
 def boards_for(user, today=None):
     """The boards a person may read: all for officers, the clerk and the chief executive; their own for members."""
     if not user.is_authenticated:
@@ -82,12 +94,16 @@ def board_members(board, today=None):
         .annotate(
             is_current=ExpressionWrapper(Membership.current_q(today), output_field=BooleanField())
         )
-        .order_by("-is_current", "role", "user__last_name", "user__first_name")
+        .order_by("-is_current", role_order(), "user__last_name", "user__first_name")
     )
 
 
 def current_memberships(board, today=None):
-    return board.memberships.filter(Membership.current_q(_today(today))).select_related("user")
+    return (
+        board.memberships.filter(Membership.current_q(_today(today)))
+        .select_related("user")
+        .order_by(role_order(), "user__last_name", "user__first_name")
+    )
 
 
 # --- Meetings ------------------------------------------------------------------------------------------
@@ -165,7 +181,7 @@ def attendance_for(meeting):
     return list(
         Attendance.objects.filter(meeting=meeting)
         .select_related("membership__user")
-        .order_by("membership__role", "membership__user__last_name")
+        .order_by(role_order("membership__"), "membership__user__last_name")
     )
 
 
@@ -440,7 +456,7 @@ def attendance_summary(year_start, year_end):
             attended=Count("attendance", filter=in_year & Q(attendance__status=AttendanceStatus.PRESENT)),
             apologies=Count("attendance", filter=in_year & Q(attendance__status=AttendanceStatus.APOLOGIES)),
         )
-        .order_by("board__name", "role", "user__last_name")
+        .order_by("board__name", role_order(), "user__last_name")
     )
     return [
         {

@@ -228,7 +228,7 @@ def paper_publish(request, pk, paper_pk):
 def attendance(request, pk):
     meeting = _meeting(request, pk)
     recorded = {a.membership_id: a for a in selectors.attendance_for(meeting)}
-    memberships = selectors.current_memberships(meeting.board, meeting.date).order_by("role", "user__last_name")
+    memberships = selectors.current_memberships(meeting.board, meeting.date)
     form = AttendanceForm(request.POST or None, memberships=memberships, recorded=recorded)
     if _is_post(request) and form.is_valid():
         result = services.record_attendance(meeting, form.entries())
