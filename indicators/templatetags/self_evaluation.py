@@ -37,3 +37,9 @@ def action_status(action):
         return mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
     css = {"done": "govuk-tag--green", "in_progress": "govuk-tag--blue"}.get(action.status, "govuk-tag--grey")
     return format_html('<strong class="govuk-tag {}">{}</strong>', css, action.get_status_display())
+
+
+@register.filter
+def measure_title(identifier):
+    """The board measure's title for an evidence link, or the identifier if the registry does not know it."""
+    return (selectors.known_measures() or {}).get(identifier, identifier)
