@@ -244,6 +244,5 @@ def officer(user, today=None):
             self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS]
         ),
         "evaluations": list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS]),
-        "pledge_commitments": [row for row in boards.pledge_progress() if row["commitment"].owner_id == user.pk],
         "today": today,
     }
