@@ -101,6 +101,7 @@ def _table_cell(series, index, suffix):
 
 
 def line_chart(title, description, x_labels, series, *, suffix="", target=None, y_label=""):
+    # x_labels are years in every chart the board uses; the data table heads its first column "Year".
     """
     A trend: one line per series over ``x_labels`` (e.g. the council, England, statistical neighbours),
     with an optional horizontal target line. Each series has its own dash pattern, marker and end label.
@@ -164,7 +165,7 @@ def line_chart(title, description, x_labels, series, *, suffix="", target=None, 
         parts.append(f'<text x="{left + plot_w + 10}" y="{y + 4:.1f}" fill="{colour}" font-weight="bold">{escape(text)}</text>')
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{TEXT}"/>')
     parts.append("</svg>")
-    columns = ["", *(s.name for s in series)] + (["Target"] if target is not None else [])
+    columns = ["Year", *(s.name for s in series)] + (["Target"] if target is not None else [])
     rows = [
         [label, *(_table_cell(s, i, suffix) for s in series)]
         + ([f"{_number(target)}{suffix}"] if target is not None else [])
@@ -262,7 +263,7 @@ def stacked_bar_chart(title, description, x_labels, segments, *, suffix="%", lab
         parts.append(f'<rect x="{lx}" y="{ly}" width="16" height="16" fill="{fill(n)}" stroke="{TEXT}"/>')
         parts.append(f'<text x="{lx + 22}" y="{ly + 13}">{escape(name)}</text>')
     parts.append("</svg>")
-    columns = ["", *(name for name, _v in segments)]
+    columns = ["Year", *(name for name, _v in segments)]
     rows = []
     for i, x_label in enumerate(x_labels):
         cells = []

@@ -37,6 +37,7 @@ class ComparatorForm(forms.Form):
         for name in ("england", "statistical_neighbours"):
             self.fields[name].help_text = f"In the measure's unit ({unit_label}). Leave blank if not published."
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template writes the <form> with its CSRF token
         self.helper.layout = Layout(
             Field.text("year", field_width=4),
             Field.text("england", field_width=5),
@@ -62,6 +63,7 @@ class TargetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("value", field_width=5), Field.text("amber_margin", field_width=5), Submit("submit", "Save target")
         )
@@ -76,6 +78,7 @@ class ComparatorUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(Field("file"), Submit("submit", "Load comparators"))
 
 
@@ -87,6 +90,7 @@ class PopulationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("year", field_width=4), Field.text("population", field_width=10), Field.text("source"),
             Submit("submit", "Save population"),

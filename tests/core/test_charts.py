@@ -37,7 +37,7 @@ def test_line_chart_is_an_image_with_a_text_alternative_and_gaps_for_missing_val
     assert england[0].get("stroke-dasharray")
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "Wyvern 75" in texts and "England 70" in texts and "Target 65" in texts
-    assert chart.columns == ["", "Wyvern", "England", "Target"]
+    assert chart.columns == ["Year", "Wyvern", "England", "Target"]
     assert chart.rows[1] == ["2022-23", "[c]", "70", "65"]
 
 
