@@ -7,6 +7,7 @@ Rebuilding never overwrites a PDF: it adds the next version, so what members rea
 """
 import datetime
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -125,6 +126,8 @@ class Report(models.Model):
     def filename(self):
         if self.kind == ReportType.ANNUAL_REPORT:
             return f"annual-corporate-parenting-report-{self.year - 1}-{self.year}-v{self.version}.pdf"
+        if self.meeting_id is None:
+            return f"board-pack-{self.pk}-v{self.version}.pdf"
         return f"board-pack-{self.meeting.date:%Y-%m-%d}-v{self.version}.pdf"
 
     def get_absolute_url(self):
@@ -203,3 +206,10 @@ class ReportSchedule(models.Model):
                 errors["annual_day"] = "Enter a day from 1 to 28, so it falls in every month."
         if errors:
             raise ValidationError(errors)
+
+
+# Who requested and rebuilt what, and officers' changes to the annual report's text and the schedules, are
+# audited; each download is logged by the download view (``accessed`` signal).
+auditlog.register(Report, include_fields=["kind", "meeting", "year", "version", "requested_by", "schedule"])
+auditlog.register(AnnualReportContent, exclude_fields=["updated_at"])
+auditlog.register(ReportSchedule, exclude_fields=["last_run_at", "created_at"])

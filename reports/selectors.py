@@ -22,10 +22,18 @@ DOWNLOAD_ROLES = BOARD_READERS
 
 
 def visible_reports(user):
-    """Officers see every build (with failures, so they can act); members see ready reports only."""
+    """
+    Officers see every build (with failures, so they can act). Members see ready reports only: every annual
+    report, and the board packs of the boards they may read (``boards.selectors.boards_for``: a councillor
+    the boards they sit on, the chief executive all of them).
+    """
+    from boards.selectors import boards_for
+
     reports = Report.objects.select_related("meeting", "meeting__board", "requested_by", "schedule")
     if user.role not in OFFICERS:
-        reports = reports.filter(status=ReportStatus.READY)
+        reports = reports.filter(status=ReportStatus.READY).filter(
+            Q(kind=ReportType.ANNUAL_REPORT) | Q(meeting__board__in=boards_for(user))
+        )
     return reports.order_by("-requested_at", "-id")
 
 

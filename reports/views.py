@@ -2,6 +2,7 @@
 Report pages. Every view declares its roles; members see ready reports, officers also see builds in progress
 and failures, and request builds. Downloads stream from private storage after the role check.
 """
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -98,10 +99,12 @@ def report_retry(request, pk):
 
 @role_required(*selectors.DOWNLOAD_ROLES)
 def report_download(request, pk, version):
-    report = get_object_or_404(Report.objects.select_related("meeting"), pk=pk, version=version)
+    report = get_object_or_404(selectors.visible_reports(request.user), pk=pk, version=version)
     if report.status != ReportStatus.READY or not report.pdf:
         raise Http404("This report has not been built.")
-    return private_file_response(report.pdf, download_name=report.filename)
+    response = private_file_response(report.pdf, download_name=report.filename)
+    accessed.send(Report, instance=report)
+    return response
 
 
 @role_required(*OFFICERS)

@@ -1,4 +1,5 @@
 """Every report URL for every role: who may open it, what they see, and what officers can do."""
+import datetime
 import json
 
 import pytest
@@ -13,6 +14,22 @@ pytestmark = pytest.mark.django_db
 READERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR)
 OFFICER_ROLES = (Role.OFFICER, Role.ADMINISTRATOR)
 NOT_OFFICERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.YOUNG_PERSON)
+
+
+@pytest.fixture
+def reader(client_for, board):
+    """A signed-in client of the role; a councillor sits on the board (councillors read their own boards' packs)."""
+    from boards.models import BoardRole, Membership
+
+    def sign_in(role):
+        client = client_for(role)
+        if role == Role.COUNCILLOR:
+            Membership.objects.create(
+                board=board, user=client.user, role=BoardRole.COUNCILLOR, start_date=datetime.date(2020, 1, 1)
+            )
+        return client
+
+    return sign_in
 
 
 @pytest.fixture
@@ -52,8 +69,8 @@ def test_anonymous_people_are_sent_to_sign_in_everywhere(client, ready, failed):
 
 
 @pytest.mark.parametrize("role", READERS)
-def test_board_readers_see_ready_reports_and_download_them(client_for, role, ready, failed):
-    client = client_for(role)
+def test_board_readers_see_ready_reports_and_download_them(reader, role, ready, failed):
+    client = reader(role)
     listing = client.get(reverse("reports:report_list")).content.decode()
     assert ready.title in listing
     assert ("OSError" in listing) == (role in OFFICER_ROLES)  # failures are shown to officers only
@@ -79,6 +96,26 @@ def test_young_peoples_representatives_cannot_open_or_download_reports(client_fo
         assert client.get(url).status_code == 403, url
 
 
+def test_a_councillor_not_on_the_board_reads_the_annual_report_but_not_its_board_packs(client_for, ready):
+    annual = Report.objects.create(kind=ReportType.ANNUAL_REPORT, year=2025, status=ReportStatus.READY)
+    annual.pdf.save("annual.pdf", ContentFile(b"%PDF-1.7 annual"), save=True)
+    client = client_for(Role.COUNCILLOR)
+    listing = client.get(reverse("reports:report_list")).content.decode()
+    assert annual.title in listing and ready.title not in listing
+    assert client.get(annual.get_download_url()).status_code == 200
+    assert client.get(ready.get_absolute_url()).status_code == 404
+    assert client.get(ready.get_download_url()).status_code == 404
+
+
+def test_each_download_is_logged(reader, ready):
+    from auditlog.models import LogEntry
+
+    client = reader(Role.COUNCILLOR)
+    client.get(ready.get_download_url())
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert (entry.object_pk, entry.actor) == (str(ready.pk), client.user)
+
+
 @pytest.mark.parametrize("role", (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR))
 def test_members_cannot_see_builds_in_progress_or_failures(client_for, role, failed):
     client = client_for(role)
@@ -86,10 +123,10 @@ def test_members_cannot_see_builds_in_progress_or_failures(client_for, role, fai
     assert client.get(reverse("reports:report_status", args=[failed.pk])).status_code == 404
 
 
-def test_an_older_version_stays_downloadable_and_a_wrong_version_is_not_found(client_for, ready, meeting):
+def test_an_older_version_stays_downloadable_and_a_wrong_version_is_not_found(reader, ready, meeting):
     newer = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=2, status=ReportStatus.READY)
     newer.pdf.save("pack-2.pdf", ContentFile(b"%PDF-1.7 version two"), save=True)
-    client = client_for(Role.COUNCILLOR)
+    client = reader(Role.COUNCILLOR)
     assert b"".join(client.get(ready.get_download_url()).streaming_content) == b"%PDF-1.7 a board pack"
     assert b"".join(client.get(newer.get_download_url()).streaming_content) == b"%PDF-1.7 version two"
     assert client.get(reverse("reports:report_download", args=[ready.pk, 2])).status_code == 404
