@@ -160,3 +160,48 @@ def test_schedules_are_validated():
 def test_celery_beat_runs_the_schedules_daily_from_the_database():
     task = PeriodicTask.objects.get(task="reports.tasks.run_due_schedules")
     assert task.enabled and task.crontab.hour == "6"
+
+
+def _add_business(board, meeting, officer, members, n):
+    """``n`` more held meetings with attendance, actions, agenda items and pledge commitments."""
+    from boards.models import (
+        ActionItem, AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus, Membership, PledgeCommitment,
+        PledgeUpdate,
+    )
+
+    chair = Membership.objects.get(user=members["chair"])
+    start = PledgeCommitment.objects.count()
+    for i in range(n):
+        held = Meeting.objects.create(
+            board=board, venue="County Hall", status=MeetingStatus.HELD,
+            starts_at=timezone.make_aware(datetime.datetime(2024, 5 + i, 10, 14)),
+        )
+        Attendance.objects.create(meeting=held, membership=chair, status=AttendanceStatus.PRESENT)
+        AgendaItem.objects.create(meeting=held, order=1, title=f"Item {i}", report_author=officer)
+        AgendaItem.objects.create(meeting=meeting, order=i + 1, title=f"Business {i}", report_author=officer)
+        ActionItem.objects.create(meeting=held, description=f"Action {i}", owner=officer, due_on=datetime.date(2024, 9, 1))
+        commitment = PledgeCommitment.objects.create(number=start + i + 1, commitment=f"Promise {i}", owner=officer)
+        PledgeUpdate.objects.create(commitment=commitment, rag="green", note="Kept.", updated_by=officer)
+
+
+def test_building_a_report_runs_the_same_number_of_queries_whatever_the_business(
+    board, members, meeting, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries():
+        counts = []
+        for report in (
+            Report(kind=ReportType.ANNUAL_REPORT, year=2025, version=1),
+            Report(kind=ReportType.BOARD_PACK, meeting=meeting, version=1),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                services.render_html(report)
+            counts.append(len(queries.captured_queries))
+        return counts
+
+    _add_business(board, meeting, officer, members, 1)
+    few = count_queries()
+    _add_business(board, meeting, officer, members, 6)
+    assert count_queries() == few
