@@ -8,6 +8,7 @@ bulk inserts. A bad file therefore changes nothing and its ``CohortImport`` keep
 import csv
 import io
 import logging
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -182,7 +183,14 @@ def run_import(import_id, *, progress=None):
             with stored.file.open("rb") as handle:
                 files.append((stored.original_name, handle.read()))
 
+        last_report = [0.0]
+
         def report(done, total):
+            # At most one progress write a second: each is its own commit, so the page can see it.
+            now = time.monotonic()
+            if done < total and now - last_report[0] < 1:
+                return
+            last_report[0] = now
             _set(cohort_import, rows_done=done, rows_total=total, stage="Checking rows")
             if progress:
                 progress(done, total)

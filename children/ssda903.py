@@ -315,6 +315,8 @@ def read_return(year, files, lookups=None, progress=None):
 
     total = sum(len(rows) for _key, _heading, rows in readers)
     done = 0
+    if progress:
+        progress(0, total)
     # Header first: other tables are checked against it.
     readers.sort(key=lambda item: list(TABLES).index(item[0]))
     children = {}
@@ -344,7 +346,7 @@ def read_return(year, files, lookups=None, progress=None):
             if record is not None:
                 parsed.rows[key].append(record)
             done += 1
-            if progress and done % 5000 == 0:
+            if progress and done % 2000 == 0:
                 progress(done, total)
         parsed.row_counts[key] = len(parsed.rows[key])
         if key == "header":
