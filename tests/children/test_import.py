@@ -239,3 +239,17 @@ def test_synthetic_cohort_imports_cleanly(cohort):
     latest = cohort[-1]
     assert latest.counts["episodes"] > latest.counts["header"] > 20
     assert latest.counts["oc3"] > 0 and latest.counts["oc2"] > 0
+
+
+def test_progress_is_reported_while_rows_are_checked(run_files, reference_data, officer):
+    header = "CHILD,SEX,DOB,ETHNIC\n" + "".join(f"P{n:05d},1,01/01/2010,WBRI\n" for n in range(3000))
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE\n" + "".join(f"P{n:05d},01/06/2024,S,C1,N1,U6\n" for n in range(3000))
+    cohort_import = services.create_import(
+        year=YEAR, files=[services.store_upload_copy("header.csv", header.encode()),
+                          services.store_upload_copy("episodes.csv", episodes.encode())], user=officer,
+    )
+    seen = []
+    result = services.run_import(cohort_import.pk, progress=lambda done, total: seen.append((done, total)))
+    assert result.status == CohortImport.Status.SUCCEEDED
+    assert seen[0] == (0, 6000) and seen[-1] == (6000, 6000)
+    assert (result.rows_done, result.rows_total, result.percent_done) == (6000, 6000, 100)

@@ -241,3 +241,15 @@ def test_data_freshness_and_latest_imports_are_cheap(loaded, django_assert_num_q
     with django_assert_num_queries(1):
         latest = selectors.latest_imports()
     assert latest[0].status == "succeeded" and latest[0].error_count == 0
+
+
+def test_a_running_import_shows_its_progress_with_and_without_javascript(reference_data, officer_client):
+    running = CohortImport.objects.create(
+        year=YEAR, status=CohortImport.Status.RUNNING, stage="Checking rows", rows_done=50, rows_total=200
+    )
+    page = officer_client.get(reverse("children:import_detail", args=[running.pk])).content.decode()
+    progress_url = reverse("children:import_progress", args=[running.pk])
+    assert f'data-progress-url="{progress_url}"' in page
+    assert "50 of 200 rows checked" in page and 'value="25"' in page
+    assert "Refresh to see progress" in page and "cohort-import-progress.js" in page
+    assert officer_client.get(progress_url).json()["percent"] == 25
