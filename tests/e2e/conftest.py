@@ -6,18 +6,22 @@ One browser for the whole run, a fresh context (cookies, storage) for each test.
 real sign-in form. ``check_accessibility(page)`` runs axe-core in the page and fails on serious or critical
 violations; ``screenshot(page, name)`` saves a PNG under artifacts/screenshots/ for reviewers.
 """
+import datetime
+import importlib
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 
 # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from "async" code
 # unless told the thread is safe (it is: the loop only waits for the browser).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from axe_playwright_python.base import AXE_SCRIPT  # noqa: E402  (axe-core, as packaged by axe-playwright-python)
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -93,8 +97,12 @@ def sign_in(page, user, password=PASSWORD):
 
 def check_accessibility(page, label=None):
     """Run axe-core in the page; fail listing every serious or critical violation."""
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+        # Later pages of this context get axe-core as they load, rather than sent again each time.
+        page.context.add_init_script(script=AXE_SCRIPT)
+    response = page.evaluate("axe.run({resultTypes: ['violations']})")
+    blocking = [v for v in response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     if blocking:
         lines = [f"{label or page.url}: {len(blocking)} serious or critical accessibility violation(s)"]
         for violation in blocking:
@@ -102,7 +110,22 @@ def check_accessibility(page, label=None):
             for node in violation["nodes"][:5]:
                 lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '')[:300]}")
         pytest.fail("\n".join(lines), pytrace=False)
-    return results
+    return response
+
+
+def load_demo_council():
+    """
+    The demo council (tests/e2e pages need real content), without the demo's two board-pack and annual-report
+    PDF builds, which take most of its time; the councillor's journey builds and checks a real board pack.
+    """
+    from accounts.management.commands.load_demo import DEMO_APPS
+
+    context = {"today": datetime.date.today(), "stdout": io.StringIO()}
+    with transaction.atomic():
+        for app in DEMO_APPS:
+            if app != "reports":
+                importlib.import_module(f"{app}.demo").load(context)
+    return context
 
 
 def screenshot(page, name):
