@@ -241,3 +241,31 @@ def test_cached_figures_follow_imports_and_edits(codes, django_assert_max_num_qu
     update_episode(episode=first, data={"end_date": d("01/06/2024"), "reason_ceased": "E11"})  # an officer's edit
     assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    "identifier, value, expected",
+    [
+        ("health_assessment", 95, "green"),  # higher is better: at or above the target
+        ("health_assessment", 91, "amber"),  # within the margin below it
+        ("health_assessment", 89, "red"),
+        ("three_or_more_placements", 10, "green"),  # lower is better: at or below the target
+        ("three_or_more_placements", 14, "amber"),
+        ("three_or_more_placements", 16, "red"),
+        ("looked_after_at_31_march", 10, None),  # neither direction is better: no rating
+    ],
+)
+def test_rag_against_target_follows_which_way_is_better(identifier, value, expected):
+    from decimal import Decimal
+
+    from indicators.models import Target
+
+    target = Target(measure=identifier, value=Decimal("95" if identifier == "health_assessment" else "10"), amber_margin=Decimal("5"))
+    assert measures.rag(measures.get(identifier), value, target) == expected
+
+
+def test_gaps_are_signed_and_in_the_measures_unit():
+    assert measures.format_gap(measures.get("health_assessment"), 3.4) == "+3 points"
+    assert measures.format_gap(measures.get("mean_sdq_score"), -1.25) == "-1.2"
+    assert measures.format_gap(measures.get("looked_after_rate_per_10000"), 0.2) == "0"
+    assert measures.format_gap(measures.get("health_assessment"), None) == ""

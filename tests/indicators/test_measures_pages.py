@@ -109,3 +109,15 @@ def test_population_gives_the_rate(cohort, client_for):
     assert ChildPopulation.objects.get(year=2025).population == 24000
     html = officer.get(reverse("indicators:measure_detail", args=["looked_after_rate_per_10000"])).content.decode()
     assert "Council 5" in html  # 12 children per 24,000 = 5 per 10,000
+
+
+def test_year_can_be_chosen_and_an_unknown_year_falls_back_to_the_latest(cohort, client_for):
+    older = cohort_return(2024)
+    for _ in range(7):
+        episode(older, child(), d("01/05/2023"))
+    officer = client_for(Role.OFFICER)
+    url = reverse("indicators:measure_list")
+    assert "Measures for 2024-25" in officer.get(url).content.decode()
+    chosen = officer.get(url, {"year": 2024}).content.decode()
+    assert "Measures for 2023-24" in chosen
+    assert "Measures for 2024-25" in officer.get(url, {"year": 1999}).content.decode()
