@@ -77,9 +77,21 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = selectors.boards_for(user)
+        boards = selectors.boards_for(user)
+        self.fields["board"].queryset = boards
         if not self.instance.pk:
             self.fields["status"].initial = MeetingStatus.SCHEDULED
+            only = list(boards[:2])
+            if len(only) == 1:
+                self.fields["board"].initial = only[0].pk
+
+    def clean(self):
+        # Checked here rather than on the model so the demo loader can pretend today is another date.
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if cleaned.get("status") == MeetingStatus.HELD and starts_at and starts_at > timezone.now():
+            self.add_error("status", "A meeting cannot be marked as held before it has taken place.")
+        return cleaned
         if self.instance.pk:
             # A meeting stays with its board: its members, attendance and actions belong to that board.
             self.fields["board"].disabled = True

@@ -209,6 +209,7 @@ def meeting_detail(meeting, user, today=None):
         "attendance": attendance_for(meeting),
         "quorum": quorum_check(meeting),
         "actions": actions_arising(meeting, today),
+        "forward_plan_items": list(meeting.forward_plan_items.select_related("lead").order_by("theme", "topic")),
     }
 
 

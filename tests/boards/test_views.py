@@ -289,3 +289,22 @@ def test_the_agenda_links_to_the_measures_and_self_evaluation_it_covers(world, c
     page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
     assert reverse("indicators:measure_detail", args=["looked_after_rate_per_10000"]) in page
     assert reverse("indicators:cycle_detail", args=[cycle.pk]) in page and "QI 1.1" in page
+
+
+def test_a_meeting_cannot_be_marked_held_before_it_happens(world, client):
+    signed_in(client, world.clerk)
+    local = world.upcoming.starts_at.astimezone()
+    response = client.post(
+        reverse("boards:meeting_edit", args=[world.upcoming.pk]),
+        {"starts_at": f"{local:%Y-%m-%dT%H:%M}", "venue": "County Hall", "status": "held"},
+    )
+    assert response.status_code == 200
+    assert "cannot be marked as held before it has taken place" in response.content.decode()
+    world.upcoming.refresh_from_db()
+    assert world.upcoming.status == "scheduled"
+
+
+def test_the_meeting_page_shows_the_forward_plan_topics_planned_for_it(world, client):
+    page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.upcoming.pk])).content.decode()
+    assert "Forward work programme topics for this meeting" in page
+    assert "Housing for care leavers" in page and "Housing options" in page
