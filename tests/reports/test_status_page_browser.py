@@ -1,0 +1,42 @@
+"""
+The report page follows a build by itself: a headless browser watches the status change while the build runs,
+then the download link appear, with nobody reloading the page. Uses the browser fixtures of tests/e2e.
+"""
+import pytest
+from django.core.files.base import ContentFile
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from reports.models import Report, ReportStatus, ReportType
+from tests.e2e.conftest import (  # noqa: F401  (fixtures)
+    _plain_http_cookies,
+    browser,
+    check_accessibility,
+    page,
+    plain_http_server,
+    sign_in,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_status_updates_without_reloading_and_the_download_appears(page, make_user, meeting):
+    officer = make_user(Role.OFFICER)
+    report = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, step="Waiting for the report builder")
+    sign_in(page, officer)
+    page.goto(report.get_absolute_url())
+    expect(page.locator("#report-status-step")).to_have_text("Waiting for the report builder")
+    check_accessibility(page, "report status page")
+    page.evaluate("window.notReloaded = true")
+
+    # The builder moves on: the page shows the new step and progress by itself, without reloading.
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, progress=40, step="Laying out the PDF")
+    expect(page.locator("#report-status-step")).to_have_text("Laying out the PDF")
+    expect(page.locator("#report-progress")).to_have_attribute("value", "40")
+    assert page.evaluate("window.notReloaded") is True
+
+    # Ready: the page fetches the finished state once and offers the PDF.
+    report.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 pack"), save=False)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.READY, progress=100, step="Ready", pdf=report.pdf.name)
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+    expect(page.locator("#report-progress")).to_have_count(0)
