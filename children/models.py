@@ -39,6 +39,9 @@ class Code(models.Model):
     One code in a code list. ``group`` is how measures read the code: a placement type's group is one of
     foster, kinship, residential, with_parents, adoption, other; a care-leaver activity's is eet or neet;
     an accommodation's is suitable or unsuitable; in-touch codes are in_touch or not_in_touch.
+
+    Codes are up to 10 characters, and so are the record fields that hold them, so a council can load its own
+    lists (Scotland's, say) without a schema change.
     """
 
     code_list = models.CharField(max_length=40, choices=CodeList.choices)
@@ -108,7 +111,7 @@ class Child(models.Model):
     child_id = models.CharField("child identifier", max_length=20, unique=True)
     sex = models.PositiveSmallIntegerField(choices=Sex.choices)
     date_of_birth = models.DateField()
-    ethnicity = models.CharField(max_length=4)
+    ethnicity = models.CharField(max_length=10)
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,14 +149,14 @@ class Episode(ReturnRecord):
     """
 
     start_date = models.DateField("date episode started (DECOM)")
-    reason_new_episode = models.CharField("reason for new episode (RNE)", max_length=2)
-    legal_status = models.CharField("legal status (LS)", max_length=2)
-    category_of_need = models.CharField("category of need (CIN)", max_length=2)
-    placement_type = models.CharField("placement type (PLACE)", max_length=2)
-    placement_provider = models.CharField("placement provider", max_length=3, blank=True)
+    reason_new_episode = models.CharField("reason for new episode (RNE)", max_length=10)
+    legal_status = models.CharField("legal status (LS)", max_length=10)
+    category_of_need = models.CharField("category of need (CIN)", max_length=10)
+    placement_type = models.CharField("placement type (PLACE)", max_length=10)
+    placement_provider = models.CharField("placement provider", max_length=10, blank=True)
     end_date = models.DateField("date episode ceased (DEC)", null=True, blank=True)
-    reason_ceased = models.CharField("reason episode ceased (REC)", max_length=3, blank=True)
-    reason_place_change = models.CharField("reason for placement change", max_length=5, blank=True)
+    reason_ceased = models.CharField("reason episode ceased (REC)", max_length=10, blank=True)
+    reason_place_change = models.CharField("reason for placement change", max_length=10, blank=True)
     home_postcode = models.CharField("home postcode district", max_length=8, blank=True)
     placement_postcode = models.CharField("placement postcode district", max_length=8, blank=True)
     urn = models.CharField("provider URN", max_length=10, blank=True)
@@ -198,7 +201,7 @@ class Review(ReturnRecord):
     """A looked-after child's review (903 Reviews) and how the child took part."""
 
     review_date = models.DateField()
-    participation = models.CharField("participation code (REVIEW_CODE)", max_length=3, blank=True)
+    participation = models.CharField("participation code (REVIEW_CODE)", max_length=10, blank=True)
 
     class Meta:
         ordering = ["child__child_id", "review_date"]
@@ -231,9 +234,9 @@ class HealthOutcome(ReturnRecord):
 class CareLeaverOutcome(ReturnRecord):
     """OC3: a care leaver's circumstances around their 17th to 21st birthday."""
 
-    in_touch = models.CharField("in touch (IN_TOUCH)", max_length=4)
-    activity = models.CharField("main activity (ACTIV)", max_length=2, blank=True)
-    accommodation = models.CharField("accommodation (ACCOM)", max_length=2, blank=True)
+    in_touch = models.CharField("in touch (IN_TOUCH)", max_length=10)
+    activity = models.CharField("main activity (ACTIV)", max_length=10, blank=True)
+    accommodation = models.CharField("accommodation (ACCOM)", max_length=10, blank=True)
 
     class Meta:
         ordering = ["child__child_id"]
@@ -245,7 +248,7 @@ class CareLeaverOutcome(ReturnRecord):
 class MissingEpisode(ReturnRecord):
     """A period when a looked-after child was missing (M) or away without authorisation (A)."""
 
-    kind = models.CharField("missing or away (MISSING)", max_length=1)
+    kind = models.CharField("missing or away (MISSING)", max_length=10)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 

@@ -72,6 +72,8 @@ def load_code_lists(source, *, replace_lists=True):
             raise DataFileError(f"Row {number}: {code_list!r} is not a code list ({', '.join(sorted(valid_lists))}).")
         if not code or not row["description"].strip():
             raise DataFileError(f"Row {number}: code and description are required.")
+        if len(code) > 10 or len(row["description"].strip()) > 255:
+            raise DataFileError(f"Row {number}: a code can be at most 10 characters and a description 255.")
         if (code_list, code) in wanted:
             raise DataFileError(f"Row {number}: {code_list} {code} appears twice.")
         wanted[(code_list, code)] = (row["description"].strip(), (row.get("group") or "").strip())
