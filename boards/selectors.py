@@ -334,9 +334,14 @@ def pledge_progress():
     ]
 
 
-def pledge_with_history():
-    """Active commitments with the latest rating annotated and every update prefetched (newest first)."""
-    return commitments_with_latest().prefetch_related(
+def retired_commitments():
+    """Promises no longer in the published Care Pledge (officers keep their history)."""
+    return PledgeCommitment.objects.filter(active=False).order_by("number")
+
+
+def pledge_with_history(include_retired=False):
+    """Commitments with the latest rating annotated and every update prefetched (newest first)."""
+    return commitments_with_latest(active_only=not include_retired).prefetch_related(
         Prefetch("updates", queryset=PledgeUpdate.objects.select_related("updated_by"))
     )
 

@@ -359,13 +359,18 @@ def pledge(request):
     return render(
         request,
         "boards/pledge.html",
-        {"progress": progress, "rag_counts": counts, "can_edit": request.user.is_officer},
+        {
+            "progress": progress,
+            "rag_counts": counts,
+            "can_edit": request.user.is_officer,
+            "retired": selectors.retired_commitments() if request.user.is_officer else [],
+        },
     )
 
 
 @role_required(*ALL_ROLES)
 def commitment_detail(request, pk):
-    commitment = get_object_or_404(selectors.pledge_with_history(), pk=pk)
+    commitment = get_object_or_404(selectors.pledge_with_history(include_retired=request.user.is_officer), pk=pk)
     return render(
         request,
         "boards/commitment_detail.html",

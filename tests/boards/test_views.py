@@ -308,3 +308,18 @@ def test_the_meeting_page_shows_the_forward_plan_topics_planned_for_it(world, cl
     page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.upcoming.pk])).content.decode()
     assert "Forward work programme topics for this meeting" in page
     assert "Housing for care leavers" in page and "Housing options" in page
+
+
+def test_a_retired_promise_leaves_the_pledge_but_officers_keep_its_history(world, client, client_for):
+    signed_in(client, world.officer)
+    response = client.post(
+        reverse("boards:commitment_edit", args=[world.commitment.pk]),
+        {"number": 1, "commitment": world.commitment.commitment, "co_produced_with": "Children in Care Council",
+         "owner": world.officer.pk, "measure": ""},
+    )
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    assert "Promises no longer in the Care Pledge" in client.get(reverse("boards:pledge")).content.decode()
+    young = client_for(Role.YOUNG_PERSON)
+    assert "We will help you find a home you can keep." not in young.get(reverse("boards:pledge")).content.decode()
+    assert young.get(reverse("boards:commitment_detail", args=[world.commitment.pk])).status_code == 404
