@@ -269,3 +269,13 @@ def test_gaps_are_signed_and_in_the_measures_unit():
     assert measures.format_gap(measures.get("mean_sdq_score"), -1.25) == "-1.2"
     assert measures.format_gap(measures.get("looked_after_rate_per_10000"), 0.2) == "0"
     assert measures.format_gap(measures.get("health_assessment"), None) == ""
+
+
+def test_without_code_lists_every_placement_counts_as_other():
+    ret = cohort_return(2025)
+    for _ in range(5):
+        episode(ret, child(), d("01/05/2024"), place="U1")
+    values = measures.for_year(2025)
+    assert values["placement_foster"].numerator == 0
+    assert values["placement_other"].numerator == 5
+    assert values["care_leavers_in_eet"].value is None
