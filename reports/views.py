@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.files import private_file_response
@@ -27,12 +28,23 @@ def _report_for(request, pk):
 @role_required(*BOARD_READERS)
 def report_list(request):
     is_officer = request.user.role in OFFICERS
-    page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "reports": page.object_list, "is_officer": is_officer}
+    context = _list_context(request, page_number=request.GET.get("page"))
     if is_officer:
         context["pack_form"] = BuildBoardPackForm()
         context["annual_form"] = BuildAnnualReportForm()
     return render(request, "reports/report_list.html", context)
+
+
+def _list_context(request, *, page_number):
+    page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(page_number)
+    last_year = services.last_full_year(timezone.localdate())
+    return {
+        "page_obj": page,
+        "reports": page.object_list,
+        "is_officer": request.user.role in OFFICERS,
+        "text_year": last_year,
+        "text_year_label": collection_year_label(last_year),
+    }
 
 
 @role_required(*OFFICERS)
@@ -53,14 +65,7 @@ def report_request(request):
                 ReportType.ANNUAL_REPORT, year=annual_form.cleaned_data["year"], requested_by=request.user
             )
             return redirect(report)
-    page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(1)
-    context = {
-        "page_obj": page,
-        "reports": page.object_list,
-        "is_officer": True,
-        "pack_form": pack_form,
-        "annual_form": annual_form,
-    }
+    context = {**_list_context(request, page_number=1), "pack_form": pack_form, "annual_form": annual_form}
     return render(request, "reports/report_list.html", context, status=400)
 
 

@@ -40,3 +40,8 @@ def test_the_status_updates_without_reloading_and_the_download_appears(page, mak
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.READY, progress=100, step="Ready", pdf=report.pdf.name)
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
     expect(page.locator("#report-progress")).to_have_count(0)
+
+    # The list with the officers' build forms is accessible too.
+    page.get_by_role("link", name="Reports", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Board packs and annual reports")
+    check_accessibility(page, "report list")
