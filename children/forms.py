@@ -1,4 +1,6 @@
 """Forms for officers: finding children, editing a child or an episode, and uploading a year's 903 tables."""
+import re
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -147,7 +149,7 @@ class EpisodeForm(forms.ModelForm):
 
     def _clean_district(self, name):
         value = ssda903.postcode_district(self.cleaned_data.get(name) or "")
-        if value and not ssda903.re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]?", value):
+        if value and not re.fullmatch(ssda903.DISTRICT_PATTERN, value):
             raise forms.ValidationError("Enter a postcode district such as WR1 or B60.")
         return value
 

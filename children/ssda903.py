@@ -135,6 +135,7 @@ FILE_NAME_HINTS = [
 ]
 REQUIRED_TABLES = ("header", "episodes")
 EARLIEST_DATE = datetime.date(1900, 1, 1)
+DISTRICT_PATTERN = r"[A-Z]{1,2}[0-9][0-9A-Z]?"
 
 
 @dataclass
@@ -461,7 +462,7 @@ class _RowChecker:
 
     def _district(self, row, column, value, extra):
         district = postcode_district(value)
-        if not re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]?", district):
+        if not re.fullmatch(DISTRICT_PATTERN, district):
             self.error(row, column, value, "Not a postcode district such as WR1 or B60.")
             return _INVALID
         return district

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import Role
 from children.models import Child, CohortImport, Episode
 
-from .conftest import DATA, YEAR, file_set
+from .conftest import YEAR, file_set
 
 pytestmark = pytest.mark.django_db
 NOT_OFFICERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.YOUNG_PERSON)
