@@ -44,7 +44,7 @@ def measure_list(request):
     years = measures.available_years()
     year, year_form = chosen_year(request, years)
     suppress = must_suppress(request.user)
-    figures = measures.board_figures(year, suppress=suppress) if year else {}
+    figures = measures.board_figures(year, suppress=suppress, cached=True) if year else {}
     topics = [
         (label, [figures[m.identifier] for m in group if m.identifier in figures]) for label, group in measures.by_topic()
     ]
@@ -66,7 +66,7 @@ def measure_list(request):
 def measure_detail(request, identifier):
     measure = _measure_or_404(identifier)
     suppress = must_suppress(request.user)
-    results = measures.compute()
+    results = measures.compute(cached=True)
     values = [year_values[identifier] for _year, year_values in sorted(results.items())]
     comparators, targets = measures.comparators_and_targets()
     target = targets.get(identifier)

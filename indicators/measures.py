@@ -946,12 +946,13 @@ def comparators_and_targets(years=None):
     )
 
 
-def board_figures(year, *, suppress, results=None, identifiers=None):
+def board_figures(year, *, suppress, results=None, identifiers=None, cached=False):
     """
     ``{identifier: BoardFigure}`` for one year. Pass ``results`` (from ``compute``) to reuse figures already
-    computed on the page; otherwise they are computed here. Two more queries for comparators and targets.
+    computed on the page; otherwise they are computed here (``cached`` as for ``compute``). Two more queries
+    for comparators and targets.
     """
-    results = compute([year]) if results is None else results
+    results = compute([year], cached=cached) if results is None else results
     values = results.get(year, {})
     comparators, targets = comparators_and_targets([year])
     return {
