@@ -86,7 +86,13 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
 def _queue(report):
     from .tasks import build_report as build_task
 
-    transaction.on_commit(lambda: build_task.delay(report.pk))
+    def send():
+        try:
+            build_task.delay(report.pk)
+        except Exception as error:  # the broker is down: say so on the report rather than leave it queued
+            record_failure(report.pk, RuntimeError(f"The report builder could not be reached ({error})."), final=True)
+
+    transaction.on_commit(send)
 
 
 def retry_report(report, *, requested_by=None):
