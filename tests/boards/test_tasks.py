@@ -49,3 +49,13 @@ def test_the_management_command_does_the_same_and_can_be_repeated(db, make_user,
     assert "Action logs refreshed for 1 scheduled meetings." in capsys.readouterr().out
     item = AgendaItem.objects.get(meeting=upcoming, kind=AgendaItemKind.ACTION_LOG)
     assert list(item.carried_actions.all()) == [action]
+
+
+def test_beat_runs_the_job_every_night(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="boards.tasks.carry_forward_overdue_actions")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("5", "30")
+    from corporate_parenting.celery import app
+
+    assert task.task in app.tasks  # the name beat sends is a task the worker knows
