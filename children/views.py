@@ -209,6 +209,23 @@ class CohortImportDetailView(OfficerView, DetailView):
     def get_queryset(self):
         return CohortImport.objects.select_related("created_by").prefetch_related("files")
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download") == "problems":
+            return self.problems_csv(self.get_object())
+        return super().get(request, *args, **kwargs)
+
+    def problems_csv(self, cohort_import):
+        """Every error and warning as CSV, for an officer fixing a large extract."""
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="903-import-{cohort_import.pk}-problems.csv"'
+        response["Cache-Control"] = "private, no-store"
+        writer = csv.writer(response)
+        writer.writerow(["kind", "table", "row", "field", "value", "message"])
+        for kind, problems in (("error", cohort_import.errors), ("warning", cohort_import.warnings)):
+            for problem in problems:
+                writer.writerow([kind, problem["table"], problem["row"] or "", problem["field"], problem["value"], problem["message"]])
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["error_page"] = Paginator(self.object.errors, self.ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))

@@ -253,3 +253,15 @@ def test_a_running_import_shows_its_progress_with_and_without_javascript(referen
     assert "50 of 200 rows checked" in page and 'value="25"' in page
     assert "Refresh to see progress" in page and "cohort-import-progress.js" in page
     assert officer_client.get(progress_url).json()["percent"] == 25
+
+
+def test_every_problem_can_be_downloaded_as_csv(run_files, officer_client, client_for):
+    result = run_files(file_set("broken"))
+    url = reverse("children:import_detail", args=[result.pk])
+    response = officer_client.get(url, {"download": "problems"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len([r for r in rows if r["kind"] == "error"]) == result.error_count
+    assert {"kind": "error", "table": "Episodes", "row": "5", "field": "CHILD", "value": "B004",
+            "message": "This child is not in the Header table."} in rows
+    assert any(r["kind"] == "warning" and r["field"] == "FAVOURITE_COLOUR" for r in rows)
+    assert client_for(Role.COUNCILLOR).get(url, {"download": "problems"}).status_code == 403
