@@ -357,7 +357,9 @@ def write_cohort(folder, *, children=500, last_year=2025, years=6, seed=2025, **
 
 def build_cohort(children=50, years=3, seed=1, last_year=None, user=None, **options):
     """
-    For tests and the demo: make ``children`` synthetic children, write ``years`` returns and import each
+    For tests and the demo: invent ``children`` lives (entering care over the ``years`` returns and the eight
+    years before, so roughly 45% appear in any one return and 60% in at least one of three), write
+    ``years`` returns ending with ``last_year`` (default: the latest ended) and import each
     through the real import. Loads the shipped code lists and postcode districts if none are loaded.
     Returns the list of ``CohortImport`` rows (one per year, oldest first).
     """
