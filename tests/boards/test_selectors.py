@@ -1,7 +1,6 @@
 """The functions dashboards and board packs call: right answers in a constant number of queries."""
 import datetime
 
-import pytest
 
 from accounts.models import Role
 from boards import selectors, services

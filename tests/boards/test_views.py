@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from accounts.models import Role
 from boards import services
-from boards.models import ActionItem, AgendaItemKind, BoardRole, Meeting, Paper
+from boards.models import ActionItem, Meeting, Paper
 
-from .conftest import PDF, at
+from .conftest import PDF
 
 
 def signed_in(client, user):
