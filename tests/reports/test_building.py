@@ -205,3 +205,25 @@ def test_building_a_report_runs_the_same_number_of_queries_whatever_the_business
     few = count_queries()
     _add_business(board, meeting, officer, members, 6)
     assert count_queries() == few
+
+
+
+def test_officers_can_build_and_run_schedules_from_the_command_line(meeting, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("build_report", "--annual", "2025", "--here", stdout=out)
+    assert "Built Annual corporate parenting report 2024 to 2025 (version 1)" in out.getvalue()
+    assert Report.objects.get(year=2025).status == ReportStatus.READY
+    with pytest.raises(CommandError, match="no meeting with id"):
+        call_command("build_report", "--meeting", str(meeting.pk + 100))
+
+    ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_report_schedules", stdout=out)
+        call_command("run_report_schedules", stdout=out)
+    assert "1 report(s) requested." in out.getvalue() and "0 report(s) requested." in out.getvalue()
+    assert Report.objects.get(meeting=meeting).status == ReportStatus.READY
