@@ -7,7 +7,6 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Role
 from core.permissions import BOARD_READERS, OFFICERS
 
 from .models import AnnualReportContent, Report, ReportStatus, ReportType, collection_year_label

@@ -13,7 +13,6 @@ from boards.models import (
     AgendaItem,
     Attendance,
     AttendanceStatus,
-    BoardRole,
     Meeting,
     MeetingStatus,
     Membership,

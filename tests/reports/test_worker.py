@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from reports import services
-from reports.models import Report, ReportStatus, ReportType
+from reports.models import ReportStatus, ReportType
 
 from .conftest import pdf_text
 
