@@ -24,6 +24,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from axe_playwright_python.base import AXE_SCRIPT  # noqa: E402  (axe-core, as packaged by axe-playwright-python)
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from accounts.models import Role  # noqa: E402
+from boards import services as board_services  # noqa: E402
+from boards.models import Board, BoardRole  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -85,6 +89,48 @@ def page(browser, plain_http_server, live_server):
     assert not errors, f"JavaScript errors in the page: {errors}"
 
 
+@pytest.fixture
+def board(make_user):
+    """A board with a chair, a councillor and an officer member."""
+    board = Board.objects.create(
+        name="Wyvern Corporate Parenting Board",
+        terms_of_reference="Leads and scrutinises the council's duties as corporate parent.",
+        quorum=2,
+    )
+    start = datetime.date.today() - datetime.timedelta(days=365)
+    board.chair = make_user(Role.COUNCILLOR, username="adaeze", first_name="Adaeze", last_name="Okafor")
+    board.member = make_user(Role.COUNCILLOR, username="gareth", first_name="Gareth", last_name="Hughes")
+    board.officer = make_user(Role.OFFICER, username="hanna", first_name="Hanna", last_name="Lindqvist")
+    board_services.add_member(board=board, user=board.chair, role=BoardRole.CHAIR, start_date=start)
+    board_services.add_member(board=board, user=board.member, role=BoardRole.COUNCILLOR, start_date=start)
+    board_services.add_member(board=board, user=board.officer, role=BoardRole.OFFICER, start_date=start, voting=False)
+    return board
+
+
+@pytest.fixture
+def cycle(officer):
+    """A self-evaluation cycle on the first bundled framework, every evaluation assigned to ``officer``."""
+    from indicators import services as indicator_services
+    from indicators.models import Level
+
+    framework = indicator_services.load_framework_file(indicator_services.bundled_framework_files()[0])
+    today = datetime.date.today()
+    return indicator_services.open_cycle(
+        framework=framework, name=f"{today.year}-{today.year + 1 - 2000}", level=Level.STRATEGIC,
+        starts_on=today, ends_on=today + datetime.timedelta(days=180), created_by=officer, assigned_officer=officer,
+    )
+
+
+def first_evaluation(cycle):
+    return cycle.evaluations.select_related("indicator").order_by(
+        "indicator__area__number", "indicator__position"
+    ).first()
+
+
+# The smallest real PDF: what an officer's evidence document would start with.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
+
+
 def sign_in(page, user, password=PASSWORD):
     """Sign in through the real form, as a person would, and wait to land on the role's first page."""
     page.goto("/accounts/login/")
@@ -111,6 +157,29 @@ def check_accessibility(page, label=None):
                 lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '')[:300]}")
         pytest.fail("\n".join(lines), pytrace=False)
     return response
+
+
+def day_comes_first(browser):
+    """
+    Whether this browser lays out date fields day first (dd/mm/yyyy) or month first: it follows the machine's
+    locale, so ask a scratch page rather than assume.
+    """
+    scratch = browser.new_context()
+    probe = scratch.new_page()
+    probe.set_content('<input id="probe" type="date" aria-label="probe">')
+    probe.focus("#probe")
+    probe.keyboard.type("01022003")
+    day_first = probe.input_value("#probe") == "2003-02-01"
+    scratch.close()
+    return day_first
+
+
+def type_date(page, date, time_of_day=None, *, day_first):
+    """Key in a date (and time) in the focused date or datetime-local field, segment by segment."""
+    page.keyboard.type(f"{date:%d%m%Y}" if day_first else f"{date:%m%d%Y}")
+    if time_of_day is not None:
+        page.keyboard.press("Tab")  # the year takes up to six digits, so move on to the hours by hand
+        page.keyboard.type(f"{time_of_day:%H%M}")
 
 
 def load_demo_council():

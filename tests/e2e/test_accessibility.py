@@ -5,15 +5,28 @@ Accessibility in the browser: every main page, as the people who use it see it, 
 The demo council is loaded once so pages show real content (tables, charts, forms), not empty
 states only. Each role's dashboard is saved as a screenshot under artifacts/screenshots/.
 """
+import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
 
-from .conftest import check_accessibility, load_demo_council, screenshot, sign_in
+from .conftest import (
+    check_accessibility,
+    day_comes_first,
+    first_evaluation,
+    load_demo_council,
+    screenshot,
+    sign_in,
+    type_date,
+)
+
+DATA_903 = Path(__file__).resolve().parents[1] / "children" / "data"
 
 pytestmark = pytest.mark.browser
 
@@ -151,3 +164,71 @@ def test_sign_in_with_the_keyboard_only(page, make_user):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/dashboard/officer/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Officer's dashboard")
+
+
+def test_upload_a_903_return_with_the_keyboard_only(page, officer):
+    from children import services as children_services
+    from children.models import CohortImport
+
+    children_services.load_reference_data()
+    sign_in(page, officer)
+    page.goto("/children/imports/new/")
+    tab_to(page, page.get_by_label("Collection year"))
+    page.keyboard.press("Tab")
+    files = page.get_by_label("903 CSV tables")
+    expect(files).to_be_focused()
+    assert _focused_has_visible_focus(page)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(sorted(str(p) for p in (DATA_903 / "valid").glob("*.csv")))
+    tab_to(page, page.get_by_role("button", name="Upload and import"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Import \d+: succeeded"))
+    assert CohortImport.objects.get().status == CohortImport.Status.SUCCEEDED
+
+
+def test_grade_an_evaluation_with_the_keyboard_only(page, officer, cycle):
+    evaluation = first_evaluation(cycle)
+    sign_in(page, officer)
+    page.goto(f"/self-evaluation/evaluations/{evaluation.pk}/edit/")
+    tab_to(page, page.get_by_label("6 Excellent"))
+    for _ in range(2):  # arrow keys move through a radio group, choosing as they go
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("4 Good")).to_be_checked()
+    expect(page.get_by_label("4 Good")).to_be_focused()
+    assert _focused_has_visible_focus(page)
+    for label, text in (
+        ("How good are we now?", "Good: most plans record the child's views."),
+        ("How do we know?", "Case file audit in March."),
+        ("How good can we be, and what will we do?", "Ask every care leaver at each review."),
+    ):
+        tab_to(page, page.get_by_label(label))
+        page.keyboard.type(text)
+    tab_to(page, page.get_by_role("button", name="Save draft"))
+    page.keyboard.press("Space")
+    expect(page.get_by_role("main")).to_contain_text("saved as a draft")
+    evaluation.refresh_from_db()
+    assert (evaluation.grade, evaluation.how_do_we_know) == (4, "Case file audit in March.")
+
+
+def test_schedule_a_meeting_with_the_keyboard_only(page, browser, board, make_user):
+    from boards.models import Meeting
+
+    clerk = make_user(Role.ADMINISTRATOR, username="deborah")
+    sign_in(page, clerk)
+    page.goto("/meetings/new/")
+    tab_to(page, page.get_by_label("Board"))
+    page.keyboard.press("ArrowDown")  # from "---------" to the only board
+    expect(page.get_by_label("Board")).to_have_value(str(board.pk))
+    day = datetime.date.today() + datetime.timedelta(days=30)
+    tab_to(page, page.get_by_label("Date and time"))
+    type_date(page, day, datetime.time(14, 0), day_first=day_comes_first(browser))
+    expect(page.get_by_label("Date and time")).to_have_value(f"{day:%Y-%m-%d}T14:00")
+    tab_to(page, page.get_by_label("Venue"))
+    page.keyboard.type("Council Chamber, County Hall")
+    tab_to(page, page.get_by_role("button", name="Save"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Meeting on {day.day} {day:%B %Y}")
+    meeting = Meeting.objects.get()
+    assert (meeting.board, meeting.venue) == (board, "Council Chamber, County Hall")
+    assert timezone.localtime(meeting.starts_at).time() == datetime.time(14, 0)

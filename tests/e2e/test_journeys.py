@@ -15,37 +15,18 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from boards import services as board_services
-from boards.models import ActionItem, Attendance, AttendanceStatus, Board, BoardRole, Meeting, Theme, ViewSource
+from boards.models import ActionItem, Attendance, AttendanceStatus, Meeting, Theme, ViewSource
 from children import services as children_services
 from children.models import Child, CohortImport
-from indicators import services as indicator_services
-from indicators.models import Evaluation, EvaluationStatus, Level
+from indicators.models import Evaluation, EvaluationStatus
 from reports import services as report_services
 from reports.models import Report, ReportStatus, ReportType
 
-from .conftest import sign_in
+from .conftest import PDF_BYTES, first_evaluation, sign_in
 
 DATA_903 = Path(__file__).resolve().parents[1] / "children" / "data"  # real-shaped 903 files, valid and broken
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def board(make_user):
-    """A board with a chair, a councillor and an officer member."""
-    board = Board.objects.create(
-        name="Wyvern Corporate Parenting Board",
-        terms_of_reference="Leads and scrutinises the council's duties as corporate parent.",
-        quorum=2,
-    )
-    start = datetime.date.today() - datetime.timedelta(days=365)
-    board.chair = make_user(Role.COUNCILLOR, username="adaeze", first_name="Adaeze", last_name="Okafor")
-    board.member = make_user(Role.COUNCILLOR, username="gareth", first_name="Gareth", last_name="Hughes")
-    board.officer = make_user(Role.OFFICER, username="hanna", first_name="Hanna", last_name="Lindqvist")
-    board_services.add_member(board=board, user=board.chair, role=BoardRole.CHAIR, start_date=start)
-    board_services.add_member(board=board, user=board.member, role=BoardRole.COUNCILLOR, start_date=start)
-    board_services.add_member(board=board, user=board.officer, role=BoardRole.OFFICER, start_date=start, voting=False)
-    return board
 
 
 def wait_for_build(report, seconds=90):
@@ -121,18 +102,8 @@ def test_an_officer_imports_a_903_return_and_sees_the_problems_in_a_broken_one(p
     assert CohortImport.objects.filter(status=CohortImport.Status.FAILED).count() == 1
 
 
-# The smallest real PDF: what an officer's evidence document would start with.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
-
-
-def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, officer, tmp_path):
-    framework = indicator_services.load_framework_file(indicator_services.bundled_framework_files()[0])
-    today = datetime.date.today()
-    cycle = indicator_services.open_cycle(
-        framework=framework, name=f"{today.year}-{today.year + 1 - 2000}", level=Level.STRATEGIC,
-        starts_on=today, ends_on=today + datetime.timedelta(days=180), created_by=officer, assigned_officer=officer,
-    )
-    evaluation = cycle.evaluations.select_related("indicator").order_by("indicator__area__number", "indicator__position").first()
+def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, officer, cycle, tmp_path):
+    evaluation = first_evaluation(cycle)
     indicator = evaluation.indicator
     audit = tmp_path / "case-file-audit.pdf"
     audit.write_bytes(PDF_BYTES)
