@@ -11,7 +11,9 @@ board, self-evaluation, comparators and targets. A database that already holds t
 (``--rebuild`` starts again). It writes to whatever database it is given: use a scratch one.
 
 The trivial page runs the same middleware, sign-in, role check and base template as every page, with no
-content: the ratio shows what the dashboard itself costs.
+content: the ratio shows what the dashboard itself costs. The measure sections are cached by the inputs
+version, so the median is the usual request; "first after import" is one request with the cache emptied,
+when the measures are computed from the cohort again.
 """
 import argparse
 import os
@@ -75,6 +77,7 @@ def main():
 
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.shortcuts import render
     from django.test import Client
@@ -138,15 +141,20 @@ def main():
                 timings.append(time.perf_counter() - started)
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
-            results[label] = (statistics.median(timings), len(queries.captured_queries))
+            cache.clear()  # as after an import: the measures are computed again
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as cold_queries:
+                client.get(url)
+            cold = time.perf_counter() - started
+            results[label] = (statistics.median(timings), len(queries.captured_queries), cold, len(cold_queries.captured_queries))
     baseline = results[pages[0][0]][0]
-    print(f"\n{'Page':<34}{'median':>10}{'queries':>9}{'x trivial':>11}")
+    print(f"\n{'Page':<34}{'median':>10}{'queries':>9}{'x trivial':>11}{'first after import':>21}")
     worst = 0
-    for label, (median, queries) in results.items():
+    for label, (median, queries, cold, cold_queries) in results.items():
         ratio = median / baseline
         if label != pages[0][0]:
             worst = max(worst, ratio)
-        print(f"{label:<34}{median * 1000:>8.1f}ms{queries:>9}{ratio:>10.1f}x")
+        print(f"{label:<34}{median * 1000:>8.1f}ms{queries:>9}{ratio:>10.1f}x{cold * 1000:>10.0f}ms, {cold_queries} queries")
     print(f"\nGoal (each dashboard under 3x the trivial page): {'met' if worst < 3 else 'NOT met'} (worst {worst:.1f}x)")
     return 0 if worst < 3 else 1
 

@@ -20,6 +20,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Avg, Case, Count, DateField, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -732,7 +733,6 @@ def inputs_version():
     A token that changes whenever anything the measures read changes (see ``_inputs_version_query``). The
     query is compiled once per process and database: building its ORM expression costs more than running it.
     """
-    from django.db import connection
 
     if connection.alias not in _version_sql:
         _version_sql[connection.alias] = _inputs_version_query().query.sql_with_params()
@@ -746,7 +746,7 @@ def inputs_version():
 def _cohort_figures(years, code_groups, *, cached):
     """The heavy aggregate queries, or their results from the cache for the same cohort version and codes."""
 
-    def run():
+    def queries():
         return (
             _episode_counts(years),
             _year_end_counts(years, code_groups.get(CodeList.PLACEMENT_TYPE, {})),
@@ -754,6 +754,16 @@ def _cohort_figures(years, code_groups, *, cached):
             _missing(years),
             _care_leavers(years, code_groups),
         )
+
+    def run():
+        if connection.vendor != "postgresql":
+            return queries()
+        # PostgreSQL's JIT compiler spends seconds compiling these high-cost but quick aggregates: off for
+        # this transaction only.
+        with transaction.atomic(savepoint=False):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+            return queries()
 
     if not cached:
         return run()
