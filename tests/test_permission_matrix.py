@@ -10,16 +10,19 @@ action the role may use, 403 Forbidden for a role that may not, and a redirect t
 Django admin (``admin:``) is Django's own and guarded by ``is_staff``; ``test_admin_is_for_staff_only``
 covers it. Sign-in and sign-out are covered by tests/accounts.
 """
-import io
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Role, User
+from accounts.models import Role
+
+from .security.demo import (  # noqa: F401  (fixtures)
+    ANONYMOUS,
+    _demo_file_storage,
+    clients,
+    demo_council,
+    demo_files,
+    one,
+)
 
 CE, CLLR, OFF, YP, ADM = (
     Role.CHIEF_EXECUTIVE,
@@ -31,16 +34,7 @@ CE, CLLR, OFF, YP, ADM = (
 EVERYONE = frozenset(Role)
 OFFICERS = frozenset({OFF, ADM})
 BOARD_READERS = frozenset({CE, CLLR, OFF, ADM})
-ANONYMOUS = "anonymous"
 
-# One demo person of each role (accounts/demo.py).
-DEMO_PERSON = {
-    CE: "chief.executive",
-    CLLR: "cllr.okafor",
-    OFF: "officer.lindqvist",
-    YP: "ycc.rep",
-    ADM: "clerk",
-}
 NOT_CHECKED = {"admin"}  # namespaces covered elsewhere
 NOT_CHECKED_NAMES = {"login", "logout"}  # tests/accounts
 
@@ -69,16 +63,6 @@ class Rule:
 def post_only(roles, **options):
     """A POST-only action: GET by a permitted role is 405; others are refused (403) or sent to sign in."""
     return Rule(roles, ok=405, **options)
-
-
-def one(model_path, **filters):
-    """The first object of a model in the demo data (``"boards.Meeting"``), as its primary key."""
-    from django.apps import apps
-
-    model = apps.get_model(model_path)
-    found = model.objects.filter(**filters).order_by("pk").first()
-    assert found is not None, f"The demo council has no {model_path} matching {filters}; the matrix needs one."
-    return found
 
 
 def pk(model_path, **filters):
@@ -247,72 +231,6 @@ def test_every_url_has_a_rule():
 def test_no_rule_is_stale():
     stale = sorted(set(RULES) - set(URL_NAMES))
     assert not stale, f"RULES names URLs the project no longer defines: {stale}"
-
-
-@pytest.fixture(scope="module")
-def demo_files(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo-private-files")
-
-
-def _file_storage(location):
-    return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}}
-
-
-@pytest.fixture(scope="module")
-def demo_council(django_db_setup, django_db_blocker, demo_files):
-    """
-    The synthetic council, loaded once for this module and rolled back at its end, plus a built board pack
-    and a report schedule if the demo has none. Its files go to a folder of this module's own.
-    """
-    overrides = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        STORAGES={**settings.STORAGES, "default": _file_storage(demo_files)},
-    )
-    with django_db_blocker.unblock(), overrides:
-        with transaction.atomic():
-            call_command("load_demo", stdout=io.StringIO())
-            _add_a_built_board_pack_and_a_schedule()
-            _add_a_document_to_an_approved_evaluation()
-            yield
-            transaction.set_rollback(True)
-
-
-def _add_a_built_board_pack_and_a_schedule():
-    from boards.models import Meeting
-    from reports import services as report_services
-    from reports.models import Report, ReportSchedule, ReportStatus, ReportType
-
-    if not Report.objects.filter(status=ReportStatus.READY).exists():
-        meeting = Meeting.objects.order_by("starts_at").last()
-        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting)
-        report_services.build_report(report.pk)  # here, not by the worker: this data is never committed
-    if not ReportSchedule.objects.exists():
-        ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)
-
-
-def _add_a_document_to_an_approved_evaluation():
-    from django.core.files.base import ContentFile
-
-    from indicators.models import Evaluation, EvidenceItem
-
-    if not EvidenceItem.objects.filter(evaluation__status="approved").exclude(file="").exists():
-        item = EvidenceItem(evaluation=one("indicators.Evaluation", status="approved"), title="Case file audit")
-        item.file.save("case-file-audit.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-
-
-@pytest.fixture(autouse=True)
-def _demo_file_storage(settings, demo_files):
-    settings.STORAGES = {**settings.STORAGES, "default": _file_storage(demo_files)}
-
-
-@pytest.fixture
-def clients(demo_council, db):
-    signed_in = {ANONYMOUS: Client()}
-    for role, username in DEMO_PERSON.items():
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        signed_in[role] = client
-    return signed_in
 
 
 @pytest.mark.parametrize("url_name", [name for name in URL_NAMES if name in RULES])

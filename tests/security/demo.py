@@ -1,0 +1,113 @@
+"""
+The demo council for request-level tests (the permission matrix and the bad-input tests): loaded once per
+test module inside a transaction that is rolled back at the module's end, with its files in a folder of the
+module's own. Import the fixtures into a test module to use them.
+"""
+import io
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+
+from accounts.models import Role, User
+
+ANONYMOUS = "anonymous"
+# One demo person of each role (accounts/demo.py).
+DEMO_PERSON = {
+    Role.CHIEF_EXECUTIVE: "chief.executive",
+    Role.COUNCILLOR: "cllr.okafor",
+    Role.OFFICER: "officer.lindqvist",
+    Role.YOUNG_PERSON: "ycc.rep",
+    Role.ADMINISTRATOR: "clerk",
+}
+PROJECT_APPS = ("accounts", "children", "indicators", "boards", "reports")
+
+
+def one(model_path, **filters):
+    """The first object of a model in the demo data (``"boards.Meeting"``)."""
+    found = apps.get_model(model_path).objects.filter(**filters).order_by("pk").first()
+    assert found is not None, f"The demo council has no {model_path} matching {filters}; the test needs one."
+    return found
+
+
+def _file_storage(location):
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}}
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-private-files")
+
+
+@pytest.fixture(scope="module")
+def demo_council(django_db_setup, django_db_blocker, demo_files):
+    """The synthetic council, plus a built board pack and a report schedule if the demo has none."""
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={**settings.STORAGES, "default": _file_storage(demo_files)},
+    )
+    with django_db_blocker.unblock(), overrides:
+        with transaction.atomic():
+            call_command("load_demo", stdout=io.StringIO())
+            _add_a_built_board_pack_and_a_schedule()
+            _add_a_document_to_an_approved_evaluation()
+            yield
+            transaction.set_rollback(True)
+
+
+def _add_a_built_board_pack_and_a_schedule():
+    from boards.models import Meeting
+    from reports import services as report_services
+    from reports.models import Report, ReportSchedule, ReportStatus, ReportType
+
+    if not Report.objects.filter(status=ReportStatus.READY).exists():
+        meeting = Meeting.objects.order_by("starts_at").last()
+        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report_services.build_report(report.pk)  # here, not by the worker: this data is never committed
+    if not ReportSchedule.objects.exists():
+        ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)
+
+
+def _add_a_document_to_an_approved_evaluation():
+    from indicators.models import EvidenceItem
+
+    if not EvidenceItem.objects.filter(evaluation__status="approved").exclude(file="").exists():
+        item = EvidenceItem(evaluation=one("indicators.Evaluation", status="approved"), title="Case file audit")
+        item.file.save("case-file-audit.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+
+
+@pytest.fixture(autouse=True)
+def _demo_file_storage(settings, demo_files):
+    settings.STORAGES = {**settings.STORAGES, "default": _file_storage(demo_files)}
+
+
+@pytest.fixture
+def clients(demo_council, db):
+    """A test client for anonymous and for a demo person of each role."""
+    signed_in = {ANONYMOUS: Client()}
+    for role, username in DEMO_PERSON.items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        client.user = User.objects.get(username=username)
+        signed_in[role] = client
+    return signed_in
+
+
+def database_state(exclude=()):
+    """Every row of the project's own tables (sign-in times aside), to show a request changed nothing."""
+    state = {}
+    for model in apps.get_models():
+        label = model._meta.label
+        if model._meta.app_label not in PROJECT_APPS or model._meta.proxy or label in exclude:
+            continue
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
+        state[label] = list(model.objects.order_by("pk").values_list(*fields))
+    return state
+
+
+def stored_files(folder):
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
