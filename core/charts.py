@@ -156,7 +156,8 @@ def line_chart(title, description, x_labels, series, *, suffix="", target=None, 
                 parts.append(_marker(shape, x_at(i), y_at(value), colour))
                 last = (i, value)
         if last is not None:
-            end_labels.append([y_at(last[1]), f"{item.name} {_number(last[1])}{suffix}", colour])
+            shown = item.labels[last[0]] if item.labels is not None else f"{_number(last[1])}{suffix}"
+            end_labels.append([y_at(last[1]), f"{item.name} {shown}", colour])
     # Keep end labels from overlapping: push each at least 16px below the one above.
     end_labels.sort(key=lambda label: label[0])
     for n in range(1, len(end_labels)):
