@@ -282,7 +282,20 @@ def _save_return(parsed, user):
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
     cohort_return.save(update_fields=["imported_at", "imported_by"])
+    _refresh_planner_statistics()
     return counts
+
+
+def _refresh_planner_statistics():
+    """
+    A year's replacement changes tens of thousands of rows at once; without fresh statistics PostgreSQL's
+    planner picks slow plans for the measures (seconds instead of milliseconds) until autovacuum catches up.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Child, *RETURN_MODELS):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _insert_rows(model, fields, rows):
