@@ -166,7 +166,7 @@ def test_the_clerk_schedules_a_meeting_records_attendance_and_actions(page, boar
 
     due = day + datetime.timedelta(days=42)
     page.get_by_role("link", name="Add an action").click()
-    page.get_by_label("Description").fill("Report care leavers' suitable accommodation by district to the next meeting.")
+    page.get_by_label("Description").fill("Report care leavers' suitable accommodation by district.")
     page.get_by_label("Owner").select_option(label=str(board.officer))
     page.get_by_label("Due date").fill(f"{due:%Y-%m-%d}")
     page.get_by_role("button", name="Save").click()
