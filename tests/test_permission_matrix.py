@@ -259,3 +259,20 @@ def test_admin_is_for_staff_only(clients):
     for role in (ANONYMOUS, CE, CLLR, OFF, YP):
         response = clients[role].get("/admin/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"], role
+
+
+def test_every_menu_link_a_role_sees_opens_for_that_role(clients):
+    """A link in the main menu that answers 403 would be a dead end; the menu must match the rules."""
+    from core.navigation import NAVIGATION
+
+    dead = []
+    for item in NAVIGATION:
+        for role in item.roles:
+            if item.url_name.startswith("admin:"):
+                continue
+            response = clients[role].get(reverse(item.url_name))
+            if response.status_code not in (200, 302):
+                dead.append(f"{role} sees {item.label} but gets {response.status_code}")
+            elif RULES[item.url_name].expected(role) == 403:
+                dead.append(f"{role} sees {item.label} but RULES refuse it")
+    assert not dead, "\n".join(dead)
