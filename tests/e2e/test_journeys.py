@@ -22,7 +22,7 @@ from indicators.models import Evaluation, EvaluationStatus
 from reports import services as report_services
 from reports.models import Report, ReportStatus, ReportType
 
-from .conftest import PDF_BYTES, first_evaluation, sign_in
+from .conftest import PDF_BYTES, check_accessibility, first_evaluation, sign_in
 
 DATA_903 = Path(__file__).resolve().parents[1] / "children" / "data"  # real-shaped 903 files, valid and broken
 
@@ -53,10 +53,15 @@ def test_a_councillor_reads_the_dashboard_and_downloads_the_board_pack(page, boa
     sign_in(page, board.chair)
     expect(page).to_have_url(re.compile(r"/dashboard/councillor/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Councillor's dashboard")
+    # The chair reads what is coming: the next meeting and its agenda.
+    next_meeting = page.get_by_role("heading", name="Next meeting").locator("xpath=following-sibling::*[1]")
+    expect(next_meeting).to_contain_text("Council Chamber, County Hall")
+    expect(page.get_by_role("main")).to_contain_text("Placement stability and care leavers' outcomes")
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name=report.title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(report.title)
+    check_accessibility(page, "board pack page")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download the PDF")).click()
     download = download_info.value
