@@ -83,10 +83,17 @@ def page(browser, plain_http_server, live_server):
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    # The content security policy forbids inline scripts and styles; the browser reports each one it blocks.
+    page.on(
+        "console",
+        lambda message: message.type == "error"
+        and "Content Security Policy" in message.text
+        and errors.append(f"{page.url}: {message.text}"),
+    )
     yield page
     context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not errors, "JavaScript errors or content security policy violations in the pages:\n" + "\n".join(errors)
 
 
 @pytest.fixture
