@@ -96,6 +96,7 @@ def test_an_officer_imports_a_903_return_and_sees_the_problems_in_a_broken_one(p
     upload_903(page, "2024-25", "broken")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Import \d+: failed"))
     expect(page.get_by_role("alert")).to_contain_text("nothing was changed")
+    check_accessibility(page, "import page listing problems")
     problems = page.get_by_role("table", name=re.compile("Problems found"))
     # Each problem names its table, row, field and value: here the impossible date of birth in Header row 1.
     bad_date = problems.get_by_role("row").filter(has_text="31/02/2012")
@@ -128,6 +129,11 @@ def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, offic
     expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text("saved as a draft")
 
     page.get_by_role("link", name="Add evidence").click()
+    page.get_by_role("button", name=re.compile("Save|Add")).click()  # nothing filled in yet
+    error_summary = page.locator(".govuk-error-summary")
+    expect(error_summary).to_contain_text("There is a problem")
+    expect(error_summary.get_by_role("link").first).to_be_visible()  # each error links to its field
+    check_accessibility(page, "evidence form with errors")
     page.get_by_label("Title").fill("Case file audit, March")
     page.get_by_label("Summary").fill("40 files audited; 31 showed the child's views recorded.")
     page.get_by_label("File").set_input_files(str(audit))
