@@ -6,6 +6,8 @@ The URLs come from the URL configuration itself, so a new URL without a rule in 
 Each URL is requested (GET) by a person of each role and by an anonymous visitor against the synthetic demo
 council, and the status must be what the rule says: the page (200), a redirect (302), 405 for a POST-only
 action the role may use, 403 Forbidden for a role that may not, and a redirect to sign-in for anonymous.
+Those refused also try a forged POST, which must be refused the same way (tests/security/test_bad_input.py
+shows such requests change nothing).
 
 Django admin (``admin:``) is Django's own and guarded by ``is_staff``; ``test_admin_is_for_staff_only``
 covers it. Sign-in and sign-out are covered by tests/accounts.
@@ -233,25 +235,32 @@ def test_no_rule_is_stale():
     assert not stale, f"RULES names URLs the project no longer defines: {stale}"
 
 
+def _wrong_answer(response, expected):
+    if expected == "login":
+        if response.status_code != 302 or not response["Location"].startswith(reverse("login")):
+            return f"expected a redirect to sign in, got {response.status_code}"
+    elif response.status_code != expected:
+        return f"expected {expected}, got {response.status_code}"
+    return None
+
+
 @pytest.mark.parametrize("url_name", [name for name in URL_NAMES if name in RULES])
 def test_each_role_gets_what_the_rule_says(clients, url_name):
+    """
+    GET for everyone; and for those the rule refuses (and anonymous visitors), a forged POST too, which must
+    be refused the same way before the view does anything.
+    """
     rule = RULES[url_name]
     url = reverse(url_name, kwargs=rule.kwargs() if rule.kwargs else None)
     wrong = []
     for role, client in clients.items():
         expected = rule.expected(role)
-        if rule.ok == 405 and expected != 405:
-            # A POST-only action: those who may not use it are refused before anything happens, whatever the
-            # order of the view's decorators, so asking with an empty POST is safe.
-            response = client.post(url)
-        else:
-            response = client.get(url)
-        if expected == "login":
-            if response.status_code != 302 or not response["Location"].startswith(reverse("login")):
-                wrong.append(f"{role}: expected a redirect to sign in, got {response.status_code}")
-        elif response.status_code != expected:
-            wrong.append(f"{role}: expected {expected}, got {response.status_code}")
-    assert not wrong, f"GET {url} ({url_name}):\n" + "\n".join(wrong)
+        methods = ["get"] if expected not in (403, "login") else ["post"] if rule.ok == 405 else ["get", "post"]
+        for method in methods:
+            problem = _wrong_answer(getattr(client, method)(url, {"forged": "1"} if method == "post" else None), expected)
+            if problem:
+                wrong.append(f"{role} {method.upper()}: {problem}")
+    assert not wrong, f"{url} ({url_name}):\n" + "\n".join(wrong)
 
 
 def test_admin_is_for_staff_only(clients):
