@@ -191,6 +191,22 @@ CASES = {
                  "ethnicity": "WBRI", "upn": ""},
         status=(200, 400), message="Select a valid choice",
     ),
+    "board pack: a meeting that does not exist": Bad(
+        OFF, lambda: reverse("reports:report_request"), lambda: {"pack-meeting": "987654"},
+        status=400, message="Select a valid choice",
+    ),
+    "annual report: a year before records began": Bad(
+        OFF, lambda: reverse("reports:report_request"), lambda: {"annual-year": "1850"},
+        status=400, message="Enter a year from 2000",
+    ),
+    "annual report: a year in words": Bad(
+        OFF, lambda: reverse("reports:report_request"), lambda: {"annual-year": "twenty"},
+        status=400, message="Enter the year as a number",
+    ),
+    "report schedule: a report type that does not exist": Bad(
+        OFF, lambda: reverse("reports:schedule_list"), lambda: {"kind": "everything", "days_before_meeting": "7"},
+        status=400, message="Select a valid choice",
+    ),
     # --- Other people's objects ----------------------------------------------------------------------------
     "an agenda item reached through another meeting": Bad(
         OFF, lambda: reverse("boards:agenda_item_edit", args=[m.pk for m in item_of_another_meeting()]),
@@ -223,6 +239,14 @@ CASES = {
     "a young person answering children's views": Bad(
         YP, lambda: reverse("boards:respond", args=[one("boards.ChildrensView").pk]),
         lambda: {"we_did": "Forged", "decision": "Forged", "reason": "Forged", "published": "on"}, status=403,
+    ),
+    "a councillor asking for a board pack": Bad(
+        CLLR, lambda: reverse("reports:report_request"), lambda: {"pack-meeting": str(one("boards.Meeting").pk)},
+        status=403,
+    ),
+    "a councillor downloading a version of a board pack that does not exist": Bad(
+        CLLR, lambda: reverse("reports:report_download", args=[one("reports.Report", status="ready").pk, 99]),
+        method="get", status=404,
     ),
     "a councillor editing a self-evaluation": Bad(
         CLLR, lambda: reverse("indicators:evaluation_edit", args=[draft_evaluation().pk]),
