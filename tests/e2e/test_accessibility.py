@@ -155,6 +155,13 @@ def tab_to(page, locator, limit=40):
 def test_sign_in_with_the_keyboard_only(page, make_user):
     make_user(Role.OFFICER, username="hanna")
     page.goto("/accounts/login/")
+    page.keyboard.press("Tab")  # the first stop is the skip link, shown when it has the focus
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    assert _focused_has_visible_focus(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content")).to_be_focused()
     tab_to(page, page.get_by_label("Username"))
     page.keyboard.type("hanna")
     page.keyboard.press("Tab")
