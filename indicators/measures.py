@@ -20,7 +20,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Avg, Case, Count, DateField, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -755,23 +755,15 @@ def _cohort_figures(years, code_groups, *, cached):
             _care_leavers(years, code_groups),
         )
 
-    def run():
-        if connection.vendor != "postgresql":
-            return queries()
-        # PostgreSQL's JIT compiler spends seconds compiling these high-cost but quick aggregates: off for
-        # this transaction only.
-        with transaction.atomic(savepoint=False):
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-            return queries()
-
+    # (PostgreSQL's JIT compiler is switched off for every connection in settings: it spent seconds
+    # compiling these high-cost-estimate but quick aggregates.)
     if not cached:
-        return run()
+        return queries()
     key_source = repr((sorted(years.items()), sorted((k, sorted(v.items())) for k, v in code_groups.items()), inputs_version()))
     key = "measures:" + hashlib.sha256(key_source.encode()).hexdigest()
     figures = cache.get(key)
     if figures is None:
-        figures = run()
+        figures = queries()
         cache.set(key, figures, CACHE_SECONDS)
     return figures
 
