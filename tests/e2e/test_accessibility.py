@@ -103,7 +103,7 @@ def main_pages():
 def test_main_pages_have_no_serious_accessibility_problems(page, transactional_db):
     """
     Every main page, signed in as each role in turn, against the demo council (loaded once: it is the slow
-    part). Each role's landing page is saved as a screenshot.
+    part). Each role's landing page is saved as a screenshot, at desktop and phone widths, and checked at both.
     """
     load_demo_council()
     problems = []
@@ -113,6 +113,13 @@ def test_main_pages_have_no_serious_accessibility_problems(page, transactional_d
         sign_in(page, User.objects.get(username=DEMO_PERSON[role]), DEMO_PASSWORD)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         screenshot(page, f"dashboard-{role}")
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone, as councillors often read them
+        screenshot(page, f"dashboard-{role}-phone")
+        try:
+            check_accessibility(page, f"{role}'s landing page on a phone")
+        except pytest.fail.Exception as failure:
+            problems.append(str(failure))
+        page.set_viewport_size({"width": 1280, "height": 900})
         for url in urls:
             response = page.goto(url)
             if response.status != 200:
