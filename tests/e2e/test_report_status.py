@@ -1,27 +1,27 @@
 """
 The report page follows a build by itself: a headless browser watches the status change while the build runs,
-then the download link appear, with nobody reloading the page. Uses the browser fixtures of tests/e2e.
+then the download link appear, with nobody reloading the page.
 """
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from boards.models import Meeting
 from reports.models import Report, ReportStatus, ReportType
-from tests.e2e.conftest import (  # noqa: F401  (fixtures)
-    _plain_http_cookies,
-    browser,
-    check_accessibility,
-    page,
-    plain_http_server,
-    sign_in,
-)
+
+from .conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_status_updates_without_reloading_and_the_download_appears(page, make_user, meeting):
+def test_the_status_updates_without_reloading_and_the_download_appears(page, make_user, board):
     officer = make_user(Role.OFFICER)
+    starts = timezone.make_aware(datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=5), datetime.time(14)))
+    meeting = Meeting.objects.create(board=board, starts_at=starts, venue="County Hall, Committee Room 2")
     report = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, step="Waiting for the report builder")
     sign_in(page, officer)
     page.goto(report.get_absolute_url())
