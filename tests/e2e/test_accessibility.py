@@ -31,6 +31,7 @@ DATA_903 = Path(__file__).resolve().parents[1] / "children" / "data"
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "corporate-parent-demo"
+PHONE_WIDTH = 390
 DEMO_PERSON = {
     Role.CHIEF_EXECUTIVE: "chief.executive",
     Role.COUNCILLOR: "cllr.okafor",
@@ -103,7 +104,8 @@ def main_pages():
 def test_main_pages_have_no_serious_accessibility_problems(page, transactional_db):
     """
     Every main page, signed in as each role in turn, against the demo council (loaded once: it is the slow
-    part). Each role's landing page is saved as a screenshot, at desktop and phone widths, and checked at both.
+    part). Each role's landing page is saved as a screenshot, at desktop and phone widths, and checked at both;
+    every page must reflow at phone width.
     """
     load_demo_council()
     problems = []
@@ -113,7 +115,7 @@ def test_main_pages_have_no_serious_accessibility_problems(page, transactional_d
         sign_in(page, User.objects.get(username=DEMO_PERSON[role]), DEMO_PASSWORD)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         screenshot(page, f"dashboard-{role}")
-        page.set_viewport_size({"width": 390, "height": 844})  # a phone, as councillors often read them
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})  # a phone, as councillors often read them
         screenshot(page, f"dashboard-{role}-phone")
         try:
             check_accessibility(page, f"{role}'s landing page on a phone")
@@ -132,6 +134,18 @@ def test_main_pages_have_no_serious_accessibility_problems(page, transactional_d
             checked += 1
     assert not problems, "\n\n".join(problems)
     assert checked >= 35
+
+    # Reflow (WCAG 1.4.10): at phone width no page scrolls sideways; wide tables scroll inside their own box.
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    for role, urls in main_pages().items():
+        page.context.clear_cookies()
+        sign_in(page, User.objects.get(username=DEMO_PERSON[role]), DEMO_PASSWORD)
+        for url in urls:
+            page.goto(url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE_WIDTH:
+                problems.append(f"{role} at {url}: the page is {width} pixels wide on a {PHONE_WIDTH}-pixel phone")
+    assert not problems, "\n".join(problems)
 
 
 def _focused_has_visible_focus(page):
