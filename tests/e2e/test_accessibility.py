@@ -153,6 +153,9 @@ def _focused_has_visible_focus(page):
     return page.evaluate(
         """() => {
             const el = document.activeElement;
+            if (el.matches('input[type^="date"]:not(:focus):focus-within')) {
+                return true;  // the browser's own calendar button inside the field, with the browser's focus ring
+            }
             const style = getComputedStyle(el);
             const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
                 && style.outlineColor !== 'rgba(0, 0, 0, 0)';
@@ -164,11 +167,13 @@ def _focused_has_visible_focus(page):
 
 
 def tab_to(page, locator, limit=40):
-    """Press Tab until ``locator`` has the focus, checking each stop shows where the focus is."""
+    """Press Tab until ``locator`` has the focus, checking each stop on the way shows where the focus is."""
     for _ in range(limit):
         page.keyboard.press("Tab")
+        if not _focused_has_visible_focus(page):
+            stop = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
+            pytest.fail(f"No visible focus on {stop} while tabbing to {locator}")
         if locator.evaluate("el => el === document.activeElement"):
-            assert _focused_has_visible_focus(page), f"No visible focus on {locator}"
             return
     pytest.fail(f"Could not reach {locator} with the Tab key in {limit} presses")
 
