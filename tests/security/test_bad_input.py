@@ -135,6 +135,23 @@ CASES = {
         OFF, lambda: reverse("children:import_create"), lambda: {"year": "1850", "files": csv_files()},
         message="Select a valid choice",
     ),
+    "comparators: a program renamed .csv": Bad(
+        OFF, lambda: reverse("indicators:comparator_upload"), lambda: {"file": upload("comparators.csv", PROGRAM)},
+        message="is not a real CSV file",
+    ),
+    "comparators: a CSV with the wrong columns": Bad(
+        OFF, lambda: reverse("indicators:comparator_upload"),
+        lambda: {"file": upload("comparators.csv", b"indicator,value\nlooked_after,12\n")},
+        message="The file has no column called",
+    ),
+    "comparators: a year and a figure that are not numbers, and a measure that does not exist": Bad(
+        OFF, lambda: reverse("indicators:comparator_upload"),
+        lambda: {"file": upload("comparators.csv", (
+            "measure,year,england,statistical_neighbours,source\n"
+            "no_such_measure,last year,seventy,,DfE\n"
+        ).encode())},
+        message="is not a measure identifier",
+    ),
     # --- Forged form fields ------------------------------------------------------------------------------
     "evaluation: a grade of 7 on a six-point scale": Bad(
         OFF, lambda: reverse("indicators:evaluation_edit", args=[draft_evaluation().pk]),
