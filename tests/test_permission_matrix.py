@@ -285,3 +285,21 @@ def test_every_menu_link_a_role_sees_opens_for_that_role(clients):
             elif RULES[item.url_name].expected(role) == 403:
                 dead.append(f"{role} sees {item.label} but RULES refuse it")
     assert not dead, "\n".join(dead)
+
+
+def test_every_url_refuses_a_post_without_the_csrf_token(demo_council, db):
+    """No view is exempt from CSRF protection: a POST without the token is refused before the view runs."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    officer = Client(enforce_csrf_checks=True)
+    officer.force_login(User.objects.get(username="officer.lindqvist"))
+    accepted = []
+    for url_name in URL_NAMES:
+        rule = RULES[url_name]
+        url = reverse(url_name, kwargs=rule.kwargs() if rule.kwargs else None)
+        response = officer.post(url, {"forged": "1"})
+        if response.status_code != 403 or b"CSRF" not in response.content:
+            accepted.append(f"{url} ({url_name}): {response.status_code}")
+    assert not accepted, "POSTs without a CSRF token that were not refused:\n" + "\n".join(accepted)
