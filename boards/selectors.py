@@ -213,15 +213,15 @@ def meeting_detail(meeting, user, today=None):
     }
 
 
-def next_meeting(user, now=None):
+def next_meeting(user, today=None):
     """
-    The next scheduled meeting the person may see, or None, with agenda items (``agenda_items_in_order``) and
-    published papers (``published_papers`` on each item) prefetched.
+    The next scheduled meeting the person may see, from today on (on the day, that day's meeting, with its
+    papers to hand), or None; agenda items (``agenda_items_in_order``) and published papers
+    (``published_papers`` on each item) prefetched.
     """
-    now = now or timezone.now()
     return (
         meetings_for(user)
-        .filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now)
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__date__gte=_today(today))
         .prefetch_related(
             Prefetch(
                 "agenda_items",

@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import stamps
+
 from . import ssda903
 from .models import (
     CareLeaverOutcome,
@@ -171,6 +173,7 @@ def _set(cohort_import, **fields):
     for name, value in fields.items():
         setattr(cohort_import, name, value)
     CohortImport.objects.filter(pk=cohort_import.pk).update(**fields)
+    stamps.stamp()  # the officers' dashboard lists imports and their errors
 
 
 def run_import(import_id, *, progress=None):

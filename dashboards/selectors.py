@@ -3,19 +3,29 @@ Everything each role's dashboard shows, gathered from the other apps' selectors 
 
 Each function runs a fixed number of queries whatever the size of the cohort: the measures for the last few
 years are computed once, together, in the database (``indicators.measures.compute``), and every other panel
-is one selector call. The measure sections are lazy objects whose rendered HTML the templates cache under
-``indicators.measures.inputs_version()`` (one cheap query), so they are computed again only after an import,
-an edit or a change of comparators, targets or population. The chief executive's and councillors' dashboards are read by people who must not see
-small numbers, so they are always suppressed; the officer's dashboard is officer-only and shows them.
+is one selector call. Nothing is computed until the template asks for it, and the templates cache their HTML:
+
+- the whole page under ``page_version``: the cohort's version (``indicators.measures.inputs_version()``),
+  the change stamp of the boards, self-evaluation, imports and people (``core.stamps.token()``), today's date
+  (actions fall overdue at midnight) and, where the page is personal, the person. Two small queries and a
+  cache read answer a usual request, and any change shows on the next one;
+- within it, the measure sections under the cohort's version alone, so a change to the board's business
+  does not compute the measures again; only an import, an edit or new comparators, targets or population do.
+
+The chief executive's and councillors' dashboards are read by people who must not see small numbers, so they
+are always suppressed; the officer's dashboard is officer-only and shows them.
 """
 from dataclasses import dataclass, field
 
+from functools import partial
+
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from boards import selectors as boards
 from children import selectors as children
 from children.models import CohortImport
+from core import stamps
 from indicators import measures
 from indicators import selectors as self_evaluation
 
@@ -168,16 +178,30 @@ class ChiefExecutiveMeasures:
         }
 
 
+def _later(function, *args, **kwargs):
+    """``function(*args, **kwargs)``, called only if the template uses it (the page's HTML may be cached)."""
+    return SimpleLazyObject(partial(function, *args, **kwargs))
+
+
+def _versions(today, user=None):
+    """The keys the page's HTML and its measure sections are cached under (two queries; see above)."""
+    measures_version = measures.inputs_version()
+    parts = [measures_version, stamps.token(), today.isoformat()]
+    if user is not None:
+        parts += [str(user.pk), user.role]
+    return {"measures_version": measures_version, "page_version": ":".join(parts)}
+
+
 def chief_executive(user, today=None):
     """How many, why, where, how well; the gap to England and neighbours; how the board is governed."""
     today = today or timezone.localdate()
-    grades = list(self_evaluation.latest_approved_grades())
+    grades = _later(lambda: list(self_evaluation.latest_approved_grades()))
     return {
-        "measures_version": measures.inputs_version(),
+        **_versions(today),
         "measures": ChiefExecutiveMeasures(),
-        "governance": boards.governance_summary(today),
+        "governance": _later(boards.governance_summary, today),
         "grades": grades,
-        "grade_counts": _grade_counts(grades),
+        "grade_counts": _later(_grade_counts, grades),
     }
 
 
@@ -206,17 +230,17 @@ class CouncillorMeasures:
         }
 
 
-def councillor(user, now=None):
+def councillor(user, today=None):
     """The questions every councillor should ask, answered; Care Pledge progress; next meeting; their actions."""
-    now = now or timezone.now()
-    progress = boards.pledge_progress()
+    today = today or timezone.localdate()
+    progress = _later(boards.pledge_progress)
     return {
-        "measures_version": measures.inputs_version(),
+        **_versions(today, user),
         "measures": CouncillorMeasures(),
         "pledge": progress,
-        "pledge_counts": boards.rag_counts(progress),
-        "next_meeting": boards.next_meeting(user, now),
-        "actions": list(boards.actions_for_owner(user, timezone.localdate(now))[:PANEL_ROWS]),
+        "pledge_counts": _later(boards.rag_counts, progress),
+        "next_meeting": _later(boards.next_meeting, user, today),
+        "actions": _later(lambda: list(boards.actions_for_owner(user, today)[:PANEL_ROWS])),
     }
 
 
@@ -232,17 +256,19 @@ class OfficerMeasures:
 def officer(user, today=None):
     """Data freshness and import errors; the officer's actions and evidence due; self-evaluations to complete."""
     today = today or timezone.localdate()
-    imports = children.latest_imports(5)
+    imports = _later(children.latest_imports, 5)
     return {
-        "measures_version": measures.inputs_version(),
+        **_versions(today, user),
         "measures": OfficerMeasures(),
-        "freshness": children.data_freshness()[:TREND_YEARS],
+        "freshness": _later(lambda: children.data_freshness()[:TREND_YEARS]),
         "imports": imports,
-        "failed_imports": [item for item in imports if item.error_count or item.status == CohortImport.Status.FAILED],
-        "board_actions": list(boards.actions_for_owner(user, today)[:PANEL_ROWS]),
-        "improvement_actions": list(
-            self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS]
+        "failed_imports": _later(
+            lambda: [item for item in imports if item.error_count or item.status == CohortImport.Status.FAILED]
         ),
-        "evaluations": list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS]),
+        "board_actions": _later(lambda: list(boards.actions_for_owner(user, today)[:PANEL_ROWS])),
+        "improvement_actions": _later(
+            lambda: list(self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS])
+        ),
+        "evaluations": _later(lambda: list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS])),
         "today": today,
     }

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import Role
+from core import stamps
 from core.permissions import OFFICERS, user_has_role
 
 from .models import (
@@ -166,6 +167,7 @@ def open_cycle(*, framework, name, level, starts_on, ends_on, created_by, assign
     Evaluation.objects.bulk_create(
         [Evaluation(cycle=cycle, indicator=indicator, assigned_officer=assigned_officer) for indicator in indicators]
     )
+    stamps.stamp()  # bulk_create sends no signals: the officers' dashboards list the new evaluations
     return cycle
 
 
@@ -256,6 +258,7 @@ def approve_evaluation(evaluation, user, *, meeting_date, comment=""):
     # Once the board has approved every indicator, the cycle is complete.
     if not Evaluation.objects.filter(cycle_id=locked.cycle_id).exclude(status=Status.APPROVED).exists():
         Cycle.objects.filter(pk=locked.cycle_id).update(status=Cycle.Status.CLOSED)
+        stamps.stamp()
     return locked
 
 

@@ -3,6 +3,7 @@ Fixtures every test shares: people of each role, signed-in clients, private file
 folder, and Celery in the mode the run asks for.
 """
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role, User
 from corporate_parenting.celery import app as celery_app
@@ -24,6 +25,17 @@ def _fast_and_isolated(settings, tmp_path, request):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """
+    Pages cache their HTML by version tokens held in the database (``core.stamps``, the cohort's version). A
+    test's rollback takes those tokens back too, so each test starts with an empty cache.
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

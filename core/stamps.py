@@ -1,0 +1,91 @@
+"""
+Change stamps: a token that changes in the same transaction as any write to the data a cached page shows.
+
+The dashboards cache their rendered HTML under this token, the cohort's version
+(``indicators.measures.inputs_version``) and the date, so a usual request runs two small queries and one
+cache read, yet every change shows on the next request, in every web process, whichever process (a page, a
+Celery worker, a management command, Django admin) made it.
+
+Why a database row rather than a key in the cache: the token is written inside the writer's own transaction,
+so no reader can see the new data under the old token (a cache key set after commit leaves such a window), a
+rolled-back change rolls its token back too, and per-process caches stay correct without sharing anything.
+The token is random rather than a counter, so a rolled-back transaction's token is never reused for other data.
+One row for everything the dashboards cache, so concurrent transactions never take stamp locks in different
+orders; the tracked writes are short, so the row is locked for milliseconds.
+
+Every model of ``TRACKED_APPS`` and each of ``TRACKED_MODELS`` stamps on save, delete and many-to-many change
+through Django's signals (connected per model, so untracked models keep Django's fast bulk deletes). Writes
+that bypass signals (a queryset's ``update()``, ``bulk_create``) call ``stamp()`` themselves.
+"""
+import secrets
+
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+DASHBOARDS = "dashboards"
+
+TRACKED_APPS = ("boards", "indicators")
+# What else the dashboards show: imports and their errors, and people's names on actions, papers and evaluations.
+TRACKED_MODELS = ("children.CohortImport", "accounts.User")
+# Saves that change nothing a page shows: signing in records the time.
+IGNORED_UPDATES = {"accounts.User": frozenset({"last_login"})}
+
+
+def tracked_models():
+    models = []
+    for label in TRACKED_APPS:
+        models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
+    models.extend(apps.get_model(label) for label in TRACKED_MODELS)
+    return models
+
+
+def stamp(using="default"):
+    """Give the dashboards a new token, in the current transaction on database ``using``."""
+    from .models import ChangeStamp
+
+    ChangeStamp.objects.using(using).bulk_create(
+        [ChangeStamp(name=DASHBOARDS, token=secrets.token_hex(16), changed_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["token", "changed_at"],
+    )
+
+
+def token(using="default"):
+    """The dashboards' current token ("" before the first tracked change). One query."""
+    from .models import ChangeStamp
+
+    connection = connections[using]
+    table = connection.ops.quote_name(ChangeStamp._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE name = %s", [DASHBOARDS])
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def _saved(sender, using, update_fields=None, **kwargs):
+    ignored = IGNORED_UPDATES.get(sender._meta.label)
+    if ignored and update_fields and frozenset(update_fields) <= ignored:
+        return
+    stamp(using)
+
+
+def _deleted(sender, using, **kwargs):
+    stamp(using)
+
+
+def _many_to_many_changed(sender, action, using, **kwargs):
+    if action.startswith("post_"):
+        stamp(using)
+
+
+def connect():
+    """Called once the apps are ready (``CoreConfig.ready``)."""
+    for model in tracked_models():
+        uid = f"core.stamps:{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+        if model._meta.auto_created:
+            m2m_changed.connect(_many_to_many_changed, sender=model, dispatch_uid=uid)

@@ -1,0 +1,152 @@
+"""
+The dashboards keep their HTML in the cache, and still show every change on the next request: a pledge
+rating, a meeting, an action done, an import that failed, a new self-evaluation cycle, a rolled-back edit.
+"""
+import datetime
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from boards import services as board_services
+from boards.models import ActionStatus, Board, BoardRole, MeetingStatus, PledgeCommitment
+from children import services as children_services
+from indicators import services as evaluation_services
+
+pytestmark = pytest.mark.django_db
+
+BROKEN_903 = Path(__file__).resolve().parent.parent / "children" / "data" / "broken"
+DASHBOARDS = (
+    (Role.CHIEF_EXECUTIVE, "dashboards:chief_executive"),
+    (Role.COUNCILLOR, "dashboards:councillor"),
+    (Role.OFFICER, "dashboards:officer"),
+)
+
+
+@pytest.fixture
+def board(db):
+    return Board.objects.create(name="Corporate Parenting Board", terms_of_reference="To scrutinise.", quorum=2)
+
+
+def page(client, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html, heading_id):
+    start = html.index(f'id="{heading_id}"')
+    end = html.find('<h2 class="govuk-heading-m"', start)
+    return html[start:end if end != -1 else None]
+
+
+@pytest.mark.parametrize("role, url_name", DASHBOARDS)
+def test_a_second_visit_the_same_day_comes_from_the_cache(role, url_name, client_for, django_assert_max_num_queries):
+    client = client_for(role)
+    first = page(client, url_name)
+    with django_assert_max_num_queries(4):  # session, person, the cohort's version, the change stamp
+        second = page(client, url_name)
+    main = lambda html: html[html.index("<main"):html.index("</main>")]  # the sign-out form's CSRF token differs
+    assert main(second) == main(first)
+
+
+def test_chief_executive_sees_pledge_ratings_and_meetings_at_once(board, make_user, client_for):
+    officer = make_user(Role.OFFICER)
+    client = client_for(Role.CHIEF_EXECUTIVE)
+    governance = section(page(client, "dashboards:chief_executive"), "governance")
+    assert "None scheduled" in governance and "0 green, 0 amber, 0 red, 0 not yet rated" in governance
+
+    commitment = board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
+    board_services.add_pledge_update(commitment=commitment, rag="red", note="Behind.", updated_by=officer)
+    meeting = board_services.schedule_meeting(
+        board=board, starts_at=timezone.now() + datetime.timedelta(days=10), venue="County Hall"
+    )
+    governance = section(page(client, "dashboards:chief_executive"), "governance")
+    assert "0 green, 0 amber, 1 red, 0 not yet rated" in governance
+    assert reverse("boards:meeting_detail", args=[meeting.pk]) in governance
+
+    board_services.update_meeting(meeting, status=MeetingStatus.CANCELLED)
+    assert "None scheduled" in section(page(client, "dashboards:chief_executive"), "governance")
+
+
+def test_each_councillor_sees_their_own_actions_and_a_finished_one_goes(board, make_user, client):
+    first, second = make_user(Role.COUNCILLOR), make_user(Role.COUNCILLOR)
+    today = timezone.localdate()
+    for councillor in (first, second):
+        board_services.add_member(board=board, user=councillor, role=BoardRole.COUNCILLOR, start_date=today)
+    meeting = board_services.schedule_meeting(
+        board=board, starts_at=timezone.now() - datetime.timedelta(days=7), venue="County Hall", status=MeetingStatus.HELD
+    )
+    action = board_services.create_action(
+        meeting=meeting, description="Visit the leaving care team", owner=first, due_on=today + datetime.timedelta(days=5)
+    )
+    client.force_login(first)
+    assert "Visit the leaving care team" in section(page(client, "dashboards:councillor"), "actions")
+    client.force_login(second)
+    assert "You have no open actions." in section(page(client, "dashboards:councillor"), "actions")
+
+    board_services.add_action_update(action, updated_by=first, note="Visited on Tuesday.", status=ActionStatus.DONE)
+    client.force_login(first)
+    assert "You have no open actions." in section(page(client, "dashboards:councillor"), "actions")
+
+
+def test_councillor_sees_the_meeting_of_the_day_until_it_is_held(board, make_user, client):
+    councillor = make_user(Role.COUNCILLOR)
+    today = timezone.localdate()
+    board_services.add_member(board=board, user=councillor, role=BoardRole.CHAIR, start_date=today)
+    this_morning = timezone.make_aware(datetime.datetime.combine(today, datetime.time(0, 1)))
+    meeting = board_services.schedule_meeting(board=board, starts_at=this_morning, venue="Committee Room 1")
+    client.force_login(councillor)
+    assert "Committee Room 1" in section(page(client, "dashboards:councillor"), "next-meeting")
+
+    board_services.update_meeting(meeting, status=MeetingStatus.HELD)
+    assert "No meeting of your boards is scheduled." in section(page(client, "dashboards:councillor"), "next-meeting")
+
+
+def test_officer_sees_a_failed_import_and_a_new_cycle_at_once(reference_data_loaded, officer_client):
+    officer = officer_client.user
+    data = section(page(officer_client, "dashboards:officer"), "data")
+    assert "failed" not in data
+
+    queued = children_services.create_import(
+        year=2025, user=officer,
+        files=[children_services.store_upload_copy(path.name, path.read_bytes()) for path in sorted(BROKEN_903.glob("*.csv"))],
+    )
+    assert "Queued" in section(page(officer_client, "dashboards:officer"), "data")
+    result = children_services.run_import(queued.pk)  # the worker moves it on with queryset updates
+    assert result.error_count
+    data = section(page(officer_client, "dashboards:officer"), "data")
+    assert f"failed with {result.error_count} error" in data and "Queued" not in data
+
+    framework = evaluation_services.load_framework({
+        "slug": "cache", "name": "Cache framework", "description": "", "source": "Tests.",
+        "areas": [{"number": 1, "name": "Outcomes", "indicators": [
+            {"number": "QI 1.1", "title": "Care leavers thrive", "excellent": "Better.", "weak": "Worse."}]}],
+    })
+    assert "You have no self-evaluations to complete." in page(officer_client, "dashboards:officer")
+    evaluation_services.open_cycle(
+        framework=framework, name="2026-27", level="strategic", starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2027, 3, 31), created_by=officer, assigned_officer=officer,
+    )
+    assert "Care leavers thrive" in section(page(officer_client, "dashboards:officer"), "self-evaluation")
+
+
+def test_a_change_that_is_rolled_back_never_shows(board, make_user, client_for):
+    officer = make_user(Role.OFFICER)
+    client = client_for(Role.CHIEF_EXECUTIVE)
+    assert "0 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
+        assert "1 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+        raise RuntimeError("the clerk's save failed")
+    assert "0 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+    board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
+    assert "1 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+
+
+@pytest.fixture
+def reference_data_loaded(db):
+    children_services.load_reference_data()
