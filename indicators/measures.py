@@ -13,6 +13,7 @@ Every measure for a year reads that year's ``CohortReturn`` alone (each return h
 of the children looked after during the year). Children looked after under a series of short-term
 placements (legal status V3 or V4, "short breaks") are left out of every measure, as the DfE does.
 """
+import dataclasses
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -111,6 +112,13 @@ class MeasureValue:
     numerator: int | None
     denominator: int | None
     value: float | None
+    # Withheld too, though not small: it would give away a small figure of its group by subtraction.
+    protects_another: bool = False
+
+    @property
+    def withheld(self):
+        """True when a page that must suppress small numbers has to withhold this value."""
+        return self.is_small or self.protects_another
 
     @property
     def is_small(self):
@@ -127,13 +135,13 @@ class MeasureValue:
         """The value as ``core.suppression.Shown`` for an audience that must (or need not) see it suppressed."""
         if self.value is None:
             return suppression.Shown("No data")
-        if suppress and self.is_small:
-            return suppression.Shown(suppression.MARKER, suppressed=True)
+        if suppress and self.withheld:
+            return suppression.Shown(suppression.MARKER, suppressed=True, protects_another=not self.is_small)
         return suppression.Shown(format_value(self.measure, self.value))
 
     def visible_value(self, *, suppress=True):
         """The number itself, or None when there is none or it must be withheld (for charts and gaps)."""
-        if self.value is None or (suppress and self.is_small):
+        if self.value is None or (suppress and self.withheld):
             return None
         return self.value
 
@@ -822,6 +830,7 @@ def compute(years=None, *, cached=False):
         values = {}
         for identifier, (numerator, denominator) in figures.items():
             values[identifier] = _value(BY_IDENTIFIER[identifier], year, numerator, denominator)
+        _protect_by_subtraction(values)
         sdq = BY_IDENTIFIER["mean_sdq_score"]
         sdq_mean = hl.get("sdq_mean")
         values["mean_sdq_score"] = MeasureValue(
@@ -829,6 +838,22 @@ def compute(years=None, *, cached=False):
         )
         results[year] = {measure.identifier: values[measure.identifier] for measure in MEASURES}
     return results
+
+
+# Measures whose counts add up to the children looked after at 31 March, which is published beside them.
+PARTS_OF_THE_WHOLE = (
+    [f"category_of_need_{code.lower()}" for code in CATEGORIES_OF_NEED],
+    [f"legal_status_{group}" for group in LEGAL_STATUS_GROUPS],
+    [f"placement_{group}" for group in PLACEMENT_GROUPS],
+)
+
+
+def _protect_by_subtraction(values):
+    """Mark the figures ``core.suppression.complementary`` says must be withheld with a small one of their group."""
+    for identifiers in PARTS_OF_THE_WHOLE:
+        for position in suppression.complementary([values[identifier].numerator for identifier in identifiers]):
+            identifier = identifiers[position]
+            values[identifier] = dataclasses.replace(values[identifier], protects_another=True)
 
 
 def for_year(year):

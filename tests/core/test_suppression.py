@@ -39,3 +39,16 @@ def test_template_filter_explains_the_marker_to_screen_readers():
     assert "[c]" in html
     assert "fewer than 5 children" in html
     assert "2" not in html.replace("[c]", "")
+
+
+def test_a_lone_small_figure_of_a_total_takes_the_next_smallest_with_it():
+    # Placements of 12 children: foster 9, residential 3, the rest none. Withholding only the 3 would leave
+    # it as 12 - 9; the 9 is withheld too.
+    assert suppression.complementary([9, 0, 3, 0, 0, 0]) == {0}
+    assert suppression.complementary([20, 7, 3, 9]) == {1}
+
+
+def test_figures_need_no_more_withheld_when_none_or_several_are_small():
+    assert suppression.complementary([20, 7, 9]) == set()
+    assert suppression.complementary([20, 2, 3]) == set()  # the two protect each other
+    assert suppression.complementary([0, 0, 0]) == set()

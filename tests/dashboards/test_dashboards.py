@@ -172,3 +172,26 @@ def test_cached_measure_sections_follow_new_data_and_comparators(small_cohort, c
     assert "42%" in row[: row.index("</tr>")]
     looked_after = html[html.index("Children looked after at 31 March</a>"):]
     assert re.search(r">15\s*<", looked_after[: looked_after.index("</tr>")])  # 12 + 3
+
+
+def test_a_small_placement_figure_cannot_be_worked_out_from_the_others(client_for, client):
+    """9 children in foster care and 3 in residential care: with 12 published, 25% would be 100% - 75%."""
+    make_codes()
+    ret = cohort_return(2025)
+    for n in range(12):
+        episode(ret, child(), d("01/05/2024"), place="R1" if n < 3 else "U1")
+
+    def rows(html):
+        where = html[html.index('id="where"'):html.index('id="how-well"')]
+        return {name: where[where.index(name):][:where[where.index(name):].index("</tr>")]
+                for name in ("Placed with foster carers", "Placed in residential care")}
+
+    html = client_for(Role.CHIEF_EXECUTIVE).get(reverse("dashboards:chief_executive")).content.decode()
+    for row in rows(html).values():
+        assert "[c]" in row and "75%" not in row and "25%" not in row
+    assert "it would show a figure of fewer than 5 children" in rows(html)["Placed with foster carers"]
+    placement_chart = html[html.index("Data for the chart: Placement mix"):]
+    assert "75%" not in placement_chart[:placement_chart.index("</table>")]
+    client.logout()
+    html = client_for(Role.OFFICER).get(reverse("indicators:measure_list")).content.decode()
+    assert "75%" in html and "25%" in html  # officers see both in full
