@@ -139,6 +139,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# --- Cache ------------------------------------------------------------------------------------------
+# Dashboards and measure figures are cached under version tokens read from the database (core.stamps,
+# indicators.measures.inputs_version), so each process's own memory is correct on its own. CACHE_URL
+# (e.g. redis://redis:6379/1) shares one cache between the web processes, so each page is built once.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- Celery -----------------------------------------------------------------------------------------
 # No broker configured: tasks run in-process, synchronously, so the app works on a laptop with nothing
 # else installed. A broker URL switches to a real worker (and beat for the schedules in the database).
