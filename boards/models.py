@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.uploads import DOCUMENTS, UploadValidator
 from indicators import measures as board_measures
@@ -97,6 +98,22 @@ class Membership(models.Model):
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        overlapping = self.overlapping().first() if self.board_id and self.user_id and self.start_date else None
+        if overlapping:
+            until = f"to {date_format(overlapping.end_date, 'j F Y')}" if overlapping.end_date else "with no end date"
+            raise ValidationError({
+                "start_date": f"{overlapping.user} already has a seat on this board from "
+                f"{date_format(overlapping.start_date, 'j F Y')} {until}, as {overlapping.get_role_display().lower()}. "
+                "Change or end that membership, or choose dates that do not overlap it."
+            })
+
+    def overlapping(self):
+        """The person's other memberships of the same board whose dates overlap this one's."""
+        others = Membership.objects.filter(board_id=self.board_id, user_id=self.user_id).exclude(pk=self.pk)
+        others = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+        if self.end_date:
+            others = others.filter(start_date__lte=self.end_date)
+        return others.select_related("user").order_by("start_date")
 
     def is_current(self, on=None):
         on = on or timezone.localdate()

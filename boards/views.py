@@ -87,7 +87,7 @@ def board_detail(request, pk):
 @role_required(*OFFICERS)
 def member_add(request, pk):
     board = get_object_or_404(Board, pk=pk)
-    form = MembershipForm(request.POST or None)
+    form = MembershipForm(request.POST or None, instance=Membership(board=board))
     if _is_post(request) and form.is_valid():
         membership = services.add_member(board=board, **form.cleaned_data)
         messages.success(request, f"{membership.user} added to {board}.")

@@ -323,3 +323,42 @@ def test_a_retired_promise_leaves_the_pledge_but_officers_keep_its_history(world
     young = client_for(Role.YOUNG_PERSON)
     assert "We will help you find a home you can keep." not in young.get(reverse("boards:pledge")).content.decode()
     assert young.get(reverse("boards:commitment_detail", args=[world.commitment.pk])).status_code == 404
+
+
+# --- Members --------------------------------------------------------------------------------------------
+
+
+def test_a_person_cannot_be_given_two_seats_on_the_board_at_once(world, client, make_user, today):
+    """The chair has sat since 400 days ago with no end date: a second seat over those dates is refused."""
+    signed_in(client, world.officer)
+    url = reverse("boards:member_add", args=[world.board.pk])
+    seats = world.board.memberships.filter(user=world.chair).count()
+    response = client.post(url, {
+        "user": world.chair.pk, "role": "councillor", "voting": "on", "start_date": today.isoformat(),
+    })
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "already has a seat on this board from" in page and "with no end date" in page
+    assert world.board.memberships.filter(user=world.chair).count() == seats
+
+    chair_seat = world.board.memberships.get(user=world.chair)
+    services.update_member(chair_seat, end_date=today - datetime.timedelta(days=1))
+    response = client.post(url, {
+        "user": world.chair.pk, "role": "councillor", "voting": "on", "start_date": today.isoformat(),
+    })
+    assert response.status_code == 302  # a new seat after the old one ended is fine
+    assert world.board.memberships.filter(user=world.chair).count() == seats + 1
+
+
+def test_changing_a_membership_to_overlap_another_is_refused(world, client, today):
+    chair_seat = world.board.memberships.get(user=world.chair)
+    services.update_member(chair_seat, end_date=today - datetime.timedelta(days=100))
+    later = services.add_member(board=world.board, user=world.chair, role="councillor", start_date=today - datetime.timedelta(days=10))
+    signed_in(client, world.officer)
+    response = client.post(reverse("boards:member_edit", args=[later.pk]), {
+        "user": world.chair.pk, "role": "councillor", "voting": "on",
+        "start_date": (today - datetime.timedelta(days=200)).isoformat(),
+    })
+    assert response.status_code == 200 and "already has a seat on this board" in response.content.decode()
+    later.refresh_from_db()
+    assert later.start_date == today - datetime.timedelta(days=10)
