@@ -154,6 +154,7 @@ class MinuteForm(GdsFormMixin, forms.ModelForm):
         model = Minute
         fields = ["kind", "text"]
         labels = {"kind": "Type", "text": "Text"}
+        error_messages = {"text": {"required": "Enter what was minuted, decided or recommended"}}
 
 
 class ActionForm(GdsFormMixin, forms.ModelForm):

@@ -153,6 +153,18 @@ def unpublish_paper(paper):
     return paper
 
 
+@transaction.atomic
+def remove_paper(paper):
+    """
+    Delete a paper (a wrong file, or one that should never have been shared) and, once that has committed,
+    its stored file. The audit log keeps who removed which paper and when.
+    """
+    stored = paper.file
+    paper.delete()
+    if stored:
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
 # --- Attendance and minutes ----------------------------------------------------------------------------
 
 
@@ -173,6 +185,15 @@ def record_attendance(meeting, entries):
 
 def record_minute(*, agenda_item, kind, text, recorded_by):
     return _save(Minute(agenda_item=agenda_item), kind=kind, text=text, recorded_by=recorded_by)
+
+
+def update_minute(minute, /, **fields):
+    """Correct a minute's type or wording (the audit log keeps the earlier text)."""
+    return _save(minute, **fields)
+
+
+def remove_minute(minute):
+    minute.delete()
 
 
 # --- Actions -------------------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/<int:item_pk>/minutes/add/", views.minute_add, name="minute_add"),
     path("meetings/<int:pk>/papers/<int:paper_pk>/", views.paper_download, name="paper_download"),
     path("meetings/<int:pk>/papers/<int:paper_pk>/publish/", views.paper_publish, name="paper_publish"),
+    path("meetings/<int:pk>/papers/<int:paper_pk>/remove/", views.paper_remove, name="paper_remove"),
+    path("meetings/<int:pk>/minutes/<int:minute_pk>/edit/", views.minute_edit, name="minute_edit"),
+    path("meetings/<int:pk>/minutes/<int:minute_pk>/remove/", views.minute_remove, name="minute_remove"),
     path("meetings/<int:pk>/actions/add/", views.action_add, name="action_add"),
     # Action log
     path("actions/", views.action_list, name="action_list"),

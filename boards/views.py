@@ -30,7 +30,7 @@ from .forms import (
     PledgeUpdateForm,
     ResponseForm,
 )
-from .models import Board, ChildrensView, ForwardPlanItem, Membership, Paper, PledgeCommitment
+from .models import Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment
 
 PAGE_SIZE = 20
 
@@ -44,6 +44,16 @@ def _form_page(request, form, *, title, back_url, back_label, caption=""):
         request,
         "boards/form.html",
         {"form": form, "title": title, "caption": caption, "back_url": back_url, "back_label": back_label},
+    )
+
+
+def _confirm_page(request, *, title, warning, button, back_url, back_label, caption=""):
+    """A page asking an officer to confirm a removal; the removal itself is the POST to the same URL."""
+    return render(
+        request,
+        "boards/confirm_remove.html",
+        {"title": title, "warning": warning, "button": button, "caption": caption, "back_url": back_url,
+         "back_label": back_label},
     )
 
 
@@ -225,6 +235,22 @@ def paper_publish(request, pk, paper_pk):
 
 
 @role_required(*OFFICERS)
+def paper_remove(request, pk, paper_pk):
+    meeting = _meeting(request, pk)
+    paper = get_object_or_404(Paper.objects.filter(agenda_item__meeting=meeting).select_related("agenda_item"), pk=paper_pk)
+    if _is_post(request):
+        services.remove_paper(paper)
+        messages.success(request, f"\u201c{paper.title}\u201d removed and its file deleted.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _confirm_page(
+        request, title=f"Remove \u201c{paper.title}\u201d?", caption=f"{meeting}: {paper.agenda_item}",
+        warning="The paper and its file will be deleted for everyone. Anyone who downloaded it keeps their copy.",
+        button="Remove the paper", back_url=reverse("boards:meeting_detail", args=[meeting.pk]),
+        back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
 def attendance(request, pk):
     meeting = _meeting(request, pk)
     recorded = {a.membership_id: a for a in selectors.attendance_for(meeting)}
@@ -252,6 +278,44 @@ def minute_add(request, pk, item_pk):
     return _form_page(
         request, form, title="Record a minute, decision or recommendation", caption=f"{meeting}: {item}",
         back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+def _minute(meeting, minute_pk):
+    return get_object_or_404(
+        Minute.objects.filter(agenda_item__meeting=meeting).select_related("agenda_item"), pk=minute_pk
+    )
+
+
+@role_required(*OFFICERS)
+def minute_edit(request, pk, minute_pk):
+    meeting = _meeting(request, pk)
+    minute = _minute(meeting, minute_pk)
+    form = MinuteForm(request.POST or None, instance=minute)
+    if _is_post(request) and form.is_valid():
+        services.update_minute(minute, **form.cleaned_data)
+        messages.success(request, f"{minute.get_kind_display()} corrected.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title=f"Correct a {minute.get_kind_display().lower()}", caption=f"{meeting}: {minute.agenda_item}",
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
+@role_required(*OFFICERS)
+def minute_remove(request, pk, minute_pk):
+    meeting = _meeting(request, pk)
+    minute = _minute(meeting, minute_pk)
+    kind = minute.get_kind_display().lower()
+    if _is_post(request):
+        services.remove_minute(minute)
+        messages.success(request, f"The {kind} was removed.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _confirm_page(
+        request, title=f"Remove this {kind}?", caption=f"{meeting}: {minute.agenda_item}",
+        warning=f"\u201c{minute.text[:200]}\u201d will no longer be part of the record of this meeting.",
+        button=f"Remove the {kind}", back_url=reverse("boards:meeting_detail", args=[meeting.pk]),
+        back_label="Back to the meeting",
     )
 
 

@@ -94,6 +94,11 @@ def paper(**filters):
     return kwargs
 
 
+def minute():
+    found = one("boards.Minute")
+    return {"pk": found.agenda_item.meeting_id, "minute_pk": found.pk}
+
+
 def measure():
     from indicators.measures import MEASURES
 
@@ -174,6 +179,9 @@ RULES = {
     "boards:minute_add": Rule(OFFICERS, kwargs=agenda_item),
     "boards:paper_download": Rule(BOARD_READERS, kwargs=paper(published=True)),
     "boards:paper_publish": post_only(OFFICERS, kwargs=paper()),
+    "boards:paper_remove": Rule(OFFICERS, kwargs=paper()),
+    "boards:minute_edit": Rule(OFFICERS, kwargs=minute),
+    "boards:minute_remove": Rule(OFFICERS, kwargs=minute),
     "boards:action_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:action_list": Rule(BOARD_READERS),
     "boards:action_detail": Rule(BOARD_READERS, kwargs=pk("boards.ActionItem")),

@@ -362,3 +362,64 @@ def test_changing_a_membership_to_overlap_another_is_refused(world, client, toda
     assert response.status_code == 200 and "already has a seat on this board" in response.content.decode()
     later.refresh_from_db()
     assert later.start_date == today - datetime.timedelta(days=10)
+
+
+# --- Correcting the record ------------------------------------------------------------------------------
+
+
+def test_clerk_removes_a_paper_shared_by_mistake_and_its_file_goes(world, client, member, make_user, django_capture_on_commit_callbacks):
+    councillor = make_user(Role.COUNCILLOR)
+    member(councillor)
+    paper = world.published
+    storage, name = paper.file.storage, paper.file.name
+    download = reverse("boards:paper_download", args=[world.held.pk, paper.pk])
+    remove = reverse("boards:paper_remove", args=[world.held.pk, paper.pk])
+    meeting_url = reverse("boards:meeting_detail", args=[world.held.pk])
+
+    signed_in(client, world.clerk)
+    assert remove in client.get(meeting_url).content.decode()
+    page = client.get(remove).content.decode()
+    assert "Remove “Published report”?" in page and "will be deleted for everyone" in page
+    assert Paper.objects.filter(pk=paper.pk).exists() and storage.exists(name)  # asking changes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remove)
+    assert response.status_code == 302 and response.url == meeting_url
+    assert not Paper.objects.filter(pk=paper.pk).exists()
+    assert not storage.exists(name)
+    assert "“Published report” removed and its file deleted." in client.get(meeting_url).content.decode()
+
+    signed_in(client, councillor)
+    assert client.get(download).status_code == 404
+    assert "Published report" not in client.get(meeting_url).content.decode()
+
+
+def test_clerk_corrects_a_minute_and_removes_a_duplicate(world, client):
+    minute = services.record_minute(agenda_item=world.item, kind="minute", text="The board noted the repot.", recorded_by=world.clerk)
+    duplicate = services.record_minute(agenda_item=world.item, kind="minute", text="The board noted the repot.", recorded_by=world.clerk)
+    meeting_url = reverse("boards:meeting_detail", args=[world.held.pk])
+    signed_in(client, world.clerk)
+
+    edit = reverse("boards:minute_edit", args=[world.held.pk, minute.pk])
+    assert "The board noted the repot." in client.get(edit).content.decode()
+    response = client.post(edit, {"kind": "decision", "text": ""})
+    assert response.status_code == 200 and "Enter what was minuted, decided or recommended" in response.content.decode()
+    response = client.post(edit, {"kind": "decision", "text": "The board agreed the report."})
+    assert response.status_code == 302
+    minute.refresh_from_db()
+    assert (minute.kind, minute.text) == ("decision", "The board agreed the report.")
+
+    remove = reverse("boards:minute_remove", args=[world.held.pk, duplicate.pk])
+    assert "will no longer be part of the record" in client.get(remove).content.decode()
+    assert client.post(remove).status_code == 302
+    page = client.get(meeting_url).content.decode()
+    assert "The board agreed the report." in page and "repot" not in page
+
+
+def test_a_minute_of_another_meeting_cannot_be_reached_through_this_one(world, client):
+    minute = services.record_minute(agenda_item=world.item, kind="minute", text="Noted.", recorded_by=world.clerk)
+    signed_in(client, world.clerk)
+    assert client.get(reverse("boards:minute_edit", args=[world.upcoming.pk, minute.pk])).status_code == 404
+    assert client.post(reverse("boards:minute_remove", args=[world.upcoming.pk, minute.pk])).status_code == 404
+    assert client.post(reverse("boards:paper_remove", args=[world.upcoming.pk, world.published.pk])).status_code == 404
+    assert Paper.objects.filter(pk=world.published.pk).exists()

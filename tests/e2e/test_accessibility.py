@@ -56,6 +56,8 @@ def main_pages():
 
     draft = first("indicators.Evaluation", status="draft").pk
     meeting = first("boards.Meeting").pk
+    paper = first("boards.Paper")
+    minute = first("boards.Minute")
     officer_pages = [
         reverse("children:child_list"),
         reverse("children:child_detail", args=[first("children.Child").pk]),
@@ -76,6 +78,9 @@ def main_pages():
         reverse("boards:meeting_create"),
         reverse("boards:meeting_detail", args=[meeting]),
         reverse("boards:attendance", args=[meeting]),
+        reverse("boards:paper_remove", args=[paper.agenda_item.meeting_id, paper.pk]),
+        reverse("boards:minute_edit", args=[minute.agenda_item.meeting_id, minute.pk]),
+        reverse("boards:meeting_detail", args=[minute.agenda_item.meeting_id]),
         reverse("boards:action_list"),
         reverse("boards:forward_plan"),
         reverse("boards:pledge"),
