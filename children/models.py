@@ -321,13 +321,17 @@ class CohortImport(models.Model):
 
 
 class CohortImportFile(models.Model):
-    """A CSV table uploaded for an import, kept in private storage."""
+    """
+    A CSV table uploaded for an import, kept in private storage until the retention rule deletes it
+    (``settings.COHORT_FILE_RETENTION_DAYS`` after the import finished); the record of it stays.
+    """
 
     cohort_import = models.ForeignKey(CohortImport, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="cohort-imports/%Y/%m/")
+    file = models.FileField(upload_to="cohort-imports/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255)
     table = models.CharField(max_length=20, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -6,15 +6,18 @@ nothing; only if it finds no error does ``_save_return`` replace the year's rows
 bulk inserts. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
 """
 import csv
+import datetime
 import io
 import logging
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import stamps
@@ -376,6 +379,31 @@ def update_episode(*, episode, data):
     episode.full_clean()
     episode.save()
     return episode
+
+
+def expired_import_files(now=None):
+    """Stored 903 files of imports that finished (or started, if they never finished) before the retention period."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.COHORT_FILE_RETENTION_DAYS)
+    return (
+        CohortImportFile.objects.exclude(file="")
+        .annotate(ended=Coalesce("cohort_import__finished_at", "cohort_import__created_at"))
+        .filter(ended__lt=cutoff)
+    )
+
+
+def delete_expired_import_files(now=None):
+    """
+    Delete the uploaded 903 files kept longer than ``settings.COHORT_FILE_RETENTION_DAYS`` after their import
+    finished, keeping the record of each (name, table, rows, when it was deleted) and the import's counts and
+    problems. The file goes first: if marking the record fails, the next run finds it again. Returns how many.
+    """
+    now = now or timezone.now()
+    deleted = 0
+    for stored in expired_import_files(now).iterator():
+        stored.file.storage.delete(stored.file.name)
+        CohortImportFile.objects.filter(pk=stored.pk).update(file="", file_deleted_at=now)
+        deleted += 1
+    return deleted
 
 
 def store_upload_copy(name, content):

@@ -9,3 +9,9 @@ def run_cohort_import(import_id):
     """Check and save a queued 903 import; progress and errors are written to its ``CohortImport``."""
     cohort_import = services.run_import(import_id)
     return cohort_import.status
+
+
+@shared_task(name="children.delete_expired_import_files")
+def delete_expired_import_files():
+    """Nightly: delete uploaded 903 files kept longer than the retention period (their records stay)."""
+    return services.delete_expired_import_files()

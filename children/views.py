@@ -7,6 +7,7 @@ import csv
 
 from auditlog.models import LogEntry
 from auditlog.signals import accessed
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -200,6 +201,9 @@ class CohortImportCreateView(OfficerView, FormView):
         services.queue_import(cohort_import)
         return redirect("children:import_detail", pk=cohort_import.pk)
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "retention_days": settings.COHORT_FILE_RETENTION_DAYS}
+
 
 class CohortImportDetailView(OfficerView, DetailView):
     template_name = "children/import_detail.html"
@@ -230,6 +234,7 @@ class CohortImportDetailView(OfficerView, DetailView):
         context = super().get_context_data(**kwargs)
         context["error_page"] = Paginator(self.object.errors, self.ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
         context["page_obj"] = context["error_page"]
+        context["retention_days"] = settings.COHORT_FILE_RETENTION_DAYS
         return context
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -138,6 +139,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# Uploaded 903 files hold every looked-after child's personal data. Once an import has finished, the
+# cohort records hold what was imported, so the files are deleted this many days later (nightly job).
+COHORT_FILE_RETENTION_DAYS = env.int("COHORT_FILE_RETENTION_DAYS", default=90)
+if COHORT_FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("COHORT_FILE_RETENTION_DAYS must be 1 or more.")
 
 # --- Cache ------------------------------------------------------------------------------------------
 # Dashboards and measure figures are cached under version tokens read from the database (core.stamps,

@@ -7,8 +7,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
+from children import services
 from children.models import Child, CohortImport, Episode
 
 from .conftest import YEAR, file_set
@@ -265,3 +267,59 @@ def test_every_problem_can_be_downloaded_as_csv(run_files, officer_client, clien
             "message": "This child is not in the Header table."} in rows
     assert any(r["kind"] == "warning" and r["field"] == "FAVOURITE_COLOUR" for r in rows)
     assert client_for(Role.COUNCILLOR).get(url, {"download": "problems"}).status_code == 403
+
+
+# --- Keeping uploaded files no longer than needed ---------------------------------------------------------
+
+
+def test_uploaded_files_are_deleted_after_the_retention_period_and_the_record_stays(run_files, officer_client, settings):
+    settings.COHORT_FILE_RETENTION_DAYS = 30
+    old = run_files(file_set("broken"))
+    recent = run_files(file_set("broken"))
+    CohortImport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
+    old_files = list(old.files.all())
+    stored_names = [(stored.file.storage, stored.file.name) for stored in old_files]
+    assert all(storage.exists(name) for storage, name in stored_names)
+
+    assert services.delete_expired_import_files() == len(old_files)
+    assert not any(storage.exists(name) for storage, name in stored_names)
+    assert all(stored.file for stored in recent.files.all())  # not yet 30 days old
+    assert services.delete_expired_import_files() == 0  # nothing left to delete
+
+    page = officer_client.get(reverse("children:import_detail", args=[old.pk])).content.decode()
+    for stored in old_files:
+        assert stored.original_name in page
+        assert reverse("children:import_file", args=[old.pk, stored.pk]) not in page
+        assert officer_client.get(reverse("children:import_file", args=[old.pk, stored.pk])).status_code == 404
+    assert "30 days after the import finished" in page
+    assert old.error_count and "problem" in page  # the list of problems stays
+    assert "kept for 30 days after the import finishes" in officer_client.get(reverse("children:import_create")).content.decode()
+
+
+def test_files_of_an_import_that_never_finished_go_by_when_it_started(run_files, settings):
+    settings.COHORT_FILE_RETENTION_DAYS = 30
+    stuck = services.create_import(
+        year=2025, files=[services.store_upload_copy(name, content) for name, content in file_set("broken")]
+    )
+    assert services.delete_expired_import_files() == 0
+    CohortImport.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    assert services.delete_expired_import_files() == stuck.files.count()
+
+
+def test_the_nightly_job_and_the_command_delete_expired_files(run_files, settings):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    from corporate_parenting.celery import app
+
+    task = PeriodicTask.objects.get(task="children.delete_expired_import_files")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("2", "15")
+    app.loader.import_default_modules()  # as a worker does when it starts: the apps' tasks modules
+    assert task.task in app.tasks  # the name beat sends is a task the worker knows
+    settings.COHORT_FILE_RETENTION_DAYS = 1
+    old = run_files(file_set("broken"))
+    CohortImport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=2))
+    out = io.StringIO()
+    call_command("delete_expired_import_files", stdout=out)
+    assert f"Deleted {old.files.count()} uploaded files older than 1 day." in out.getvalue()
+    assert not any(stored.file for stored in old.files.all())
