@@ -10,6 +10,17 @@ READERS = {Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRAT
 EDITORS = {Role.OFFICER, Role.ADMINISTRATOR}
 EVERYONE = set(Role)
 
+
+
+def _minute(w):
+    from boards import services
+
+    minute = w.item.minutes.first() or services.record_minute(
+        agenda_item=w.item, kind="minute", text="Noted.", recorded_by=w.clerk
+    )
+    return [w.held.pk, minute.pk]
+
+
 # name -> (who may use it, method, how to build its arguments from the world fixture)
 MATRIX = {
     "meeting_list": (READERS, "get", lambda w: []),
@@ -27,6 +38,9 @@ MATRIX = {
     "minute_add": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
     "paper_download": (READERS, "get", lambda w: [w.held.pk, w.published.pk]),
     "paper_publish": (EDITORS, "post", lambda w: [w.held.pk, w.published.pk]),
+    "paper_remove": (EDITORS, "get", lambda w: [w.held.pk, w.published.pk]),
+    "minute_edit": (EDITORS, "get", _minute),
+    "minute_remove": (EDITORS, "get", _minute),
     "action_add": (EDITORS, "get", lambda w: [w.held.pk]),
     "action_list": (READERS, "get", lambda w: []),
     "action_detail": (READERS, "get", lambda w: [w.action.pk]),
