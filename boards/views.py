@@ -65,6 +65,21 @@ def _is_post(request):
     return request.method == "POST"
 
 
+def _meeting_form(request, meeting, form, *, title, save, done, caption=None):
+    """
+    A form about a meeting: on a valid POST, ``save(cleaned_data)``, say ``done`` (or ``done(result)``) and go
+    back to the meeting; otherwise show the form (with its errors) with a link back to the meeting.
+    """
+    if _is_post(request) and form.is_valid():
+        result = save(form.cleaned_data)
+        messages.success(request, done(result) if callable(done) else done)
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return _form_page(
+        request, form, title=title, caption=caption or str(meeting),
+        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    )
+
+
 # --- Boards and members --------------------------------------------------------------------------------
 
 
@@ -149,29 +164,20 @@ def meeting_detail(request, pk):
 @role_required(*OFFICERS)
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
+
+    def save(data):
+        services.update_meeting(meeting, **{key: value for key, value in data.items() if key != "board"})
+
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
-    if _is_post(request) and form.is_valid():
-        data = {key: value for key, value in form.cleaned_data.items() if key != "board"}
-        services.update_meeting(meeting, **data)
-        messages.success(request, "Meeting updated.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Change the meeting", caption=str(meeting),
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
-    )
+    return _meeting_form(request, meeting, form, title="Change the meeting", save=save, done="Meeting updated.")
 
 
 @role_required(*OFFICERS)
 def agenda_item_add(request, pk):
     meeting = _meeting(request, pk)
-    form = AgendaItemForm(request.POST or None)
-    if _is_post(request) and form.is_valid():
-        services.add_agenda_item(meeting=meeting, **form.cleaned_data)
-        messages.success(request, "Agenda item added.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Add an agenda item", caption=str(meeting),
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    return _meeting_form(
+        request, meeting, AgendaItemForm(request.POST or None), title="Add an agenda item",
+        save=lambda data: services.add_agenda_item(meeting=meeting, **data), done="Agenda item added.",
     )
 
 
@@ -179,31 +185,22 @@ def agenda_item_add(request, pk):
 def agenda_item_edit(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+
+    def save(data):
+        services.update_agenda_item(item, **{**data, "order": data["order"] or item.order})
+
     form = AgendaItemForm(request.POST or None, instance=item)
-    if _is_post(request) and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["order"] = data["order"] or item.order
-        services.update_agenda_item(item, **data)
-        messages.success(request, "Agenda item updated.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Change the agenda item", caption=str(meeting),
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
-    )
+    return _meeting_form(request, meeting, form, title="Change the agenda item", save=save, done="Agenda item updated.")
 
 
 @role_required(*OFFICERS)
 def paper_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = get_object_or_404(meeting.agenda_items, pk=item_pk)
-    form = PaperForm(request.POST or None, request.FILES or None)
-    if _is_post(request) and form.is_valid():
-        services.upload_paper(agenda_item=item, uploaded_by=request.user, **form.cleaned_data)
-        messages.success(request, "Paper uploaded.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Upload a paper", caption=f"{meeting}: {item}",
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    return _meeting_form(
+        request, meeting, PaperForm(request.POST or None, request.FILES or None), title="Upload a paper",
+        caption=f"{meeting}: {item}", done="Paper uploaded.",
+        save=lambda data: services.upload_paper(agenda_item=item, uploaded_by=request.user, **data),
     )
 
 
@@ -256,13 +253,10 @@ def attendance(request, pk):
     recorded = {a.membership_id: a for a in selectors.attendance_for(meeting)}
     memberships = selectors.current_memberships(meeting.board, meeting.date)
     form = AttendanceForm(request.POST or None, memberships=memberships, recorded=recorded)
-    if _is_post(request) and form.is_valid():
-        result = services.record_attendance(meeting, form.entries())
-        messages.success(request, f"Attendance saved. {result}.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Record attendance and apologies", caption=str(meeting),
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    return _meeting_form(
+        request, meeting, form, title="Record attendance and apologies",
+        save=lambda data: services.record_attendance(meeting, form.entries()),
+        done=lambda quorum: f"Attendance saved. {quorum}.",
     )
 
 
@@ -270,14 +264,10 @@ def attendance(request, pk):
 def minute_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = get_object_or_404(meeting.agenda_items, pk=item_pk)
-    form = MinuteForm(request.POST or None)
-    if _is_post(request) and form.is_valid():
-        services.record_minute(agenda_item=item, recorded_by=request.user, **form.cleaned_data)
-        messages.success(request, "Minute recorded.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Record a minute, decision or recommendation", caption=f"{meeting}: {item}",
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    return _meeting_form(
+        request, meeting, MinuteForm(request.POST or None), title="Record a minute, decision or recommendation",
+        caption=f"{meeting}: {item}", done="Minute recorded.",
+        save=lambda data: services.record_minute(agenda_item=item, recorded_by=request.user, **data),
     )
 
 
@@ -291,14 +281,11 @@ def _minute(meeting, minute_pk):
 def minute_edit(request, pk, minute_pk):
     meeting = _meeting(request, pk)
     minute = _minute(meeting, minute_pk)
-    form = MinuteForm(request.POST or None, instance=minute)
-    if _is_post(request) and form.is_valid():
-        services.update_minute(minute, **form.cleaned_data)
-        messages.success(request, f"{minute.get_kind_display()} corrected.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title=f"Correct a {minute.get_kind_display().lower()}", caption=f"{meeting}: {minute.agenda_item}",
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    kind = minute.get_kind_display()
+    return _meeting_form(
+        request, meeting, MinuteForm(request.POST or None, instance=minute), title=f"Correct a {kind.lower()}",
+        caption=f"{meeting}: {minute.agenda_item}", done=f"{kind} corrected.",
+        save=lambda data: services.update_minute(minute, **data),
     )
 
 
@@ -322,14 +309,9 @@ def minute_remove(request, pk, minute_pk):
 @role_required(*OFFICERS)
 def action_add(request, pk):
     meeting = _meeting(request, pk)
-    form = ActionForm(request.POST or None, meeting=meeting)
-    if _is_post(request) and form.is_valid():
-        services.create_action(meeting=meeting, **form.cleaned_data)
-        messages.success(request, "Action added to the action log.")
-        return redirect("boards:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title="Add an action", caption=str(meeting),
-        back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
+    return _meeting_form(
+        request, meeting, ActionForm(request.POST or None, meeting=meeting), title="Add an action",
+        save=lambda data: services.create_action(meeting=meeting, **data), done="Action added to the action log.",
     )
 
 

@@ -248,23 +248,31 @@ def evaluation_approve(request, pk):
 # --- Evidence ---------------------------------------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
-def evidence_add(request, pk):
+def _add_to_evaluation(request, pk, *, form_class, what, title, add, added, files=False):
+    """An officer adds something (evidence, an improvement action) to a draft or returned evaluation."""
     evaluation, caption, back_url = _evaluation_for_change(request, pk)
     if request.method != "POST" and not evaluation.is_editable:
-        messages.error(request, "Evidence can only be added to draft or returned evaluations.")
+        messages.error(request, f"{what} can only be added to draft or returned evaluations.")
         return redirect(back_url)
-    form = EvidenceForm(*_posted(request, files=True))
+    form = form_class(*_posted(request, files=files))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_evidence(evaluation, request.user, **form.cleaned_data)
+            add(evaluation, request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Evidence added.")
+            messages.success(request, added)
             return redirect(back_url)
     status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title="Add evidence", caption=caption, back_url=back_url, status=status)
+    return _form_page(request, form, title=title, caption=caption, back_url=back_url, status=status)
+
+
+@role_required(*OFFICERS)
+def evidence_add(request, pk):
+    return _add_to_evaluation(
+        request, pk, form_class=EvidenceForm, files=True, what="Evidence", title="Add evidence",
+        add=services.add_evidence, added="Evidence added.",
+    )
 
 
 @role_required(*BOARD_READERS)
@@ -318,21 +326,10 @@ def overdue_actions(request):
 
 @role_required(*OFFICERS)
 def action_add(request, pk):
-    evaluation, caption, back_url = _evaluation_for_change(request, pk)
-    if request.method != "POST" and not evaluation.is_editable:
-        messages.error(request, "Actions can only be added to draft or returned evaluations.")
-        return redirect(back_url)
-    form = ActionForm(*_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_action(evaluation, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Improvement action added.")
-            return redirect(back_url)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title="Add an improvement action", caption=caption, back_url=back_url, status=status)
+    return _add_to_evaluation(
+        request, pk, form_class=ActionForm, what="Actions", title="Add an improvement action",
+        add=services.add_action, added="Improvement action added.",
+    )
 
 
 @role_required(*OFFICERS)
