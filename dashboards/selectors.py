@@ -16,7 +16,6 @@ The chief executive's and councillors' dashboards are read by people who must no
 are always suppressed; the officer's dashboard is officer-only and shows them.
 """
 from dataclasses import dataclass, field
-
 from functools import partial
 
 from django.utils import timezone
