@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from core import stamps
 
@@ -154,11 +155,27 @@ def create_import(*, year, files, user=None):
     return cohort_import
 
 
+NOT_QUEUED = (
+    "Not started: the import worker could not be reached. Nothing was changed; upload the files again in a "
+    "few minutes, and tell your system administrator if this happens again"
+)
+
+
 def queue_import(cohort_import):
-    """Run the import on a Celery worker once the request's transaction has committed."""
+    """
+    Run the import on a Celery worker once the request's transaction has committed. If the worker cannot be
+    reached (the broker is down), the import says so and is marked failed rather than left waiting for ever.
+    """
     from .tasks import run_cohort_import
 
-    transaction.on_commit(lambda: run_cohort_import.delay(cohort_import.pk))
+    def send():
+        try:
+            run_cohort_import.delay(cohort_import.pk)
+        except OperationalError:
+            logger.exception("Could not queue 903 import %s", cohort_import.pk)
+            _set(cohort_import, status=CohortImport.Status.FAILED, stage=NOT_QUEUED, finished_at=timezone.now())
+
+    transaction.on_commit(send)
 
 
 def import_files(*, year, paths, user=None):

@@ -52,6 +52,22 @@ def _celery_mode(request):
 
 
 @pytest.fixture
+def broker_down():
+    """
+    Celery pointed at a port nothing listens on, as when Redis is down: sending a task fails at once with
+    kombu's OperationalError (no retries). The project's own Celery app is current again afterwards.
+    """
+    from celery import Celery
+
+    unreachable = Celery("broker-down", broker="redis://127.0.0.1:1/0")
+    unreachable.conf.task_publish_retry = False
+    unreachable.conf.broker_transport_options = {"max_retries": 0}
+    unreachable.set_current()
+    yield unreachable
+    celery_app.set_current()
+
+
+@pytest.fixture
 def celery_worker(request, transactional_db):
     """For ``@pytest.mark.worker`` tests: returns "eager" (no broker set) or "worker" (a real worker answered)."""
     if request.node.get_closest_marker("worker") is None:

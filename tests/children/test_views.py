@@ -323,3 +323,18 @@ def test_the_nightly_job_and_the_command_delete_expired_files(run_files, setting
     call_command("delete_expired_import_files", stdout=out)
     assert f"Deleted {old.files.count()} uploaded files older than 1 day." in out.getvalue()
     assert not any(stored.file for stored in old.files.all())
+
+
+def test_an_upload_while_the_worker_cannot_be_reached_says_so_and_changes_nothing(
+    reference_data, officer_client, broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": uploads("valid")})
+    cohort_import = CohortImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("children:import_detail", args=[cohort_import.pk])
+    assert cohort_import.status == "failed" and cohort_import.finished_at is not None  # not left waiting for ever
+    assert not Episode.objects.exists()
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "the import worker could not be reached. Nothing was changed; upload the files again" in page
+    dashboard = officer_client.get(reverse("dashboards:officer")).content.decode()
+    assert f"The {cohort_import.year_label} import of" in dashboard and "failed. " in dashboard and "See why" in dashboard

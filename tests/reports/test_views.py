@@ -228,3 +228,14 @@ def test_the_report_list_runs_a_constant_number_of_queries(client_for, meeting, 
         response = client.get(reverse("reports:report_list"))
     assert response.status_code == 200
     assert len(response.context["reports"]) == 20 and "page=2" in response.content.decode()
+
+
+def test_a_build_asked_for_while_the_builder_cannot_be_reached_shows_as_failed(
+    client_for, meeting, broker_down, django_capture_on_commit_callbacks
+):
+    client = client_for(Role.OFFICER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_request"), {"annual-year": "2025"})
+    report = Report.objects.get(kind=ReportType.ANNUAL_REPORT)
+    assert response.status_code == 302 and report.status == ReportStatus.FAILED
+    assert "The report builder could not be reached" in client.get(report.get_absolute_url()).content.decode()
