@@ -155,10 +155,7 @@ def create_import(*, year, files, user=None):
     return cohort_import
 
 
-NOT_QUEUED = (
-    "Not started: the import worker could not be reached. Nothing was changed; upload the files again in a "
-    "few minutes, and tell your system administrator if this happens again"
-)
+NOT_QUEUED = "Not started: the import worker could not be reached; nothing was changed"
 
 
 def queue_import(cohort_import):
@@ -173,7 +170,15 @@ def queue_import(cohort_import):
             run_cohort_import.delay(cohort_import.pk)
         except OperationalError:
             logger.exception("Could not queue 903 import %s", cohort_import.pk)
-            _set(cohort_import, status=CohortImport.Status.FAILED, stage=NOT_QUEUED, finished_at=timezone.now())
+            problem = {
+                "table": "", "row": None, "field": "", "value": "",
+                "message": "The import worker could not be reached. Upload the files again in a few minutes, and "
+                "tell your system administrator if this happens again.",
+            }
+            _set(
+                cohort_import, status=CohortImport.Status.FAILED, stage=NOT_QUEUED, errors=[problem], error_count=1,
+                finished_at=timezone.now(),
+            )
 
     transaction.on_commit(send)
 

@@ -52,13 +52,14 @@ def _celery_mode(request):
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """
     Celery pointed at a port nothing listens on, as when Redis is down: sending a task fails at once with
     kombu's OperationalError (no retries). The project's own Celery app is current again afterwards.
     """
     from celery import Celery
 
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery prefers it to any app's own setting
     unreachable = Celery("broker-down", broker="redis://127.0.0.1:1/0")
     unreachable.conf.task_publish_retry = False
     unreachable.conf.broker_transport_options = {"max_retries": 0}
