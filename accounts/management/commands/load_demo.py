@@ -7,6 +7,8 @@ and share ``context`` (the demo people, the board, the cohort years...). Nothing
 import datetime
 import importlib
 
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -49,6 +51,6 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self):
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ as:")
+        self.stdout.write(f"Sign in at {settings.SITE_URL.rstrip('/')}/ as:")
         for role, username, password in accounts_demo.logins():
             self.stdout.write(f"  {role:<45} username {username:<20} password {password}")
