@@ -7,7 +7,6 @@ and share ``context`` (the demo people, the board, the cohort years...). Nothing
 import datetime
 import importlib
 
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
