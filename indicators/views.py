@@ -429,26 +429,27 @@ def framework_create(request):
     return _form_page(request, form, title="Add a framework", back_url=reverse("indicators:framework_list"))
 
 
-@role_required(*ADMINISTRATORS)
-def area_add(request, pk):
+def _add_to_framework(request, pk, *, form_class, title, added):
+    """An administrator adds a part (an area, a quality indicator) to a framework."""
     framework = get_object_or_404(Framework, pk=pk)
-    form = AreaForm(*_posted(request), framework=framework)
+    form = form_class(*_posted(request), framework=framework)
     back_url = reverse("indicators:framework_detail", args=[framework.pk])
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Area added.")
+        messages.success(request, added)
         return redirect(back_url)
-    return _form_page(request, form, title="Add an area", caption=framework.name, back_url=back_url)
+    return _form_page(request, form, title=title, caption=framework.name, back_url=back_url)
+
+
+@role_required(*ADMINISTRATORS)
+def area_add(request, pk):
+    return _add_to_framework(request, pk, form_class=AreaForm, title="Add an area", added="Area added.")
 
 
 @role_required(*ADMINISTRATORS)
 def indicator_add(request, pk):
-    framework = get_object_or_404(Framework, pk=pk)
-    form = QualityIndicatorForm(*_posted(request), framework=framework)
-    back_url = reverse("indicators:framework_detail", args=[framework.pk])
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Quality indicator added. Cycles opened from now on will include it.")
-        return redirect(back_url)
-    return _form_page(request, form, title="Add a quality indicator", caption=framework.name, back_url=back_url)
+    return _add_to_framework(
+        request, pk, form_class=QualityIndicatorForm, title="Add a quality indicator",
+        added="Quality indicator added. Cycles opened from now on will include it.",
+    )
 
