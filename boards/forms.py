@@ -92,9 +92,6 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
         if cleaned.get("status") == MeetingStatus.HELD and starts_at and starts_at > timezone.now():
             self.add_error("status", "A meeting cannot be marked as held before it has taken place.")
         return cleaned
-        if self.instance.pk:
-            # A meeting stays with its board: its members, attendance and actions belong to that board.
-            self.fields["board"].disabled = True
 
 
 class AgendaItemForm(GdsFormMixin, forms.ModelForm):

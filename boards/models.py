@@ -332,9 +332,6 @@ class ActionItem(models.Model):
     def is_open(self):
         return self.status in OPEN_ACTION_STATUSES
 
-    def overdue_on(self, day):
-        return self.is_open and self.due_on < day
-
 
 class ActionUpdate(models.Model):
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")

@@ -13,7 +13,6 @@ from .models import (
     CareLeaverOutcome,
     Child,
     Code,
-    CodeList,
     CohortImport,
     CohortReturn,
     Episode,
@@ -134,7 +133,3 @@ def data_freshness():
         {"year": r.year, "label": r.label, "imported_at": r.imported_at, "imported_by": r.imported_by}
         for r in CohortReturn.objects.select_related("imported_by").order_by("-year")
     ]
-
-
-def code_list_label(code_list):
-    return CodeList(code_list).label

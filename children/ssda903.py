@@ -173,7 +173,7 @@ class Lookups:
 
     @classmethod
     def from_database(cls):
-        from .models import Code, PostcodeDistrict
+        from .models import Code
 
         codes = defaultdict(set)
         for code_list, code in Code.objects.filter(active=True).values_list("code_list", "code"):

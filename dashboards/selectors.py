@@ -106,10 +106,6 @@ class MeasurePanel:
     def figures(self, identifiers):
         return [figure for figure in (self.figure(identifier) for identifier in identifiers) if figure]
 
-    def previous(self, identifier):
-        """The same measure a year earlier, if there is a return for it."""
-        return self.figure(identifier, self.year - 1) if self.year and self.year - 1 in self.results else None
-
     def trend(self, identifier):
         values = [year_values[identifier] for _year, year_values in sorted(self.results.items())]
         return measures.trend_chart(

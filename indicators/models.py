@@ -323,10 +323,6 @@ class ImprovementAction(models.Model):
     def overdue(self):
         return self.is_overdue()
 
-    @property
-    def display_status(self):
-        return "Overdue" if self.overdue else self.get_status_display()
-
 
 class EvaluationTransition(models.Model):
     """A step in an evaluation's workflow: who moved it, when, from and to which status, and why."""
