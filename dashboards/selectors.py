@@ -196,18 +196,8 @@ def chief_executive(user, today=None):
         "measures": ChiefExecutiveMeasures(),
         "governance": _later(boards.governance_summary, today),
         "grades": grades,
-        "grade_counts": _later(_grade_counts, grades),
+        "grade_counts": _later(self_evaluation.grade_counts, grades),
     }
-
-
-def _grade_counts(evaluations):
-    from indicators.models import Grade
-
-    counts = {grade: 0 for grade in sorted(Grade, reverse=True)}
-    for evaluation in evaluations:
-        if evaluation.grade:
-            counts[Grade(evaluation.grade)] += 1
-    return [(grade.label, count) for grade, count in counts.items()]
 
 
 class CouncillorMeasures:

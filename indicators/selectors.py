@@ -167,6 +167,15 @@ def actions_for(user, *, show="open", today=None):
     return queryset.order_by("due_on", "id")
 
 
+def grade_counts(evaluations):
+    """``[(grade label, how many of the evaluations have it)]``, highest grade first, every grade listed."""
+    counts = {grade: 0 for grade in sorted(Grade, reverse=True)}
+    for evaluation in evaluations:
+        if evaluation.grade:
+            counts[Grade(evaluation.grade)] += 1
+    return [(grade.label, count) for grade, count in counts.items()]
+
+
 def latest_approved_grades():
     """
     For every quality indicator with an approved evaluation, the evaluation from its latest approved cycle

@@ -175,22 +175,17 @@ def _measures_section(section_id, title, identifiers, year, introduction, *, cat
 
 
 def _grades_section():
-    from indicators.models import Grade
-    from indicators.selectors import latest_approved_grades
+    from indicators.selectors import grade_counts, latest_approved_grades
 
     evaluations = list(latest_approved_grades())
     chart = None
     if evaluations:
         from core import charts
 
-        counts = {grade: 0 for grade in Grade}
-        for evaluation in evaluations:
-            if evaluation.grade:
-                counts[Grade(evaluation.grade)] += 1
         chart = charts.bar_chart(
             "Quality indicators by grade",
             "How many quality indicators the board approved at each grade in their latest self-evaluation.",
-            [(grade.label, counts[grade]) for grade in sorted(Grade, reverse=True)],
+            grade_counts(evaluations),
             value_heading="Quality indicators",
         )
     return _section(
