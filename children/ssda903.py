@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.uploads import decode_text
+
 from .models import CodeList
 
 # How each table's columns are read: (column, kind, code list or limit, required).
@@ -263,15 +265,6 @@ def table_label(key):
     return IGNORED_TABLES[key][0] if key in IGNORED_TABLES else key
 
 
-def decode(raw):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def read_return(year, files, lookups=None, progress=None):
     """
     Check a year's tables. ``files`` is a list of (name, bytes); ``progress(done, total)`` is called now and
@@ -282,7 +275,7 @@ def read_return(year, files, lookups=None, progress=None):
     year_end = collection_year_end(year)
     readers = []
     for name, raw in files:
-        text = decode(raw)
+        text = decode_text(raw)
         if text is None:
             parsed.errors.append(Problem(name, None, "", "", "The file is not readable text (UTF-8 or Windows)."))
             continue

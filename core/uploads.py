@@ -24,16 +24,21 @@ def _zip_has(file, member_prefix):
         file.seek(0)
 
 
-def _is_text(head):
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8-sig", "cp1252"):
+TEXT_ENCODINGS = ("utf-8-sig", "cp1252")  # what council systems and spreadsheets save CSV files as
+
+
+def decode_text(raw):
+    """``raw`` bytes as text in the first of ``TEXT_ENCODINGS`` that fits, or None if none does."""
+    for encoding in TEXT_ENCODINGS:
         try:
-            head.decode(encoding)
-            return True
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return False
+    return None
+
+
+def _is_text(head):
+    return b"\x00" not in head and decode_text(head) is not None
 
 
 # extension -> (description, check on the first bytes and the file)

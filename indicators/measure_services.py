@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.uploads import CSV, validate_upload
+from core.uploads import CSV, decode_text, validate_upload
 
 from . import measures
 from .models import ChildPopulation, Comparator, Target
@@ -78,13 +78,10 @@ def _decimal(text, column, row_errors):
 
 
 def _read_text(file):
-    raw = file.read()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("The file is not readable text.")
+    text = decode_text(file.read())
+    if text is None:
+        raise ValidationError("The file is not readable text.")
+    return text
 
 
 def load_comparators_csv(file, *, user):
