@@ -170,14 +170,9 @@ def queue_import(cohort_import):
             run_cohort_import.delay(cohort_import.pk)
         except OperationalError:
             logger.exception("Could not queue 903 import %s", cohort_import.pk)
-            problem = {
-                "table": "", "row": None, "field": "", "value": "",
-                "message": "The import worker could not be reached. Upload the files again in a few minutes, and "
-                "tell your system administrator if this happens again.",
-            }
-            _set(
-                cohort_import, status=CohortImport.Status.FAILED, stage=NOT_QUEUED, errors=[problem], error_count=1,
-                finished_at=timezone.now(),
+            _fail(
+                cohort_import, NOT_QUEUED, "The import worker could not be reached. Upload the files again in a few "
+                "minutes, and tell your system administrator if this happens again.",
             )
 
     transaction.on_commit(send)
@@ -194,11 +189,25 @@ def import_files(*, year, paths, user=None):
     return run_import(cohort_import.pk)
 
 
+# What the officers' dashboard shows of an import (with its year and start, which never change).
+SHOWN_ON_DASHBOARDS = frozenset({"status", "error_count"})
+
+
 def _set(cohort_import, **fields):
     for name, value in fields.items():
         setattr(cohort_import, name, value)
     CohortImport.objects.filter(pk=cohort_import.pk).update(**fields)
-    stamps.stamp()  # the officers' dashboard lists imports and their errors
+    if SHOWN_ON_DASHBOARDS & fields.keys():
+        stamps.stamp()  # not for progress ticks, which would empty the dashboards' cache every second
+
+
+def _fail(cohort_import, stage, message):
+    """Stop an import that could not run, with ``message`` as its one problem (nothing was changed)."""
+    problem = ssda903.Problem(table="", row=None, field="", value="", message=message)
+    _set(
+        cohort_import, status=CohortImport.Status.FAILED, errors=[problem.as_dict()], error_count=1, stage=stage,
+        finished_at=timezone.now(),
+    )
 
 
 def run_import(import_id, *, progress=None):
@@ -247,11 +256,7 @@ def run_import(import_id, *, progress=None):
         )
     except Exception as error:  # a database or storage failure: record it for the officer, then log it
         logger.exception("903 import %s failed", cohort_import.pk)
-        problem = {"table": "", "row": None, "field": "", "value": "", "message": f"The import stopped: {error}"}
-        _set(
-            cohort_import, status=CohortImport.Status.FAILED, errors=[problem], error_count=1,
-            stage="Stopped by an unexpected problem; nothing was changed", finished_at=timezone.now(),
-        )
+        _fail(cohort_import, "Stopped by an unexpected problem; nothing was changed", f"The import stopped: {error}")
     return cohort_import
 
 

@@ -16,7 +16,7 @@ orders; the tracked writes are short, so the row is locked for milliseconds.
 Every model of ``TRACKED_APPS`` and each of ``TRACKED_MODELS`` stamps on save, delete and many-to-many change
 through Django's signals (connected per model, so untracked models keep Django's fast bulk deletes). Writes
 that bypass signals (a queryset's ``update()``, ``bulk_create``) call ``stamp()`` themselves: opening a cycle,
-closing one, an import's progress. A write this cannot see (raw SQL, the database shell) shows on the
+closing one, an import's status. A write this cannot see (raw SQL, the database shell) shows on the
 dashboards at the next tracked change or at midnight, when the date in their key changes.
 """
 import secrets
