@@ -71,7 +71,7 @@ class ChildExportView(OfficerView, FilteredChildrenMixin, View):
                 LogEntry(
                     content_type=content_type, object_pk=str(child.pk), object_id=child.pk, object_repr=str(child),
                     action=LogEntry.Action.ACCESS, actor=request.user, remote_addr=request.META.get("REMOTE_ADDR"),
-                    additional_data={"child_pk": child.pk, "child_id": child.child_id, "export": "csv", "filters": described},
+                    additional_data={**child.get_additional_data(), "export": "csv", "filters": described},
                 )
                 for child in children
             ],
