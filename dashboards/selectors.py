@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import SimpleLazyObject
 
 from boards import selectors as boards
 from children import selectors as children
@@ -40,17 +40,14 @@ class Question:
     figures: list = field(default_factory=list)  # BoardFigure
 
 
+HOW_MANY = ["looked_after_at_31_march", "looked_after_rate_per_10000", "started_during_year", "ceased_during_year"]
+WHERE = ["placement_foster", "placement_kinship", "placement_residential", "placed_over_20_miles", "placed_outside_area"]
+
 # The questions, in the words of the councillors' guides, each with the measures that answer it.
 COUNCILLOR_QUESTIONS = (
-    (
-        "How many children are we looking after, and how does that compare with similar councils?",
-        ["looked_after_at_31_march", "looked_after_rate_per_10000", "started_during_year", "ceased_during_year"],
-    ),
+    ("How many children are we looking after, and how does that compare with similar councils?", HOW_MANY),
     ("Why do children come into our care?", ["category_of_need_n1", "category_of_need_n5", "category_of_need_n4"]),
-    (
-        "Are our children living in family settings, close to home?",
-        ["placement_foster", "placement_kinship", "placement_residential", "placed_over_20_miles", "placed_outside_area"],
-    ),
+    ("Are our children living in family settings, close to home?", WHERE),
     ("Do our children have stable homes?", ["three_or_more_placements", "long_term_stability"]),
     ("Are our children healthy?", ["health_assessment", "dental_check", "immunisations", "mean_sdq_score"]),
     ("Are our children safe? How many go missing?", ["went_missing", "missing_incidents"]),
@@ -60,8 +57,6 @@ COUNCILLOR_QUESTIONS = (
     ),
 )
 
-HOW_MANY = ["looked_after_at_31_march", "looked_after_rate_per_10000", "started_during_year", "ceased_during_year"]
-WHERE = ["placement_foster", "placement_kinship", "placement_residential", "placed_over_20_miles", "placed_outside_area"]
 HOW_WELL = [
     "three_or_more_placements",
     "long_term_stability",
@@ -146,31 +141,28 @@ def measure_panel(*, suppress, years=TREND_YEARS):
     return MeasurePanel(max(available) if available else None, results, comparators, targets, suppress)
 
 
-class ChiefExecutiveMeasures:
+def chief_executive_measures():
     """
-    The measure sections of the chief executive's dashboard, worked out only when first used: the page
-    caches their HTML by ``indicators.measures.inputs_version()``, so most requests never compute them.
+    The measure sections of the chief executive's dashboard. The page asks for them only when their cached
+    HTML (kept under ``indicators.measures.inputs_version()``) is missing, so most requests never compute them.
     """
-
-    @cached_property
-    def sections(self):
-        panel = measure_panel(suppress=True)
-        if not panel.has_data:
-            return {"panel": panel}
-        latest = panel.results[panel.year]
-        rate = "looked_after_rate_per_10000"
-        headline = rate if latest[rate].value is not None else "looked_after_at_31_march"
-        return {
-            "panel": panel,
-            "how_many": panel.figures(HOW_MANY),
-            "how_many_chart": panel.trend(headline),
-            "why_chart": measures.category_of_need_chart(latest, suppress=True),
-            "where": panel.figures(WHERE),
-            "where_chart": measures.placement_mix_chart(panel.results, suppress=True),
-            "how_well": panel.figures(HOW_WELL),
-            "gaps": panel.gaps_to_peers(),
-            "measure_rag": panel.rag_counts(),
-        }
+    panel = measure_panel(suppress=True)
+    if not panel.has_data:
+        return {"panel": panel}
+    latest = panel.results[panel.year]
+    rate = "looked_after_rate_per_10000"
+    headline = rate if latest[rate].value is not None else "looked_after_at_31_march"
+    return {
+        "panel": panel,
+        "how_many": panel.figures(HOW_MANY),
+        "how_many_chart": panel.trend(headline),
+        "why_chart": measures.category_of_need_chart(latest, suppress=True),
+        "where": panel.figures(WHERE),
+        "where_chart": measures.placement_mix_chart(panel.results, suppress=True),
+        "how_well": panel.figures(HOW_WELL),
+        "gaps": panel.gaps_to_peers(),
+        "measure_rag": panel.rag_counts(),
+    }
 
 
 def _later(function, *args, **kwargs):
@@ -193,26 +185,28 @@ def chief_executive(user, today=None):
     grades = _later(lambda: list(self_evaluation.latest_approved_grades()))
     return {
         **_versions(today),
-        "measures": ChiefExecutiveMeasures(),
+        "measures": _later(chief_executive_measures),
         "governance": _later(boards.governance_summary, today),
         "grades": grades,
         "grade_counts": _later(self_evaluation.grade_counts, grades),
     }
 
 
-class CouncillorMeasures:
-    """The questions every councillor should ask, answered; worked out only when the cached HTML is stale."""
+def councillor_measures():
+    """The questions every councillor should ask, answered (asked for only when the cached HTML is missing)."""
+    panel = measure_panel(suppress=True)
+    if not panel.has_data:
+        return {"panel": panel}
+    return {
+        "panel": panel,
+        "questions": [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS],
+        "looked_after_chart": panel.trend("looked_after_at_31_march"),
+    }
 
-    @cached_property
-    def sections(self):
-        panel = measure_panel(suppress=True)
-        if not panel.has_data:
-            return {"panel": panel}
-        return {
-            "panel": panel,
-            "questions": [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS],
-            "looked_after_chart": panel.trend("looked_after_at_31_march"),
-        }
+
+def _owned_actions(user, today):
+    """The first ``PANEL_ROWS`` open board actions the person owns."""
+    return list(boards.actions_for_owner(user, today)[:PANEL_ROWS])
 
 
 def councillor(user, today=None):
@@ -221,21 +215,18 @@ def councillor(user, today=None):
     progress = _later(boards.pledge_progress)
     return {
         **_versions(today, user),
-        "measures": CouncillorMeasures(),
+        "measures": _later(councillor_measures),
         "pledge": progress,
         "pledge_counts": _later(boards.rag_counts, progress),
         "next_meeting": _later(boards.next_meeting, user, today),
-        "actions": _later(lambda: list(boards.actions_for_owner(user, today)[:PANEL_ROWS])),
+        "actions": _later(_owned_actions, user, today),
     }
 
 
-class OfficerMeasures:
+def officer_measures():
     """Measures red or amber against their targets this year, in full (officers only)."""
-
-    @cached_property
-    def sections(self):
-        panel = measure_panel(suppress=False, years=1)
-        return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
+    panel = measure_panel(suppress=False, years=1)
+    return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
 
 
 def officer(user, today=None):
@@ -244,13 +235,13 @@ def officer(user, today=None):
     imports = _later(children.latest_imports, 5)
     return {
         **_versions(today, user),
-        "measures": OfficerMeasures(),
+        "measures": _later(officer_measures),
         "freshness": _later(lambda: children.data_freshness()[:TREND_YEARS]),
         "imports": imports,
         "failed_imports": _later(
             lambda: [item for item in imports if item.error_count or item.status == CohortImport.Status.FAILED]
         ),
-        "board_actions": _later(lambda: list(boards.actions_for_owner(user, today)[:PANEL_ROWS])),
+        "board_actions": _later(_owned_actions, user, today),
         "improvement_actions": _later(
             lambda: list(self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS])
         ),
