@@ -153,6 +153,21 @@ def quorum_check(meeting):
     )
 
 
+def _is_quorate():
+    """On meetings annotated with ``present_voting``: enough voting members were present."""
+    return Q(present_voting__gte=F("board__quorum"))
+
+
+def with_quorum(meetings):
+    """Meetings annotated with ``present_voting`` (voting members recorded present) and ``quorate``."""
+    return meetings.annotate(
+        present_voting=Count(
+            "attendance",
+            filter=Q(attendance__status=AttendanceStatus.PRESENT, attendance__membership__voting=True),
+        )
+    ).annotate(quorate=ExpressionWrapper(_is_quorate(), output_field=BooleanField()))
+
+
 def _papers_prefetch(include_unpublished, to_attr=None):
     papers = Paper.objects.order_by("title")
     if not include_unpublished:
@@ -379,18 +394,10 @@ def governance_summary(today=None):
     """Figures on how the board is run, for the chief executive's dashboard and the annual report."""
     today = _today(today)
     year_ago = today - datetime.timedelta(days=365)
-    held = Meeting.objects.filter(
-        status=MeetingStatus.HELD, starts_at__date__gt=year_ago, starts_at__date__lte=today
-    ).annotate(
-        present_voting=Count(
-            "attendance",
-            filter=Q(attendance__status=AttendanceStatus.PRESENT, attendance__membership__voting=True),
-        )
+    held = with_quorum(
+        Meeting.objects.filter(status=MeetingStatus.HELD, starts_at__date__gt=year_ago, starts_at__date__lte=today)
     )
-    figures = held.aggregate(
-        meetings=Count("id"),
-        quorate=Count("id", filter=Q(present_voting__gte=F("board__quorum"))),
-    )
+    figures = held.aggregate(meetings=Count("id"), quorate=Count("id", filter=_is_quorate()))
     return {
         "meetings_held_last_12_months": figures["meetings"],
         "quorate_meetings_last_12_months": figures["quorate"],

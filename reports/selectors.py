@@ -217,27 +217,21 @@ def _pledge_section():
 
 def _meetings_section(year):
     from boards.models import AttendanceStatus, BoardRole, Meeting, MeetingStatus
-    from boards.selectors import attendance_summary
+    from boards.selectors import attendance_summary, with_quorum
     from django.db.models import Count
 
     year_start, year_end = datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
     meetings = list(
-        Meeting.objects.filter(
-            status=MeetingStatus.HELD, starts_at__gte=_local_midnight(year_start),
-            starts_at__lt=_local_midnight(year_end + datetime.timedelta(days=1)),
+        with_quorum(
+            Meeting.objects.filter(
+                status=MeetingStatus.HELD, starts_at__gte=_local_midnight(year_start),
+                starts_at__lt=_local_midnight(year_end + datetime.timedelta(days=1)),
+            )
         )
         .select_related("board")
-        .annotate(
-            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-            present_voting=Count(
-                "attendance",
-                filter=Q(attendance__status=AttendanceStatus.PRESENT, attendance__membership__voting=True),
-            ),
-        )
+        .annotate(present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)))
         .order_by("starts_at")
     )
-    for meeting in meetings:
-        meeting.quorate = meeting.present_voting >= meeting.board.quorum
     attendance = attendance_summary(year_start, year_end)
     for row in attendance:
         # Young people's representatives are children or care leavers: the report names their role only.
