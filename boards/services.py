@@ -106,24 +106,25 @@ def carry_forward_overdue_actions(meeting):
     return item
 
 
-def refresh_action_logs(board_id, after):
-    """Carry forward into every scheduled meeting of the board after ``after`` (a datetime)."""
-    for meeting in Meeting.objects.filter(
-        board_id=board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=after
-    ).select_related("board"):
-        carry_forward_overdue_actions(meeting)
-
-
-def carry_forward_for_upcoming_meetings(now=None):
-    """Refresh the action log item of every scheduled meeting still to come; returns how many meetings."""
-    meetings = Meeting.objects.filter(
-        status=MeetingStatus.SCHEDULED, starts_at__gte=now or timezone.now()
-    ).select_related("board")
+def _carry_forward_each(meetings):
+    """``carry_forward_overdue_actions`` for each meeting; returns how many."""
     count = 0
     for meeting in meetings:
         carry_forward_overdue_actions(meeting)
         count += 1
     return count
+
+
+def refresh_action_logs(board_id, after):
+    """Carry forward into every scheduled meeting of the board after ``after`` (a datetime)."""
+    _carry_forward_each(Meeting.objects.filter(board_id=board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=after))
+
+
+def carry_forward_for_upcoming_meetings(now=None):
+    """Refresh the action log item of every scheduled meeting still to come; returns how many meetings."""
+    return _carry_forward_each(
+        Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now or timezone.now())
+    )
 
 
 # --- Papers --------------------------------------------------------------------------------------------
