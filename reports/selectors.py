@@ -198,11 +198,12 @@ def _grades_section():
     )
 
 
-def _pledge_section():
+def _pledge_section(rows=None):
+    """``rows`` from ``boards.selectors.pledge_progress`` if the caller has them already."""
     from boards.models import Rag
     from boards.selectors import pledge_progress
 
-    rows = pledge_progress()
+    rows = pledge_progress() if rows is None else rows
     labels = dict(Rag.choices)
     for row in rows:
         row["rag_label"] = labels.get(row["latest_rag"], "Not yet rated")
@@ -298,7 +299,7 @@ def board_pack_document(meeting):
             "stability, health and care leavers. Counts of fewer than 5 children are shown as [c].",
         ),
         _section("action-log", "Action log", "actions", pack),
-        _pledge_section(),
+        _pledge_section(pack["pledge_progress"]),
         _section("papers", "Papers", "papers", pack),
     ]
     return {
