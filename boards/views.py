@@ -61,6 +61,16 @@ def _meeting(request, pk):
     return get_object_or_404(selectors.meetings_for(request.user), pk=pk)
 
 
+def _agenda_item(meeting, item_pk):
+    return get_object_or_404(meeting.agenda_items, pk=item_pk)
+
+
+def _paper(meeting, paper_pk, *, published_only=False):
+    """One of the meeting's papers (404 otherwise), with its agenda item."""
+    papers = Paper.objects.filter(agenda_item__meeting=meeting).select_related("agenda_item")
+    return get_object_or_404(papers.filter(published=True) if published_only else papers, pk=paper_pk)
+
+
 def _is_post(request):
     return request.method == "POST"
 
@@ -184,7 +194,7 @@ def agenda_item_add(request, pk):
 @role_required(*OFFICERS)
 def agenda_item_edit(request, pk, item_pk):
     meeting = _meeting(request, pk)
-    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    item = _agenda_item(meeting, item_pk)
 
     def save(data):
         services.update_agenda_item(item, **{**data, "order": data["order"] or item.order})
@@ -196,7 +206,7 @@ def agenda_item_edit(request, pk, item_pk):
 @role_required(*OFFICERS)
 def paper_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
-    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    item = _agenda_item(meeting, item_pk)
     return _meeting_form(
         request, meeting, PaperForm(request.POST or None, request.FILES or None), title="Upload a paper",
         caption=f"{meeting}: {item}", done="Paper uploaded.",
@@ -207,10 +217,7 @@ def paper_add(request, pk, item_pk):
 @role_required(*BOARD_READERS)
 def paper_download(request, pk, paper_pk):
     meeting = _meeting(request, pk)
-    papers = Paper.objects.filter(agenda_item__meeting=meeting)
-    if not selectors.sees_unpublished_papers(request.user):
-        papers = papers.filter(published=True)
-    paper = get_object_or_404(papers, pk=paper_pk)
+    paper = _paper(meeting, paper_pk, published_only=not selectors.sees_unpublished_papers(request.user))
     return private_file_response(paper.file)
 
 
@@ -218,10 +225,7 @@ def paper_download(request, pk, paper_pk):
 @role_required(*OFFICERS)
 def paper_publish(request, pk, paper_pk):
     meeting = _meeting(request, pk)
-    paper = get_object_or_404(
-        Paper.objects.filter(agenda_item__meeting=meeting),
-        pk=paper_pk,
-    )
+    paper = _paper(meeting, paper_pk)
     if request.POST.get("publish") == "1":
         services.publish_paper(paper)
         messages.success(request, f"{paper} is published to board members.")
@@ -234,7 +238,7 @@ def paper_publish(request, pk, paper_pk):
 @role_required(*OFFICERS)
 def paper_remove(request, pk, paper_pk):
     meeting = _meeting(request, pk)
-    paper = get_object_or_404(Paper.objects.filter(agenda_item__meeting=meeting).select_related("agenda_item"), pk=paper_pk)
+    paper = _paper(meeting, paper_pk)
     if _is_post(request):
         services.remove_paper(paper)
         messages.success(request, f"\u201c{paper.title}\u201d removed and its file deleted.")
@@ -263,7 +267,7 @@ def attendance(request, pk):
 @role_required(*OFFICERS)
 def minute_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
-    item = get_object_or_404(meeting.agenda_items, pk=item_pk)
+    item = _agenda_item(meeting, item_pk)
     return _meeting_form(
         request, meeting, MinuteForm(request.POST or None), title="Record a minute, decision or recommendation",
         caption=f"{meeting}: {item}", done="Minute recorded.",
