@@ -9,14 +9,14 @@ from django.utils import timezone
 from core.uploads import CSV, UploadValidator
 
 from . import selectors, ssda903
-from .models import Child, CodeList, Episode
+from .models import Child, CodeList, Episode, year_label
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 27/03/2015."
 
 
 def _year_choices(years):
-    return [(year, f"{year - 1}-{str(year)[2:]}") for year in years]
+    return [(year, year_label(year)) for year in years]
 
 
 class ChildFilterForm(forms.Form):

@@ -73,6 +73,11 @@ class PostcodeDistrict(models.Model):
         return self.district
 
 
+def year_label(year):
+    """A collection year as the council writes it: 2025 (ending 31 March 2025) -> "2024-25"."""
+    return f"{year - 1}-{str(year)[2:]}"
+
+
 class CohortReturn(models.Model):
     """One collection year's return. ``year`` is the year the collection ends: 2025 is 1 April 2024 to 31 March 2025."""
 
@@ -90,7 +95,7 @@ class CohortReturn(models.Model):
 
     @property
     def label(self):
-        return f"{self.year - 1}-{str(self.year)[2:]}"
+        return year_label(self.year)
 
     @property
     def starts_on(self):
@@ -305,7 +310,7 @@ class CohortImport(models.Model):
 
     @property
     def year_label(self):
-        return f"{self.year - 1}-{str(self.year)[2:]}"
+        return year_label(self.year)
 
     @property
     def finished(self):

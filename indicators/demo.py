@@ -9,6 +9,7 @@ import datetime
 from django.core.files.base import ContentFile
 
 from . import services
+from .measures import year_label
 from .models import ActionStatus, Cycle, Framework, Grade, Level
 from .selectors import known_measures
 
@@ -139,7 +140,7 @@ def load(context):
         year = first_year + index
         cycles.append(
             services.open_cycle(
-                framework=framework, name=f"{year}-{str(year + 1)[-2:]}", level=Level.STRATEGIC,
+                framework=framework, name=year_label(year + 1), level=Level.STRATEGIC,
                 starts_on=datetime.date(year, 4, 1), ends_on=datetime.date(year + 1, 3, 31), created_by=clerk,
             )
         )

@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 
 from .measure_services import FIRST_YEAR, LAST_YEAR
+from .measures import year_label
 
 
 class YearForm(forms.Form):
@@ -13,7 +14,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, f"{year - 1}-{str(year)[2:]}") for year in years]
+        self.fields["year"].choices = [(year, year_label(year)) for year in years]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(Field.select("year"), Submit("show", "Show year", css_class="govuk-button--secondary"))

@@ -33,6 +33,7 @@ from children.models import (
     Episode,
     HealthOutcome,
     MissingEpisode,
+    year_label,
 )
 from core import suppression
 
@@ -992,11 +993,6 @@ def board_figures(year, *, suppress, results=None, identifiers=None, cached=Fals
 # --- Charts (the same on pages, dashboards and board packs) ----------------------------------------------
 
 COUNCIL_SERIES = "Council"
-
-
-def year_label(year):
-    """2025 -> "2024-25"."""
-    return f"{year - 1}-{str(year)[2:]}"
 
 
 def trend_chart(measure, values, comparators, target, *, suppress):
