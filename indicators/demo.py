@@ -133,7 +133,7 @@ def load(context):
     for path in services.bundled_framework_files():
         services.load_framework_file(path)
     framework = Framework.objects.get(slug=HMIE)
-    measures = known_measures() or {}
+    measures = known_measures()
     first_year = _financial_year_start(today) - 2
     cycles = []
     for index in range(3):

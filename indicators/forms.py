@@ -140,17 +140,16 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        measures = known_measures()
-        if measures:
-            self.fields["measure"] = forms.ChoiceField(
-                label="Board measure", required=False, choices=[("", "None"), *sorted(measures.items(), key=lambda item: str(item[1]))],
-                help_text="Link a measure from the cohort that supports this evidence.",
-            )
+        self.fields["measure"] = forms.ChoiceField(
+            label="Board measure", required=False,
+            choices=[("", "None"), *sorted(known_measures().items(), key=lambda item: str(item[1]))],
+            help_text="Link a measure from the cohort that supports this evidence.",
+        )
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{extension}" for extension in DOCUMENTS)
         self.helper = _helper(
             Field.text("title"),
             Field.textarea("text"),
-            Field.select("measure") if measures else Field.text("measure", field_width=20),
+            Field.select("measure"),
             Field("file"),
             button="Add evidence",
         )

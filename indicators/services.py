@@ -280,7 +280,7 @@ def add_evidence(evaluation, user, *, title, text="", measure="", file=None):
     locked = _locked(evaluation)
     _require_editable(locked)
     measures = known_measures()
-    if measure and measures is not None and measure not in measures:
+    if measure and measure not in measures:
         raise ValidationError({"measure": f"There is no board measure called {measure}."})
     item = EvidenceItem(evaluation=locked, title=title, text=text, measure=measure, added_by=user)
     if file is not None:

@@ -42,4 +42,4 @@ def action_status(action):
 @register.filter
 def measure_title(identifier):
     """The board measure's title for an evidence link, or the identifier if the registry does not know it."""
-    return (selectors.known_measures() or {}).get(identifier, identifier)
+    return selectors.known_measures().get(identifier, identifier)
