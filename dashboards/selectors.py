@@ -28,7 +28,7 @@ from core import stamps
 from indicators import measures
 from indicators import selectors as self_evaluation
 
-TREND_YEARS = 5
+TREND_YEARS = measures.TREND_YEARS
 PANEL_ROWS = 10  # longer lists link to their own page
 
 
@@ -71,82 +71,12 @@ HOW_WELL = [
 ]
 
 
-@dataclass
-class MeasurePanel:
-    """The measures a dashboard shows: the latest year, every year's values, comparators and targets."""
-
-    year: int | None
-    results: dict
-    comparators: dict
-    targets: dict
-    suppress: bool
-
-    @property
-    def year_label(self):
-        return measures.year_label(self.year) if self.year else ""
-
-    @property
-    def has_data(self):
-        return self.year is not None
-
-    def figure(self, identifier, year=None):
-        year = year or self.year
-        value = self.results.get(year, {}).get(identifier)
-        if value is None:
-            return None
-        return measures.BoardFigure(
-            value, self.suppress, self.comparators.get((identifier, year)), self.targets.get(identifier)
-        )
-
-    def figures(self, identifiers):
-        return [figure for figure in (self.figure(identifier) for identifier in identifiers) if figure]
-
-    def trend(self, identifier):
-        values = [year_values[identifier] for _year, year_values in sorted(self.results.items())]
-        return measures.trend_chart(
-            measures.get(identifier), values, self.comparators, self.targets.get(identifier), suppress=self.suppress
-        )
-
-    def rag_counts(self):
-        """How many measures with a target are red, amber and green this year."""
-        counts = {measures.RED: 0, measures.AMBER: 0, measures.GREEN: 0}
-        for identifier in self.targets:
-            figure = self.figure(identifier)
-            if figure and figure.rag:
-                counts[figure.rag] += 1
-        return counts
-
-    def off_target(self):
-        """Measures this year that are red or amber against their target, red first."""
-        figures = [self.figure(identifier) for identifier in self.targets]
-        order = {measures.RED: 0, measures.AMBER: 1}
-        return sorted(
-            (f for f in figures if f and f.rag in order), key=lambda f: (order[f.rag], f.measure.title)
-        )
-
-    def gaps_to_peers(self):
-        """Outcome measures (those with a better direction) this year, with England and neighbours where entered."""
-        return [
-            figure
-            for figure in self.figures(HOW_WELL)
-            if figure.comparator is not None
-        ]
-
-
-def measure_panel(*, suppress, years=TREND_YEARS):
-    """Measures for the last ``years`` collection years (a fixed number of queries)."""
-    available = measures.available_years()[:years]
-    results = measures.compute(available, cached=True) if available else {}
-    comparators, targets = measures.comparators_and_targets(available) if available else ({}, {})
-    return MeasurePanel(max(available) if available else None, results, comparators, targets, suppress)
-
-
 def chief_executive_measures():
     """
     The measure sections of the chief executive's dashboard. The page asks for them only when their cached
     HTML (kept under ``indicators.measures.inputs_version()``) is missing, so most requests never compute them.
     """
-    panel = measure_panel(suppress=True)
+    panel = measures.measure_panel(suppress=True)
     if not panel.has_data:
         return {"panel": panel}
     latest = panel.results[panel.year]
@@ -160,7 +90,7 @@ def chief_executive_measures():
         "where": panel.figures(WHERE),
         "where_chart": measures.placement_mix_chart(panel.results, suppress=True),
         "how_well": panel.figures(HOW_WELL),
-        "gaps": panel.gaps_to_peers(),
+        "gaps": panel.gaps_to_peers(HOW_WELL),
         "measure_rag": panel.rag_counts(),
     }
 
@@ -194,7 +124,7 @@ def chief_executive(user, today=None):
 
 def councillor_measures():
     """The questions every councillor should ask, answered (asked for only when the cached HTML is missing)."""
-    panel = measure_panel(suppress=True)
+    panel = measures.measure_panel(suppress=True)
     if not panel.has_data:
         return {"panel": panel}
     return {
@@ -225,7 +155,7 @@ def councillor(user, today=None):
 
 def officer_measures():
     """Measures red or amber against their targets this year, in full (officers only)."""
-    panel = measure_panel(suppress=False, years=1)
+    panel = measures.measure_panel(suppress=False, years=1)
     return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
 
 

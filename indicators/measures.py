@@ -37,6 +37,8 @@ from children.models import (
 )
 from core import suppression
 
+TREND_YEARS = 5  # years of returns a trend shows
+
 COUNT = "count"
 PERCENTAGE = "percentage"
 RATE = "rate"
@@ -972,6 +974,85 @@ def comparators_and_targets(years=None):
         {(c.measure, c.year): c for c in comparators},
         {t.measure: t for t in Target.objects.all()},
     )
+
+
+@dataclass
+class MeasurePanel:
+    """
+    Measures as the board reads them (dashboards, board packs, the annual report): the latest year, every
+    year's values for the trends, comparators and targets, suppressed or not.
+    """
+
+    year: int | None
+    results: dict
+    comparators: dict
+    targets: dict
+    suppress: bool
+
+    @property
+    def year_label(self):
+        return year_label(self.year) if self.year else ""
+
+    @property
+    def has_data(self):
+        return self.year is not None
+
+    def figure(self, identifier, year=None):
+        year = year or self.year
+        value = self.results.get(year, {}).get(identifier)
+        if value is None:
+            return None
+        return BoardFigure(
+            value, self.suppress, self.comparators.get((identifier, year)), self.targets.get(identifier)
+        )
+
+    def figures(self, identifiers):
+        return [figure for figure in (self.figure(identifier) for identifier in identifiers) if figure]
+
+    def trend(self, identifier):
+        values = [year_values[identifier] for _year, year_values in sorted(self.results.items())]
+        return trend_chart(
+            get(identifier), values, self.comparators, self.targets.get(identifier), suppress=self.suppress
+        )
+
+    def rag_counts(self):
+        """How many measures with a target are red, amber and green this year."""
+        counts = {RED: 0, AMBER: 0, GREEN: 0}
+        for identifier in self.targets:
+            figure = self.figure(identifier)
+            if figure and figure.rag:
+                counts[figure.rag] += 1
+        return counts
+
+    def off_target(self):
+        """Measures this year that are red or amber against their target, red first."""
+        figures = [self.figure(identifier) for identifier in self.targets]
+        order = {RED: 0, AMBER: 1}
+        return sorted(
+            (f for f in figures if f and f.rag in order), key=lambda f: (order[f.rag], f.measure.title)
+        )
+
+    def gaps_to_peers(self, identifiers):
+        """Of ``identifiers``, the figures this year with England or neighbours' values entered."""
+        return [figure for figure in self.figures(identifiers) if figure.comparator is not None]
+
+
+def measure_panel(*, suppress, years=TREND_YEARS, year=None):
+    """
+    The latest ``years`` collection years with a return or, given ``year``, the returns of the ``years``
+    calendar years up to it (no data unless ``year`` itself has a return). A fixed number of queries; the
+    cohort's aggregates come from the cache for the same inputs version.
+    """
+    available = available_years()
+    if year is None:
+        window = available[:years]
+        latest = max(window) if window else None
+    else:
+        window = [held for held in available if year - years < held <= year]
+        latest = year if year in window else None
+    results = compute(window, cached=True) if window else {}
+    comparators, targets = comparators_and_targets(window) if window else ({}, {})
+    return MeasurePanel(latest, results, comparators, targets, suppress)
 
 
 def board_figures(year, *, suppress, results=None, identifiers=None, cached=False):

@@ -122,7 +122,6 @@ BOARD_PACK_MEASURES = (
     "care_leavers_in_eet",
     "care_leavers_suitable_accommodation",
 )
-TREND_YEARS = 5
 
 
 def _section(section_id, title, template, data, introduction=""):
@@ -147,30 +146,19 @@ def _measures_section(section_id, title, identifiers, year, introduction, *, cat
     """
     from indicators import measures as registry
 
-    available = registry.available_years()
-    if year is None and available:
-        year = available[0]
-    years = sorted(y for y in available if year is not None and year - TREND_YEARS < y <= year)
-    results = registry.compute(years) if years else {}
+    if year is None:
+        year = next(iter(registry.available_years()), None)
+    panel = registry.measure_panel(suppress=True, year=year) if year is not None else None
     data = {"year": year, "year_label": collection_year_label(year) if year else "", "items": []}
-    if year not in results:
+    if panel is None or not panel.has_data:
         return _section(section_id, title, "measures", data, introduction)
-    comparators, targets = registry.comparators_and_targets(years)
-    for identifier in identifiers:
-        measure = registry.get(identifier)
-        trend = [values[identifier] for _year, values in sorted(results.items())]
-        data["items"].append(
-            {
-                "measure": measure,
-                "figure": registry.BoardFigure(
-                    results[year][identifier], True, comparators.get((identifier, year)), targets.get(identifier)
-                ),
-                "chart": registry.trend_chart(measure, trend, comparators, targets.get(identifier), suppress=True),
-            }
-        )
-    data["placement_mix"] = registry.placement_mix_chart(results, suppress=True)
+    data["items"] = [
+        {"measure": registry.get(identifier), "figure": panel.figure(identifier), "chart": panel.trend(identifier)}
+        for identifier in identifiers
+    ]
+    data["placement_mix"] = registry.placement_mix_chart(panel.results, suppress=True)
     if category_of_need:
-        data["category_of_need"] = registry.category_of_need_chart(results[year], suppress=True)
+        data["category_of_need"] = registry.category_of_need_chart(panel.results[year], suppress=True)
     return _section(section_id, title, "measures", data, introduction)
 
 
