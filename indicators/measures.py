@@ -1055,19 +1055,16 @@ def measure_panel(*, suppress, years=TREND_YEARS, year=None):
     return MeasurePanel(latest, results, comparators, targets, suppress)
 
 
-def board_figures(year, *, suppress, results=None, identifiers=None, cached=False):
+def board_figures(year, *, suppress, cached=False):
     """
-    ``{identifier: BoardFigure}`` for one year. Pass ``results`` (from ``compute``) to reuse figures already
-    computed on the page; otherwise they are computed here (``cached`` as for ``compute``). Two more queries
-    for comparators and targets.
+    ``{identifier: BoardFigure}`` for one year (``cached`` as for ``compute``). Two more queries for
+    comparators and targets.
     """
-    results = compute([year], cached=cached) if results is None else results
-    values = results.get(year, {})
+    values = compute([year], cached=cached).get(year, {})
     comparators, targets = comparators_and_targets([year])
     return {
         identifier: BoardFigure(value, suppress, comparators.get((identifier, year)), targets.get(identifier))
         for identifier, value in values.items()
-        if identifiers is None or identifier in identifiers
     }
 
 
