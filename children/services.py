@@ -217,8 +217,9 @@ def run_import(import_id, *, progress=None):
         return cohort_import
     _set(cohort_import, status=CohortImport.Status.RUNNING, started_at=timezone.now(), stage="Reading files")
     try:
+        stored_files = list(cohort_import.files.all())
         files = []
-        for stored in cohort_import.files.all():
+        for stored in stored_files:
             with stored.file.open("rb") as handle:
                 files.append((stored.original_name, handle.read()))
 
@@ -234,10 +235,10 @@ def run_import(import_id, *, progress=None):
             if progress:
                 progress(done, total)
 
-        parsed = ssda903.read_return(cohort_import.year, files, progress=report)
-        tables = {name: key for name, key in parsed.tables.items()}
-        for stored in cohort_import.files.all():
-            key = tables.get(stored.original_name, "")
+        lookups = ssda903.Lookups.from_database()
+        parsed = ssda903.read_return(cohort_import.year, files, lookups=lookups, progress=report)
+        for stored in stored_files:
+            key = parsed.tables.get(stored.original_name, "")
             CohortImportFile.objects.filter(pk=stored.pk).update(table=key, rows=parsed.row_counts.get(key))
         warnings = [w.as_dict() for w in parsed.warnings]
         if not parsed.ok:
@@ -249,7 +250,7 @@ def run_import(import_id, *, progress=None):
             )
             return cohort_import
         _set(cohort_import, stage="Saving the year's records", warnings=warnings)
-        counts = _save_return(parsed, cohort_import.created_by)
+        counts = _save_return(parsed, cohort_import.created_by, lookups.districts)
         _set(
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
             stage="Finished", finished_at=timezone.now(),
@@ -287,8 +288,11 @@ ROW_WRITERS = {
 
 
 @transaction.atomic
-def _save_return(parsed, user):
-    """Replace one year's records with the checked rows. Runs inside one transaction."""
+def _save_return(parsed, user, districts):
+    """
+    Replace one year's records with the checked rows (``districts`` as read for checking them). Runs inside
+    one transaction.
+    """
     cohort_return, _created = CohortReturn.objects.get_or_create(year=parsed.year)
     cohort_return = CohortReturn.objects.select_for_update().get(pk=cohort_return.pk)
     # The year's rows are replaced, not edited: plain SQL, so no per-row signals or audit entries.
@@ -299,7 +303,7 @@ def _save_return(parsed, user):
                 [cohort_return.pk],
             )
     children = _save_children(parsed.rows["header"])
-    districts, distances = ssda903.load_districts(), {}
+    distances = {}
 
     def episode(r):
         distance, outside = ssda903.placement_location(r["HOME_POST"], r["PL_POST"], districts, distances)
