@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils import timezone
+
 from .ssda903 import latest_collection_year
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -368,7 +370,7 @@ def build_cohort(children=50, years=3, seed=1, last_year=None, user=None, **opti
 
     if not Code.objects.exists():
         services.load_reference_data()
-    last_year = last_year or latest_collection_year(datetime.date.today())
+    last_year = last_year or latest_collection_year(timezone.localdate())
     with tempfile.TemporaryDirectory() as folder:
         written = write_cohort(folder, children=children, last_year=last_year, years=years, seed=seed, **options)
         imports = [services.import_files(year=year, paths=paths, user=user) for year, paths in written.items()]

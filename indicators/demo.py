@@ -7,6 +7,7 @@ Everything goes through services.py, so the history, checks and constraints are 
 import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from . import services
 from .measures import year_label
@@ -184,7 +185,7 @@ def load(context):
             evaluation = services.moderate_evaluation(evaluation, moderator, agree=True, comment="Agreed at moderation.")
             if state == "moderated":
                 continue
-            meeting = min(cycle.ends_on + datetime.timedelta(days=75), today, datetime.date.today())
+            meeting = min(cycle.ends_on + datetime.timedelta(days=75), today, timezone.localdate())
             services.approve_evaluation(evaluation, people["officer.lindqvist"], meeting_date=meeting, comment="Approved by the board.")
             if index == 0 or number in ("QI 2.1", "QI 2.4", "QI 3.1"):
                 services.update_action_progress(added, owner, status=ActionStatus.DONE, progress_notes="Completed and reported to the board.", today=min(due, today))

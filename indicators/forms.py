@@ -1,9 +1,9 @@
 """Forms for self-evaluation pages. They validate input; the services in services.py make the changes."""
-import datetime
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from accounts.models import User
 from core.permissions import OFFICERS
@@ -124,7 +124,7 @@ class ApprovalForm(forms.Form):
 
     def clean_meeting_date(self):
         value = self.cleaned_data["meeting_date"]
-        if value > datetime.date.today():
+        if value > timezone.localdate():
             raise forms.ValidationError("The board meeting date cannot be in the future.")
         return value
 

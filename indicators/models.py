@@ -2,12 +2,12 @@
 Quality indicators: the board's performance measures (computed from the cohort, with England and
 statistical-neighbour comparators and targets) and the self-evaluation of corporate parenting.
 """
-import datetime
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from core.uploads import DOCUMENTS, UploadValidator
 
@@ -316,7 +316,7 @@ class ImprovementAction(models.Model):
         return self.description[:80]
 
     def is_overdue(self, today=None):
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.status != ActionStatus.DONE and self.due_on < today
 
     @property

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from accounts.models import Role
 from core.permissions import OFFICERS, user_has_role
@@ -31,7 +32,7 @@ OPEN_ACTION = ~Q(status=ActionStatus.DONE)
 
 
 def _today(today=None):
-    return today or datetime.date.today()
+    return today or timezone.localdate()
 
 
 def sees_drafts(user):

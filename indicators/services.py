@@ -8,12 +8,12 @@ improvement actions, and moving evaluations through the workflow
 Every function checks who may do it and in which status, so a forged form post cannot get round the pages,
 and records each workflow step (who, when, from, to, comment) in EvaluationTransition.
 """
-import datetime
 import json
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role
 from core import stamps
@@ -250,7 +250,7 @@ def approve_evaluation(evaluation, user, *, meeting_date, comment=""):
         raise WorkflowError(f"Only moderated evaluations can be approved by the board; this one is {locked.get_status_display().lower()}.")
     if not meeting_date:
         raise WorkflowError("Give the date of the board meeting that approved it.")
-    if meeting_date > datetime.date.today():
+    if meeting_date > timezone.localdate():
         raise WorkflowError("The board meeting date cannot be in the future.")
     _move(locked, user, Status.APPROVED, comment)
     locked.board_approval_date = meeting_date
@@ -330,7 +330,7 @@ def update_action_progress(action, user, *, status, progress_notes, today=None):
     action.status = status
     action.progress_notes = progress_notes
     if status == ActionStatus.DONE:
-        action.completed_on = action.completed_on or today or datetime.date.today()
+        action.completed_on = action.completed_on or today or timezone.localdate()
     else:
         action.completed_on = None
     action.full_clean()

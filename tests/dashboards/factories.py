@@ -74,7 +74,8 @@ def episode(ret, kid, start, end=None, *, rne="S", ls="C2", cin="N1", place="U1"
 
 def d(text):
     """d("31/03/2025") -> date, as the 903 writes dates."""
-    return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    day, month, year = (int(part) for part in text.split("/"))
+    return datetime.date(year, month, day)
 
 
 def bulk_cohort(children, year=2025, seed=1, years=1):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from "async" code
 # unless told the thread is safe (it is: the loop only waits for the browser).
@@ -104,7 +105,7 @@ def board(make_user):
         terms_of_reference="Leads and scrutinises the council's duties as corporate parent.",
         quorum=2,
     )
-    start = datetime.date.today() - datetime.timedelta(days=365)
+    start = timezone.localdate() - datetime.timedelta(days=365)
     board.chair = make_user(Role.COUNCILLOR, username="adaeze", first_name="Adaeze", last_name="Okafor")
     board.member = make_user(Role.COUNCILLOR, username="gareth", first_name="Gareth", last_name="Hughes")
     board.officer = make_user(Role.OFFICER, username="hanna", first_name="Hanna", last_name="Lindqvist")
@@ -121,7 +122,7 @@ def cycle(officer):
     from indicators.models import Level
 
     framework = indicator_services.load_framework_file(indicator_services.bundled_framework_files()[0])
-    today = datetime.date.today()
+    today = timezone.localdate()
     return indicator_services.open_cycle(
         framework=framework, name=f"{today.year}-{today.year + 1 - 2000}", level=Level.STRATEGIC,
         starts_on=today, ends_on=today + datetime.timedelta(days=180), created_by=officer, assigned_officer=officer,
@@ -196,7 +197,7 @@ def load_demo_council():
     """
     from accounts.management.commands.load_demo import DEMO_APPS
 
-    context = {"today": datetime.date.today(), "stdout": io.StringIO()}
+    context = {"today": timezone.localdate(), "stdout": io.StringIO()}
     with transaction.atomic():
         for app in DEMO_APPS:
             if app != "reports":

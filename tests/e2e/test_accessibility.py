@@ -264,7 +264,7 @@ def test_schedule_a_meeting_with_the_keyboard_only(page, browser, board, make_us
     tab_to(page, page.get_by_label("Board"))
     page.keyboard.press("ArrowDown")  # from "---------" to the only board
     expect(page.get_by_label("Board")).to_have_value(str(board.pk))
-    day = datetime.date.today() + datetime.timedelta(days=30)
+    day = timezone.localdate() + datetime.timedelta(days=30)
     tab_to(page, page.get_by_label("Date and time"))
     type_date(page, day, datetime.time(14, 0), day_first=day_comes_first(browser))
     expect(page.get_by_label("Date and time")).to_have_value(f"{day:%Y-%m-%d}T14:00")

@@ -153,7 +153,7 @@ def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, offic
 
 def test_the_clerk_schedules_a_meeting_records_attendance_and_actions(page, board, make_user):
     clerk = make_user(Role.ADMINISTRATOR, username="deborah", first_name="Deborah", last_name="Ashworth")
-    day = datetime.date.today() + datetime.timedelta(days=30)
+    day = timezone.localdate() + datetime.timedelta(days=30)
 
     sign_in(page, clerk)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Meetings").click()
@@ -194,7 +194,7 @@ def test_the_clerk_schedules_a_meeting_records_attendance_and_actions(page, boar
 
 def test_a_young_peoples_representative_reads_you_said_we_did(page, make_user, officer):
     representative = make_user(Role.YOUNG_PERSON, username="jay", first_name="Jay", last_name="Morgan")
-    heard = datetime.date.today() - datetime.timedelta(days=60)
+    heard = timezone.localdate() - datetime.timedelta(days=60)
     answered = board_services.record_childrens_view(
         view="We want to keep our pocket money when we move placement.",
         heard_on=heard, source=ViewSource.CICC_MEETING, recorded_by=officer, service_area=Theme.TRANSITIONS,

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 
-from .conftest import check_accessibility, sign_in
+from .conftest import check_accessibility
 
 pytestmark = pytest.mark.browser
 

@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from indicators import selectors, services
@@ -10,7 +11,7 @@ from indicators.models import ImprovementAction
 
 from .conftest import ANSWERS
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

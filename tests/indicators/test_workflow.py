@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from indicators import services
@@ -106,7 +107,7 @@ def test_board_approval_date_cannot_be_in_the_future(client, evaluation, author,
     services.submit_evaluation(evaluation, author)
     services.moderate_evaluation(evaluation, moderator, agree=True)
     client.force_login(moderator)
-    future = (datetime.date.today() + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
+    future = (timezone.localdate() + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
     response = client.post(reverse("indicators:evaluation_approve", args=[evaluation.pk]), {"meeting_date": future})
     assert response.status_code == 400
     assert "cannot be in the future" in response.content.decode()

@@ -174,7 +174,7 @@ def _add_business(board, meeting, officer, members, n):
     for i in range(n):
         held = Meeting.objects.create(
             board=board, venue="County Hall", status=MeetingStatus.HELD,
-            starts_at=timezone.make_aware(datetime.datetime(2024, 5 + i, 10, 14)),
+            starts_at=datetime.datetime(2024, 5 + i, 10, 14, tzinfo=timezone.get_current_timezone()),
         )
         Attendance.objects.create(meeting=held, membership=chair, status=AttendanceStatus.PRESENT)
         AgendaItem.objects.create(meeting=held, order=1, title=f"Item {i}", report_author=officer)

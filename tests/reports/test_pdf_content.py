@@ -64,7 +64,7 @@ def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_sup
     # The year's business: a meeting held with attendance, a pledge commitment rated, an approved grade.
     held = Meeting.objects.create(
         board=board,
-        starts_at=timezone.make_aware(datetime.datetime(YEAR - 1, 9, 10, 14)),
+        starts_at=datetime.datetime(YEAR - 1, 9, 10, 14, tzinfo=timezone.get_current_timezone()),
         venue="County Hall",
         status=MeetingStatus.HELD,
     )

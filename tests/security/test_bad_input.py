@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from boards.models import Meeting
@@ -204,7 +205,7 @@ CASES = {
     ),
     "child: a sex code and a birth date that cannot be": Bad(
         OFF, lambda: reverse("children:child_edit", args=[one("children.Child").pk]),
-        lambda: {"sex": "9", "date_of_birth": (datetime.date.today() + datetime.timedelta(days=3)).strftime("%d/%m/%Y"),
+        lambda: {"sex": "9", "date_of_birth": (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d/%m/%Y"),
                  "ethnicity": "WBRI", "upn": ""},
         status=(200, 400), message="Select a valid choice",
     ),

@@ -10,6 +10,7 @@ import importlib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import User
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 self._print_logins()
                 return
             raise CommandError("The database already has users; load_demo only fills an empty database.")
-        context = {"today": options["today"] or datetime.date.today(), "stdout": self.stdout}
+        context = {"today": options["today"] or timezone.localdate(), "stdout": self.stdout}
         with transaction.atomic():
             for app in DEMO_APPS:
                 try:
