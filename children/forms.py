@@ -174,7 +174,7 @@ class EpisodeForm(forms.ModelForm):
         episodes = [{"start": start, "end": end, "reason_ceased": data.get("reason_ceased", "")}] + [
             {"start": e.start_date, "end": e.end_date, "reason_ceased": e.reason_ceased} for e in others
         ]
-        for index, column, message in ssda903.episode_problems(episodes, self.instance.child.date_of_birth):
+        for index, column, message, _blocks, _kind in ssda903.episode_problems(episodes, self.instance.child.date_of_birth):
             if index == 0:
                 name = self.FIELD_FOR_COLUMN[column]
                 if name not in self.errors:

@@ -86,6 +86,10 @@ class CohortReturn(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    validation_error_count = models.PositiveIntegerField(
+        "DfE validation errors", default=0,
+        help_text="How many of the DfE's validation rule failures the loaded return carries.",
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -109,12 +113,15 @@ class CohortReturn(models.Model):
 class Child(models.Model):
     """A child the council looks after or has looked after (903 Header). Identified by the council's CHILD id."""
 
-    class Sex(models.IntegerChoices):
-        MALE = 1, "Male"
-        FEMALE = 2, "Female"
+    class Sex(models.TextChoices):
+        """The 903's codes from 2024-25; earlier returns' 1 and 2 are read as M and F."""
+
+        MALE = "M", "Male"
+        FEMALE = "F", "Female"
+        NOT_KNOWN = "U", "Not known"
 
     child_id = models.CharField("child identifier", max_length=20, unique=True)
-    sex = models.PositiveSmallIntegerField(choices=Sex.choices)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField()
     ethnicity = models.CharField(max_length=10)
     upn = models.CharField("unique pupil number", max_length=13, blank=True)

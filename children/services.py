@@ -239,7 +239,8 @@ def run_import(import_id, *, progress=None):
         parsed = ssda903.read_return(cohort_import.year, files, lookups=lookups, progress=report)
         for stored in stored_files:
             key = parsed.tables.get(stored.original_name, "")
-            CohortImportFile.objects.filter(pk=stored.pk).update(table=key, rows=parsed.row_counts.get(key))
+            rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)
+            CohortImportFile.objects.filter(pk=stored.pk).update(table=key[:20], rows=rows if key else None)
         warnings = [w.as_dict() for w in parsed.warnings]
         if not parsed.ok:
             errors = [e.as_dict() for e in parsed.errors]
@@ -366,7 +367,7 @@ def _save_children(header_rows):
     new, changed = [], []
     now = timezone.now()
     for child_id, r in wanted.items():
-        details = {"sex": r["SEX"], "date_of_birth": r["DOB"], "ethnicity": r["ETHNIC"], "upn": r.get("UPN") or ""}
+        details = {"sex": r["SEX"] or "U", "date_of_birth": r["DOB"], "ethnicity": r["ETHNIC"], "upn": r.get("UPN") or ""}
         child = existing.get(child_id)
         if child is None:
             new.append(Child(child_id=child_id, **details))

@@ -1,143 +1,146 @@
 """
-Reading and checking a year's SSDA903 CSV tables, before anything is written.
+Reading and checking a year's SSDA903 return (CSV tables or the DfE's XML submission file), before anything
+is written.
 
-``read_return`` takes the uploaded files, works out which 903 table each one is (by its columns, or by its
-name when the columns are ambiguous), checks every row and field against the code lists and the rules below
-and returns a ``ParsedReturn``: clean rows per table, plus every error (table, row, field, value, message)
-and warning. It reads the database only for code lists, postcode districts and nothing else, so a file with
-errors changes nothing; ``children.services`` writes a clean return in one transaction.
+Each collection year's specification is data: ``children/data/ssda903/<year>.json`` holds the year's tables,
+their columns (which are key fields, which are dates, codes...), the XML element each table's rows sit in, and
+every code list. Adding next year's specification is adding its file.
+
+``read_return`` works out which table each file is (by its columns), reads every row against its own year's
+specification and returns a ``ParsedReturn``: rows per table plus every problem found. A problem either
+**blocks** the import (the return cannot be read without guessing: an unreadable file, a missing Header or
+Episodes table, a key field missing or unparseable, rows that contradict each other so that no history can be
+built) or is **reported** beside the loaded return (everything else: a code not in the year's list, a code
+from another year's list, a date after the year end, a flag that is not 0 or 1...). Nothing here writes;
+``children.services`` saves a return that has no blocking problem, in one transaction.
 
 Row numbers are the line numbers a spreadsheet shows: the column headings are row 1, the first child row 2.
+In an XML file a row is the position of the element among that table's rows, counting from 2 likewise.
 """
 import csv
 import datetime
+import functools
 import io
+import json
 import math
 import re
+import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
-from core.uploads import decode_text
+SPEC_DIR = Path(__file__).resolve().parent / "data" / "ssda903"
 
-from .models import CodeList
-
-# How each table's columns are read: (column, kind, code list or limit, required).
-# kinds: text (max length), code (code list), date, int (maximum), flag (0/1), sex, district, child.
-TABLES = {
-    "header": {
-        "label": "Header",
-        "identifying": {"ETHNIC"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("SEX", "sex", None, True),
-            ("DOB", "date", None, True),
-            ("ETHNIC", "code", CodeList.ETHNICITY, True),
-            ("UPN", "text", 13, False),
-        ],
-        "known_extra": {"MOTHER", "MC_DOB"},
-    },
-    "episodes": {
-        "label": "Episodes",
-        "identifying": {"DECOM"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("DECOM", "date", None, True),
-            ("RNE", "code", CodeList.REASON_NEW_EPISODE, True),
-            ("LS", "code", CodeList.LEGAL_STATUS, True),
-            ("CIN", "code", CodeList.CATEGORY_OF_NEED, True),
-            ("PLACE", "code", CodeList.PLACEMENT_TYPE, True),
-            ("PLACE_PROVIDER", "code", CodeList.PLACEMENT_PROVIDER, False),
-            ("DEC", "date", None, False),
-            ("REC", "code", CodeList.REASON_CEASED, False),
-            ("REASON_PLACE_CHANGE", "code", CodeList.REASON_PLACE_CHANGE, False),
-            ("HOME_POST", "district", None, False),
-            ("PL_POST", "district", None, False),
-            ("URN", "text", 10, False),
-        ],
-        "known_extra": {"PL_DISTANCE", "PL_LA", "PL_LOCATION", "DEC_REASON"},
-    },
-    "uasc": {
-        "label": "UASC",
-        "identifying": {"DUC"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("DOB", "date", None, False),
-            ("SEX", "sex", None, False),
-            ("DUC", "date", None, False),
-        ],
-        "known_extra": set(),
-    },
-    "reviews": {
-        "label": "Reviews",
-        "identifying": {"REVIEW"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("DOB", "date", None, False),
-            ("REVIEW", "date", None, True),
-            ("REVIEW_CODE", "code", CodeList.REVIEW_PARTICIPATION, False),
-        ],
-        "known_extra": set(),
-    },
-    "oc2": {
-        "label": "OC2",
-        "identifying": {"SDQ_SCORE"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("DOB", "date", None, False),
-            ("SDQ_SCORE", "int", 40, False),
-            ("SDQ_REASON", "text", 4, False),
-            ("CONVICTED", "flag", None, False),
-            ("HEALTH_CHECK", "flag", None, False),
-            ("IMMUNISATIONS", "flag", None, False),
-            ("TEETH_CHECK", "flag", None, False),
-            ("HEALTH_ASSESSMENT", "flag", None, False),
-            ("SUBSTANCE_MISUSE", "flag", None, False),
-            ("INTERVENTION_RECEIVED", "flag", None, False),
-            ("INTERVENTION_OFFERED", "flag", None, False),
-        ],
-        "known_extra": set(),
-    },
-    "oc3": {
-        "label": "OC3",
-        "identifying": {"IN_TOUCH"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("DOB", "date", None, False),
-            ("IN_TOUCH", "code", CodeList.IN_TOUCH, True),
-            ("ACTIV", "code", CodeList.CARE_LEAVER_ACTIVITY, False),
-            ("ACCOM", "code", CodeList.CARE_LEAVER_ACCOMMODATION, False),
-        ],
-        # Columns added to OC3 from 2023-24; accepted, not stored.
-        "known_extra": {"AGE", "IN_TOUCH_DATE", "EMPLOYMENT_TYPE", "ACCOM_TYPE", "STAYING_PUT"},
-    },
-    "missing": {
-        "label": "Missing",
-        "identifying": {"MIS_START"},
-        "columns": [
-            ("CHILD", "child", None, True),
-            ("DOB", "date", None, False),
-            ("MISSING", "code", CodeList.MISSING_TYPE, True),
-            ("MIS_START", "date", None, True),
-            ("MIS_END", "date", None, False),
-        ],
-        "known_extra": set(),
-    },
+# The app's key for each of the DfE's table names (kept on ``CohortImportFile.table``).
+TABLE_KEYS = {
+    "Header": "header", "Episodes": "episodes", "UASC": "uasc", "Reviews": "reviews", "OC2": "oc2", "OC3": "oc3",
+    "Missing": "missing", "AD1": "ad1", "PlacedAdoption": "placed_adoption", "PrevPerm": "prev_perm",
+    "SWEpisodes": "sw_episodes", "DoLo": "dolo",
 }
-# Tables of the 903 this app does not keep: recognised (so not an error) and reported as not imported.
-IGNORED_TABLES = {
-    "ad1": ("AD1 (adoptions)", {"DATE_INT", "DATE_MATCH"}),
-    "placed_adoption": ("Placed for adoption", {"DATE_PLACED", "DATE_PLACED_CEASED"}),
-    "prev_perm": ("Previous permanence", {"PREV_PERM"}),
-}
-FILE_NAME_HINTS = [
-    ("header", "header"), ("episodes", "episode"), ("uasc", "uasc"), ("reviews", "review"), ("oc2", "oc2"),
-    ("oc3", "oc3"), ("missing", "missing"), ("ad1", "ad1"), ("placed_adoption", "placed"),
-    ("prev_perm", "prev"),
-]
+TABLE_NAMES = {key: name for name, key in TABLE_KEYS.items()}
+# Tables the app keeps; any other table of the return is recognised, listed as not used and never blocks.
+USED_TABLES = ("header", "episodes", "uasc", "reviews", "oc2", "oc3", "missing")
 REQUIRED_TABLES = ("header", "episodes")
+# Columns whose pairs must be unique because the app stores one row per pair: a second row contradicts the first.
+UNIQUE_ROWS = {
+    "header": ("CHILD",), "episodes": ("CHILD", "DECOM"), "uasc": ("CHILD",), "oc2": ("CHILD",), "oc3": ("CHILD",),
+    "ad1": ("CHILD",),
+}
+# Repeated rows that are reported but do not block (the app can keep both).
+REPEATED_ROWS = {"reviews": ("CHILD", "REVIEW"), "missing": ("CHILD", "MIS_START")}
+# Longest value each stored text column holds; a longer one is reported and left blank.
+TEXT_LIMITS = {"CHILD": 20, "UPN": 13, "URN": 10, "SDQ_REASON": 4, "LA_PERM": 10, "DATE_PERM": 10, "SW_ID": 20}
+CODE_LIMIT = 10
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 DISTRICT_PATTERN = r"[A-Z]{1,2}[0-9][0-9A-Z]?"
+# SEX before 2024-25 was 1 (male) / 2 (female); the app keeps the 2024-25 codes M / F / U.
+SEX_FROM_NUMBER = {"1": "M", "2": "F"}
+
+
+# Each year's specification --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # the DfE's name, e.g. "Episodes"
+    key: str  # the app's key, e.g. "episodes"
+    columns: dict  # column -> {"type": ..., "key": bool, "after_year_end": bool}
+    identifying: frozenset
+    xml: str
+
+    @property
+    def used(self):
+        return self.key in USED_TABLES
+
+
+@dataclass(frozen=True)
+class Spec:
+    year: int  # the year the collection ends: 2025 is 2024-25
+    label: str
+    tables: dict  # key -> TableSpec
+    codes: dict  # column -> frozenset of codes
+    source: str
+
+
+def _load_spec(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tables = {}
+    for name, table in data["tables"].items():
+        key = TABLE_KEYS.get(name) or re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+        tables[key] = TableSpec(
+            name=name, key=key, columns=table["columns"], identifying=frozenset(table["identifying"]),
+            xml=table.get("xml", ""),
+        )
+    return Spec(
+        year=int(data["year_ending"]), label=data["collection_year"], tables=tables,
+        codes={column: frozenset(codes) for column, codes in data["codes"].items()}, source=data.get("source", ""),
+    )
+
+
+@functools.cache
+def specifications():
+    """Every year's specification held, by the year the collection ends."""
+    loaded = (_load_spec(path) for path in sorted(SPEC_DIR.glob("*.json")))
+    return {spec.year: spec for spec in loaded}
+
+
+def years_held():
+    return sorted(specifications())
+
+
+def specification(year):
+    """The year's specification; a year not held is read against the nearest year held (and says so)."""
+    held = specifications()
+    if year in held:
+        return held[year]
+    nearest = min(held, key=lambda y: (abs(y - year), -y))
+    return held[nearest]
+
+
+def years_valid(column, code):
+    """Labels of the held years whose list for ``column`` has ``code``, e.g. ["2016-17", ..., "2019-20"]."""
+    return [spec.label for year, spec in sorted(specifications().items()) if code in spec.codes.get(column, ())]
+
+
+def describe_years(labels):
+    """["2016-17", "2017-18", "2018-19"] -> "2016-17 to 2018-19" (runs of consecutive years)."""
+    if not labels:
+        return ""
+    years = sorted(int(label[:4]) + 1 for label in labels)
+    runs, start, previous = [], years[0], years[0]
+    for year in years[1:] + [None]:
+        if year is not None and year == previous + 1:
+            previous = year
+            continue
+        first, last = f"{start - 1}-{str(start)[2:]}", f"{previous - 1}-{str(previous)[2:]}"
+        runs.append(first if start == previous else f"{first} to {last}")
+        if year is not None:
+            start = previous = year
+    return ", ".join(runs)
+
+
+# Problems and the parsed return -------------------------------------------------------------------------
 
 
 @dataclass
@@ -147,40 +150,53 @@ class Problem:
     field: str
     value: str
     message: str
+    blocks: bool = True
+    kind: str = ""  # what sort of problem: problems are counted, and stored up to a limit, per kind
+    child: str = ""
 
     def as_dict(self):
-        return {"table": self.table, "row": self.row, "field": self.field, "value": self.value, "message": self.message}
+        return {
+            "table": self.table, "row": self.row, "field": self.field, "value": self.value, "message": self.message,
+            "blocks": self.blocks, "kind": self.kind or self.message, "child": self.child,
+        }
 
 
 @dataclass
 class ParsedReturn:
     year: int
-    rows: dict = field(default_factory=lambda: defaultdict(list))  # table -> list of dicts (with "_row")
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    tables: dict = field(default_factory=dict)  # file name -> table key
-    row_counts: dict = field(default_factory=dict)  # table -> data rows read
+    rows: dict = field(default_factory=lambda: defaultdict(list))  # table key -> list of dicts (with "_row")
+    errors: list = field(default_factory=list)  # problems that block the import
+    warnings: list = field(default_factory=list)  # problems reported beside the loaded return
+    tables: dict = field(default_factory=dict)  # file name -> table key ("" if not recognised)
+    row_counts: dict = field(default_factory=dict)  # table key -> data rows read, rejected rows included
+    not_used: list = field(default_factory=list)  # names of tables recognised but not kept by the app
+    raw: dict = field(default_factory=dict)  # table key -> (heading, rows as lists of text), for the DfE's rules
+    in_header: set = field(default_factory=set)  # every CHILD on a Header row, rejected rows included
+    file_format: str = "csv"
 
     @property
     def ok(self):
         return not self.errors
 
+    def problem(self, table, row, column, value, message, *, blocks, kind, child=""):
+        problem = Problem(table, row, column, value, message, blocks=blocks, kind=kind, child=child)
+        (self.errors if blocks else self.warnings).append(problem)
+        return problem
+
+
+# Postcodes (district-based until the ONS directory replaces them) ----------------------------------------
+
 
 @dataclass
 class Lookups:
-    """What checking needs from the database, read once: codes per list and postcode districts."""
+    """What checking needs from the database, read once: postcode districts."""
 
-    codes: dict  # code_list -> set of codes
     districts: dict  # district -> (latitude, longitude, in_council_area)
+    codes: dict = field(default_factory=dict)  # unused: code lists now come from each year's specification
 
     @classmethod
     def from_database(cls):
-        from .models import Code
-
-        codes = defaultdict(set)
-        for code_list, code in Code.objects.filter(active=True).values_list("code_list", "code"):
-            codes[code_list].add(code)
-        return cls(codes=dict(codes), districts=load_districts())
+        return cls(districts=load_districts())
 
 
 def load_districts(only=None):
@@ -206,8 +222,16 @@ def latest_collection_year(today):
 
 
 def parse_date(text):
-    """DD/MM/YYYY (as 903 extracts write dates) to a date, or None if it is not a real date."""
-    parts = text.split("/")
+    """DD/MM/YYYY (as 903 CSV extracts write dates) or YYYY-MM-DD (as the XML does) to a date, or None."""
+    text = text.strip()
+    if "-" in text:
+        parts = text.split("-")
+        if len(parts) == 3 and len(parts[0]) == 4:
+            parts = [parts[2], parts[1], parts[0]]
+        else:
+            return None
+    else:
+        parts = text.split("/")
     if len(parts) != 3 or len(parts[2]) != 4 or not all(part.isdigit() for part in parts):
         return None
     try:
@@ -245,339 +269,439 @@ def placement_location(home, placement, districts, cache=None):
     return distance, outside
 
 
-def identify_table(name, columns):
-    """The table key for a file, by its columns first and its name second; None if it cannot be told."""
+# Reading files ---------------------------------------------------------------------------------------------
+
+ENCODING_MESSAGE = "The file is not in a text encoding we can read: save it as UTF-8 (CSV UTF-8) and upload it again."
+
+
+def decode(raw):
+    """
+    The file's text, or None if it cannot be read without guessing. UTF-8 (with or without a byte-order mark)
+    is read as it is; a file that is not UTF-8 is read as Windows-1252 only if every byte is a character there
+    and it has no UTF-8 sequences in it (a file with both is mixed, and refused). UTF-16 is refused.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if re.search(rb"[\xc2-\xf4][\x80-\xbf]", raw):  # some UTF-8 and some not: mixed encodings
+        return None
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return text
+
+
+def identify_table(columns, spec):
+    """The table key for a heading, from the year's specification first and then every year's; None if unknown."""
     columns = set(columns)
-    matches = [key for key, spec in TABLES.items() if spec["identifying"] <= columns]
-    matches += [key for key, (_label, identifying) in IGNORED_TABLES.items() if identifying & columns]
-    if len(matches) == 1:
-        return matches[0]
-    lowered = name.lower()
-    for key, hint in FILE_NAME_HINTS:
-        if hint in lowered and (not matches or key in matches):
-            return key
+    for tables in (spec.tables, _all_tables()):
+        matches = [key for key, table in tables.items() if table.identifying <= columns]
+        if len(matches) > 1:  # the closest fit wins: most of the table's columns present
+            matches.sort(key=lambda key: -len(columns & set(tables[key].columns)) / len(tables[key].columns))
+        if matches:
+            return matches[0]
     return None
 
 
+@functools.cache
+def _all_tables():
+    tables = {}
+    for spec in specifications().values():
+        tables.update(spec.tables)
+    return tables
+
+
 def table_label(key):
-    if key in TABLES:
-        return TABLES[key]["label"]
-    return IGNORED_TABLES[key][0] if key in IGNORED_TABLES else key
+    return TABLE_NAMES.get(key) or (_all_tables()[key].name if key in _all_tables() else key)
+
+
+def _csv_tables(name, text, spec, parsed):
+    """[(table key, heading, rows)] from one CSV file."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        heading = next(reader)
+    except StopIteration:
+        parsed.problem(name, None, "", "", "The file is empty.", blocks=True, kind="file_empty")
+        return []
+    except csv.Error as error:
+        parsed.problem(name, None, "", "", f"The file is not a readable CSV file ({error}).", blocks=True, kind="file_unreadable")
+        return []
+    heading = [column.strip().upper() for column in heading]
+    key = identify_table(heading, spec)
+    if key is None:
+        parsed.problem(
+            name, 1, "", ", ".join(heading)[:200],
+            "Not a table of the 903 return we recognise from its columns; the file was not read.",
+            blocks=False, kind="table_not_recognised",
+        )
+        parsed.tables[name] = ""
+        return []
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        parsed.problem(name, None, "", "", f"The file is not a readable CSV file ({error}).", blocks=True, kind="file_unreadable")
+        return []
+    return [(name, key, heading, rows)]
+
+
+def _xml_tables(name, text, spec, parsed):
+    """
+    [(table key, heading, rows)] from the DfE's XML submission file: one element per child, whose own leaf
+    elements are the Header (and UASC, OC3 and AD1 items), with an element per episode, review, missing
+    period, OC2, previous permanence and placed-for-adoption record inside it.
+    """
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))
+    except ElementTree.ParseError as error:
+        parsed.problem(name, None, "", "", f"The XML file cannot be read ({error}).", blocks=True, kind="file_unreadable")
+        return []
+    renames = {"CHILDID": "CHILD", "PL": "PLACE"}
+    by_tag = defaultdict(list)
+    for key, table in spec.tables.items():
+        if table.xml and table.xml != "CHILD":
+            by_tag[table.xml].append(key)
+    child_level = [key for key, table in spec.tables.items() if table.xml == "CHILD"]
+    tables = defaultdict(list)
+
+    def leaves(element):
+        return {renames.get(node.tag, node.tag): (node.text or "").strip() for node in element if len(node) == 0}
+
+    children = root.iter("CHILD") if root.tag != "CHILD" else [root]
+    for element in children:
+        own = leaves(element)
+        for key in child_level:
+            table = spec.tables[key]
+            if key == "header" or (table.identifying & {k for k, v in own.items() if v}):
+                tables[key].append(own)
+        for inner in element.iter():
+            if inner is element:
+                continue
+            for key in by_tag.get(inner.tag, ()):
+                tables[key].append({**own, **leaves(inner)})
+    found = []
+    for key, records in tables.items():
+        heading = list(spec.tables[key].columns)
+        found.append((name, key, heading, [[record.get(column, "") for column in heading] for record in records]))
+    return found
 
 
 def read_return(year, files, lookups=None, progress=None):
     """
-    Check a year's tables. ``files`` is a list of (name, bytes); ``progress(done, total)`` is called now and
-    then while rows are checked. Returns a ``ParsedReturn``; nothing is written.
+    Read and check a year's return. ``files`` is a list of (name, bytes): CSV tables, or one XML file;
+    ``progress(done, total)`` is called now and then while rows are checked. Returns a ``ParsedReturn``;
+    nothing is written.
     """
     lookups = lookups or Lookups.from_database()
+    spec = specification(year)
     parsed = ParsedReturn(year=year)
-    year_end = collection_year_end(year)
-    readers = []
+    if spec.year != year:
+        parsed.problem(
+            "", None, "", str(year),
+            f"No specification is held for {year - 1}-{str(year)[2:]}; the return was read against {spec.label}'s.",
+            blocks=False, kind="year_not_held",
+        )
+    found = []
     for name, raw in files:
-        text = decode_text(raw)
+        text = decode(raw)
         if text is None:
-            parsed.errors.append(Problem(name, None, "", "", "The file is not readable text (UTF-8 or Windows)."))
+            parsed.problem(name, None, "", "", ENCODING_MESSAGE, blocks=True, kind="file_encoding")
             continue
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            heading = next(reader)
-        except StopIteration:
-            parsed.errors.append(Problem(name, None, "", "", "The file is empty."))
-            continue
-        heading = [column.strip().upper() for column in heading]
-        key = identify_table(name, heading)
-        if key is None:
-            parsed.errors.append(
-                Problem(name, 1, "", ", ".join(heading)[:200],
-                        "Cannot tell which 903 table this is from its columns or its name.")
-            )
-            continue
-        if key in parsed.tables.values():
-            parsed.errors.append(Problem(table_label(key), None, "", name, "This table was uploaded twice."))
-            continue
-        parsed.tables[name] = key
-        if key in IGNORED_TABLES:
-            parsed.warnings.append(Problem(table_label(key), None, "", name, "This table is not kept by the app; it was not imported."))
-            continue
-        rows = list(reader)
-        readers.append((key, heading, rows))
-    found = set(parsed.tables.values())
+        if name.lower().endswith(".xml") or text.lstrip().startswith("<"):
+            parsed.file_format = "xml"
+            tables = _xml_tables(name, text, spec, parsed)
+        else:
+            tables = _csv_tables(name, text, spec, parsed)
+        for file_name, key, heading, rows in tables:
+            if key in parsed.tables.values() and parsed.file_format == "csv":
+                parsed.problem(
+                    table_label(key), None, "", file_name,
+                    f"Two files hold the {table_label(key)} table; upload each table once.", blocks=True,
+                    kind="table_twice",
+                )
+                continue
+            parsed.tables.setdefault(file_name, key)
+            found.append((key, heading, rows))
+    present = {key for key, _heading, _rows in found}
     for key in REQUIRED_TABLES:
-        if key not in found:
-            parsed.errors.append(Problem(table_label(key), None, "", "", f"The {table_label(key)} table is missing."))
+        if key not in present:
+            parsed.problem(table_label(key), None, "", "", f"The {table_label(key)} table is missing.", blocks=True,
+                           kind="table_missing")
 
-    total = sum(len(rows) for _key, _heading, rows in readers)
+    total = sum(len(rows) for key, _heading, rows in found if key in USED_TABLES)
     done = 0
     if progress:
         progress(0, total)
-    # Header first: other tables are checked against it.
-    readers.sort(key=lambda item: list(TABLES).index(item[0]))
-    children = {}
-    for key, heading, rows in readers:
-        spec = TABLES[key]
-        label = spec["label"]
-        names = [column for column, *_rest in spec["columns"]]
-        missing_columns = [
-            column for column, _kind, _extra, required in spec["columns"] if required and column not in heading
-        ]
-        for column in missing_columns:
-            parsed.errors.append(Problem(label, 1, column, "", f"The required column {column} is missing."))
-        unknown = [c for c in heading if c and c not in names and c not in spec["known_extra"]]
-        if unknown:
-            parsed.warnings.append(
-                Problem(label, 1, ", ".join(unknown), "", "Unknown columns were ignored.")
+    order = list(TABLE_KEYS.values())
+    found.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    for key, heading, rows in found:
+        table = spec.tables.get(key) or _all_tables()[key]
+        parsed.raw[key] = (heading, rows)
+        if key not in USED_TABLES:
+            parsed.not_used.append(table.name)
+            note = "" if key in spec.tables else f" (it is not part of the {spec.label} return)"
+            parsed.problem(
+                table.name, None, "", "", f"Recognised; the app does not use this table, so it was not stored{note}.",
+                blocks=False, kind="table_not_used",
             )
-        if missing_columns:
-            done += len(rows)
+            parsed.row_counts[key] = len(rows)
             continue
-        positions = {column: heading.index(column) for column in names if column in heading}
-        checker = _RowChecker(label, spec, positions, lookups, year_end, parsed)
+        checker = _TableReader(table, heading, spec, parsed, lookups)
         for number, values in enumerate(rows, start=2):
             if not any(value.strip() for value in values):
                 continue
-            record = checker.check(number, values)
-            if record is not None:
-                parsed.rows[key].append(record)
+            checker.read(number, values)
             done += 1
-            if progress and done % 2000 == 0:
+            if progress and done % 5000 == 0:
                 progress(done, total)
-        parsed.row_counts[key] = len(parsed.rows[key])
-        if key == "header":
-            children = _check_header(parsed)
-        else:
-            _check_against_header(parsed, key, children)
-    _check_episodes(parsed, children, year_end)
-    _check_duplicates(parsed)
-    _check_missing(parsed)
-    _warn_unknown_districts(parsed, lookups)
+        parsed.row_counts[key] = checker.rows_read
+    _check_across_tables(parsed, spec)
     if progress:
         progress(total, total)
     return parsed
 
 
-class _RowChecker:
-    def __init__(self, label, spec, positions, lookups, year_end, parsed):
-        self.label = label
-        self.columns = [c for c in spec["columns"] if c[0] in positions]
-        # Optional columns a file leaves out read as blank.
-        self.absent = {
-            column: None if kind in ("date", "int", "flag", "sex") else ""
-            for column, kind, _extra, _required in spec["columns"] if column not in positions
-        }
-        # Valid values are remembered per column: codes, dates and districts repeat across thousands of rows.
-        self.plan = [
-            (column, positions[column], getattr(self, f"_{kind}"), extra, required,
-             None if kind in ("date", "int", "flag", "sex") else "", {} if kind not in ("child", "text") else None)
-            for column, kind, extra, required in self.columns
-        ]
-        self.positions = positions
-        self.lookups = lookups
-        self.year_end = year_end
-        self.parsed = parsed
+class _TableReader:
+    """Reads one table's rows against the year's specification; keeps every row whose key fields read."""
 
-    def error(self, row, column, value, message):
-        self.parsed.errors.append(Problem(self.label, row, column, value, message))
-
-    def check(self, row, values):
-        record = {"_row": row, **self.absent}
-        ok = True
-        width = len(values)
-        for column, position, handler, extra, required, blank, known in self.plan:
-            value = values[position].strip() if position < width else ""
-            if not value:
-                if required:
-                    self.error(row, column, value, f"{column} is required.")
-                    ok = False
-                record[column] = blank
+    def __init__(self, table, heading, spec, parsed, lookups):
+        self.table, self.spec, self.parsed, self.lookups = table, spec, parsed, lookups
+        self.label = table.name
+        self.year_end = collection_year_end(spec.year)
+        self.rows_read = 0
+        positions = {column: heading.index(column) for column in table.columns if column in heading}
+        self.blocked = False
+        for column, column_spec in table.columns.items():
+            if column in positions:
                 continue
-            if known is not None and value in known:
-                record[column] = known[value]
-                continue
-            result = handler(row, column, value, extra)
-            if result is _INVALID:
-                ok = False
+            if column_spec.get("key"):
+                parsed.problem(self.label, 1, column, "", f"The key column {column} is missing.", blocks=True,
+                               kind="column_missing")
+                self.blocked = True
             else:
-                record[column] = result
-                if known is not None:
-                    known[value] = result
-        return record if ok else None
+                parsed.problem(self.label, 1, column, "", f"The column {column} is missing; it was read as blank.",
+                               blocks=False, kind="column_missing_optional")
+        unknown = [c for c in heading if c and c not in table.columns]
+        if unknown:
+            parsed.problem(self.label, 1, ", ".join(unknown), "",
+                           f"Columns not in the {spec.label} specification were ignored.", blocks=False,
+                           kind="column_unknown")
+        # (column, position, reader, is key, may be after the year end); remembered results per distinct value.
+        # A key column must be present and filled in; a "must_read" one (DEC) may be blank but must read if given.
+        self.plan = [
+            (column, positions.get(column), getattr(self, f"_{column_spec['type']}"),
+             "key" if column_spec.get("key") else "must_read" if column_spec.get("must_read") else "",
+             bool(column_spec.get("after_year_end")), {})
+            for column, column_spec in table.columns.items()
+        ]
 
-    def _child(self, row, column, value, extra):
-        if len(value) > 20:
-            self.error(row, column, value, "A child identifier can be at most 20 characters.")
-            return _INVALID
+    def problem(self, row, column, value, message, *, blocks, kind, child):
+        self.parsed.problem(self.label, row, column, value, message, blocks=blocks, kind=kind, child=child)
+
+    def read(self, row, values):
+        self.rows_read += 1
+        if self.blocked:
+            return
+        width = len(values)
+        child = values[self.plan[0][1]].strip() if self.plan[0][1] is not None and self.plan[0][1] < width else ""
+        if self.table.key == "header":
+            self.parsed.in_header.add(child)
+        record = {"_row": row}
+        kept = True
+        for column, position, reader, key, after_year_end, seen in self.plan:
+            value = values[position].strip() if position is not None and position < width else ""
+            if not value:
+                if key == "key":
+                    self.problem(row, column, "", f"{column} is required: the row cannot be read without it.",
+                                 blocks=True, kind=f"{column}_blank", child=child)
+                    kept = False
+                record[column] = None if reader in (self._date, self._int, self._flag) else ""
+                continue
+            if value in seen:
+                result, problems = seen[value]
+            else:
+                problems = []
+                result = reader(column, value, key, after_year_end, problems)
+                seen[value] = (result, problems)
+            for message, blocks, kind, shown in problems:
+                self.problem(row, column, shown, message, blocks=blocks, kind=kind, child=child)
+                if blocks:
+                    kept = False
+            record[column] = result
+        if kept:
+            self.parsed.rows[self.table.key].append(record)
+
+    # Each reader returns the value to keep and appends (message, blocks, kind, value shown) for each problem.
+
+    def _child(self, column, value, key, after_year_end, problems):
+        if len(value) > TEXT_LIMITS["CHILD"]:
+            problems.append(("A child identifier can be at most 20 characters.", True, "CHILD_too_long", value))
         return value
 
-    def _text(self, row, column, value, limit):
+    def _text(self, column, value, key, after_year_end, problems):
+        limit = TEXT_LIMITS.get(column, 255)
         if len(value) > limit:
-            self.error(row, column, value, f"{column} can be at most {limit} characters.")
-            return _INVALID
+            problems.append((f"{column} can be at most {limit} characters; it was left blank.", False,
+                             f"{column}_too_long", value))
+            return ""
         return value
 
-    def _code(self, row, column, value, code_list):
-        value = value.upper()
-        if value not in self.lookups.codes.get(code_list, ()):
-            self.error(row, column, value, f"{value} is not a code in the {CodeList(code_list).label} list.")
-            return _INVALID
-        return value
+    _upn = _text
 
-    def _date(self, row, column, value, extra):
+    def _code(self, column, value, key, after_year_end, problems):
+        code = value.upper()
+        valid = self.spec.codes.get(column)
+        if valid is not None and code not in valid:
+            elsewhere = years_valid(column, code)
+            if elsewhere:
+                problems.append((
+                    f"{code} is not in the {self.spec.label} list for {column}; it was valid in "
+                    f"{describe_years(elsewhere)}.", False, f"{column}_other_year", code,
+                ))
+            else:
+                problems.append((f"{code} is not a code in the {self.spec.label} list for {column}.", False,
+                                 f"{column}_not_a_code", code))
+        if len(code) > CODE_LIMIT:
+            return ""
+        return code
+
+    def _sex(self, column, value, key, after_year_end, problems):
+        code = value.upper()
+        valid = self.spec.codes.get("SEX", ())
+        if code not in valid:
+            elsewhere = years_valid("SEX", code)
+            if elsewhere:
+                problems.append((f"SEX {code} is not in the {self.spec.label} list; it was valid in "
+                                 f"{describe_years(elsewhere)}.", False, "SEX_other_year", code))
+            else:
+                problems.append((f"{code} is not a SEX code in any year (1/2 before 2024-25, M/F/U from it); "
+                                 "it was kept as U (not known).", False, "SEX_not_a_code", code))
+        return SEX_FROM_NUMBER.get(code, code if code in ("M", "F", "U") else "U")
+
+    def _date(self, column, value, key, after_year_end, problems):
         parsed = parse_date(value)
-        if parsed is None:
-            self.error(row, column, value, "Not a real date in the form DD/MM/YYYY.")
-            return _INVALID
-        if parsed < EARLIEST_DATE or parsed > self.year_end:
-            self.error(
-                row, column, value,
-                f"The date must be between 01/01/1900 and the end of the collection year ({self.year_end:%d/%m/%Y}).",
-            )
-            return _INVALID
+        if parsed is None or parsed < EARLIEST_DATE:
+            if key:
+                problems.append(("Not a real date in the form DD/MM/YYYY: the row cannot be read without it.",
+                                 True, f"{column}_not_a_date", value))
+            else:
+                problems.append(("Not a real date in the form DD/MM/YYYY; it was left blank.", False,
+                                 f"{column}_not_a_date", value))
+            return None
+        if parsed > self.year_end and not after_year_end:
+            problems.append((f"The date is after the end of the collection year ({self.year_end:%d/%m/%Y}).",
+                             False, f"{column}_after_year_end", value))
         return parsed
 
-    def _int(self, row, column, value, maximum):
-        if not value.isdigit() or int(value) > maximum:
-            self.error(row, column, value, f"{column} must be a whole number from 0 to {maximum}.")
-            return _INVALID
+    def _int(self, column, value, key, after_year_end, problems):
+        if not value.isdigit() or int(value) > 40:
+            problems.append((f"{column} must be a whole number from 0 to 40; it was left blank.", False,
+                             f"{column}_not_a_score", value))
+            return None
         return int(value)
 
-    def _flag(self, row, column, value, extra):
+    def _flag(self, column, value, key, after_year_end, problems):
         if value not in ("0", "1"):
-            self.error(row, column, value, f"{column} must be 0 (no) or 1 (yes).")
-            return _INVALID
+            problems.append((f"{column} must be 0 (no) or 1 (yes); it was left blank.", False,
+                             f"{column}_not_a_flag", value))
+            return None
         return value == "1"
 
-    def _sex(self, row, column, value, extra):
-        if value not in ("1", "2"):
-            self.error(row, column, value, "SEX must be 1 (male) or 2 (female).")
-            return _INVALID
-        return int(value)
-
-    def _district(self, row, column, value, extra):
+    def _postcode(self, column, value, key, after_year_end, problems):
         district = postcode_district(value)
         if not re.fullmatch(DISTRICT_PATTERN, district):
-            self.error(row, column, value, "Not a postcode district such as WR1 or B60.")
-            return _INVALID
+            problems.append(("Not a postcode; it was left blank.", False, f"{column}_not_a_postcode", value))
+            return ""
+        if district not in self.lookups.districts:
+            problems.append(("Unknown postcode district: distance and area left blank.", False,
+                             f"{column}_unknown_district", district))
         return district
 
 
-_INVALID = object()
-
-
-def _check_header(parsed):
-    children = {}
-    for record in parsed.rows["header"]:
-        children.setdefault(record["CHILD"], record)
-    return children
-
-
-def _check_against_header(parsed, key, children):
-    """Every row must belong to a child in Header, with the same date of birth when one is given."""
-    if "header" not in parsed.tables.values():
-        return
-    label = TABLES[key]["label"]
-    kept = []
-    for record in parsed.rows[key]:
-        child = children.get(record["CHILD"])
-        if child is None:
-            parsed.errors.append(
-                Problem(label, record["_row"], "CHILD", record["CHILD"], "This child is not in the Header table.")
-            )
-            continue
-        if record.get("DOB") and record["DOB"] != child["DOB"]:
-            parsed.errors.append(
-                Problem(label, record["_row"], "DOB", f"{record['DOB']:%d/%m/%Y}",
-                        f"Does not match the date of birth in Header ({child['DOB']:%d/%m/%Y}).")
-            )
-        kept.append(record)
-    parsed.rows[key] = kept
+def _shown(value):
+    return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else ("" if value is None else str(value))
 
 
 def episode_problems(episodes, date_of_birth):
     """
     Rules for one child's episodes, shared by the import and the episode edit form. ``episodes`` are dicts
-    with start, end, reason_ceased; returns (index, field, message) for each problem.
+    with start, end, reason_ceased; returns (index, field, message, blocks, kind) for each problem. Blocking ones make
+    the child's history impossible to build (an episode ending before it starts, two episodes at once); the
+    others are reported (the DfE's rules report them too).
     """
     problems = []
     for index, episode in enumerate(episodes):
         if date_of_birth and episode["start"] < date_of_birth:
-            problems.append((index, "DECOM", "The episode starts before the child was born."))
+            problems.append((index, "DECOM", "The episode starts before the child was born.", False, "episode_before_birth"))
         if episode["end"] and episode["end"] < episode["start"]:
-            problems.append((index, "DEC", "The episode ends before it starts."))
+            problems.append((index, "DEC", "The episode ends before it starts.", True, "episode_ends_before_start"))
         if episode["end"] and not episode["reason_ceased"]:
-            problems.append((index, "REC", "An episode with an end date needs a reason it ceased."))
+            problems.append((index, "REC", "An episode with an end date needs a reason it ceased.", False, "episode_no_REC"))
         if episode["reason_ceased"] and not episode["end"]:
-            problems.append((index, "DEC", "An episode with a reason it ceased needs an end date."))
+            problems.append((index, "DEC", "An episode with a reason it ceased needs an end date.", False, "episode_no_DEC"))
     ordered = sorted(range(len(episodes)), key=lambda i: episodes[i]["start"])
     for before, after in zip(ordered, ordered[1:]):
         previous, following = episodes[before], episodes[after]
+        if previous["start"] == following["start"]:
+            continue  # a repeated start date is reported as a repeated row
         if previous["end"] is None or previous["end"] > following["start"]:
             problems.append(
-                (after, "DECOM",
-                 f"The episode overlaps the one starting {previous['start']:%d/%m/%Y}.")
+                (after, "DECOM", f"The episode overlaps the one starting {previous['start']:%d/%m/%Y}.", True,
+                 "episode_overlap")
             )
     return problems
 
 
-def _check_episodes(parsed, children, year_end):
-    by_child = defaultdict(list)
-    for record in parsed.rows["episodes"]:
-        by_child[record["CHILD"]].append(record)
-    for child_id, records in by_child.items():
-        header = children.get(child_id)
-        episodes = [
-            {"start": r["DECOM"], "end": r["DEC"], "reason_ceased": r["REC"]} for r in records
-        ]
-        for index, column, message in episode_problems(episodes, header["DOB"] if header else None):
-            record = records[index]
-            value = record.get(column)
-            value = value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else (value or "")
-            parsed.errors.append(Problem("Episodes", record["_row"], column, value, message))
-
-
-DUPLICATE_KEYS = {
-    "header": ("CHILD",),
-    "episodes": ("CHILD", "DECOM"),
-    "uasc": ("CHILD",),
-    "reviews": ("CHILD", "REVIEW"),
-    "oc2": ("CHILD",),
-    "oc3": ("CHILD",),
-    "missing": ("CHILD", "MIS_START"),
-}
-
-
-def _check_duplicates(parsed):
-    for key, columns in DUPLICATE_KEYS.items():
+def _check_across_tables(parsed, spec):
+    """Checks between rows and tables, after every row has been read."""
+    children = {}
+    for key, columns in {**UNIQUE_ROWS, **REPEATED_ROWS}.items():
+        blocks = key in UNIQUE_ROWS
         seen = {}
         for record in parsed.rows.get(key, ()):
-            identity = tuple(record[c] for c in columns)
+            identity = tuple(record.get(c) for c in columns)
             if identity in seen:
-                value = " ".join(v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else str(v) for v in identity)
-                parsed.errors.append(
-                    Problem(TABLES[key]["label"], record["_row"], "/".join(columns), value,
-                            f"Duplicate of row {seen[identity]}.")
+                parsed.problem(
+                    table_label(key), record["_row"], "/".join(columns), " ".join(_shown(v) for v in identity),
+                    f"Repeats row {seen[identity]}" + ("; the app keeps one row for each." if blocks else "."),
+                    blocks=blocks, kind=f"{table_label(key)}_repeated", child=record["CHILD"],
                 )
             else:
                 seen[identity] = record["_row"]
-
-
-def _check_missing(parsed):
-    for record in parsed.rows.get("missing", ()):
-        if record["MIS_END"] and record["MIS_END"] < record["MIS_START"]:
-            parsed.errors.append(
-                Problem("Missing", record["_row"], "MIS_END", f"{record['MIS_END']:%d/%m/%Y}",
-                        "The missing episode ends before it starts.")
-            )
-
-
-def _warn_unknown_districts(parsed, lookups):
-    unknown = defaultdict(int)
+    for record in parsed.rows.get("header", ()):
+        children.setdefault(record["CHILD"], record)
+    if "header" in parsed.tables.values():
+        for key in parsed.rows:
+            if key == "header":
+                continue
+            label = table_label(key)
+            for record in parsed.rows[key]:
+                child = children.get(record["CHILD"])
+                if child is None and record["CHILD"] in parsed.in_header:
+                    continue  # the child's Header row has its own problem; this row is checked on its own merits
+                if child is None:
+                    parsed.problem(label, record["_row"], "CHILD", record["CHILD"],
+                                   "This child is not in the Header table, so the row cannot be stored.", blocks=True,
+                                   kind="child_not_in_header", child=record["CHILD"])
+                elif record.get("DOB") and child.get("DOB") and record["DOB"] != child["DOB"]:
+                    parsed.problem(label, record["_row"], "DOB", _shown(record["DOB"]),
+                                   f"Does not match the date of birth in Header ({child['DOB']:%d/%m/%Y}).",
+                                   blocks=False, kind="DOB_differs", child=record["CHILD"])
+    by_child = defaultdict(list)
     for record in parsed.rows.get("episodes", ()):
-        for column in ("HOME_POST", "PL_POST"):
-            if record.get(column) and record[column] not in lookups.districts:
-                unknown[(column, record[column])] += 1
-    for (column, district), rows in sorted(unknown.items()):
-        parsed.warnings.append(
-            Problem("Episodes", None, column, district,
-                    f"Unknown postcode district in {rows} row(s): distance and area left blank.")
-        )
+        by_child[record["CHILD"]].append(record)
+    for child_id, records in by_child.items():
+        header = children.get(child_id)
+        episodes = [{"start": r["DECOM"], "end": r["DEC"], "reason_ceased": r["REC"]} for r in records]
+        for index, column, message, blocks, kind in episode_problems(episodes, header["DOB"] if header else None):
+            record = records[index]
+            parsed.problem("Episodes", record["_row"], column, _shown(record.get(column)), message, blocks=blocks,
+                           kind=kind, child=child_id)
+    for record in parsed.rows.get("missing", ()):
+        if record["MIS_END"] and record["MIS_START"] and record["MIS_END"] < record["MIS_START"]:
+            parsed.problem("Missing", record["_row"], "MIS_END", _shown(record["MIS_END"]),
+                           "The missing episode ends before it starts.", blocks=False, kind="missing_ends_before",
+                           child=record["CHILD"])

@@ -48,7 +48,7 @@ _counter = {"n": 0}
 def child(dob=datetime.date(2012, 6, 1), **fields):
     _counter["n"] += 1
     fields.setdefault("child_id", f"C{_counter['n']:06d}")
-    return Child.objects.create(sex=fields.pop("sex", 1), date_of_birth=dob, ethnicity="WBRI", **fields)
+    return Child.objects.create(sex=fields.pop("sex", "M"), date_of_birth=dob, ethnicity="WBRI", **fields)
 
 
 def cohort_return(year):
@@ -95,7 +95,7 @@ def bulk_cohort(children, year=2025, seed=1, years=1):
         kids = Child.objects.bulk_create(
             Child(
                 child_id=f"B{y}{start_id + i:06d}",
-                sex=rng.choice((1, 2)),
+                sex=rng.choice(("M", "F")),
                 date_of_birth=datetime.date(y - rng.randint(1, 21), rng.randint(1, 12), rng.randint(1, 28)),
                 ethnicity="WBRI",
             )
