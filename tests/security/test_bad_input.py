@@ -47,7 +47,7 @@ def upload(name, content):
 
 
 def csv_files(
-    header=HEADER + "Z001,1,01/02/2012,WBRI,\n",
+    header=HEADER + "Z001,M,01/02/2012,WBRI,\n",
     episodes=EPISODES + "Z001,01/04/2024,S,C1,N1,U1,PR1,,,,WR1,WR5,\n",
     export=None,
 ):
@@ -302,31 +302,39 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(clients, demo_files, 
 # --- Malformed 903 CSVs: checked in full by the import, which then changes nothing ---------------------------
 
 MALFORMED = {
-    "columns of no 903 table": (
-        {"export": "NAME,FAVOURITE_FOOD\nZoe,chips\n"},
-        "Cannot tell which 903 table this is",
-    ),
     "a date that does not exist": (
-        {"header": HEADER + "Z001,1,30/02/2012,WBRI,\n"},
-        "Not a real date in the form DD/MM/YYYY.",
+        {"header": HEADER + "Z001,M,30/02/2012,WBRI,\n"},
+        "Not a real date in the form DD/MM/YYYY",
     ),
     "an American date": (
-        {"header": HEADER + "Z001,1,02/13/2012,WBRI,\n"},
-        "Not a real date in the form DD/MM/YYYY.",
+        {"header": HEADER + "Z001,M,02/13/2012,WBRI,\n"},
+        "Not a real date in the form DD/MM/YYYY",
     ),
-    "an ethnicity code that is not in the list": (
-        {"header": HEADER + "Z001,1,01/02/2012,XXXX,\n"},
-        "XXXX is not a code in the",
-    ),
-    "a placement type that is not in the list": (
-        {"episodes": EPISODES + "Z001,01/04/2024,S,C1,N1,Q9,PR1,,,,WR1,WR5,\n"},
-        "Q9 is not a code in the",
-    ),
-    "a required column missing": (
-        {"header": "CHILD,SEX,ETHNIC\nZ001,1,WBRI\n"},
-        "The required column DOB is missing.",
+    "a key column missing": (
+        {"header": "CHILD,SEX,ETHNIC\nZ001,M,WBRI\n"},
+        "The key column DOB is missing.",
     ),
 }
+# Not in the DfE's lists or not a 903 table: reported beside the loaded return, which still loads.
+REPORTED = {
+    "columns of no 903 table": ({"export": "NAME,FAVOURITE_FOOD\nZoe,chips\n"}, "Not a table of the 903 return"),
+    "an ethnicity code that is not in the list": (
+        {"header": HEADER + "Z001,M,01/02/2012,XXXX,\n"}, "XXXX is not a code in the 2024-25 list",
+    ),
+    "a placement type that is not in the list": (
+        {"episodes": EPISODES + "Z001,01/04/2024,S,C1,N1,Q9,PR1,,,,WR1,WR5,\n"}, "Q9 is not a code in the 2024-25 list",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REPORTED))
+def test_a_code_not_in_the_list_is_reported_beside_the_loaded_return(clients, case, django_capture_on_commit_callbacks):
+    tables, message = REPORTED[case]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients[OFF].post(reverse("children:import_create"), {"year": "2025", "files": csv_files(**tables)})
+    page = clients[OFF].get(response["Location"]).content.decode()
+    assert message in page, f"{case}: the import page does not say {message!r}"
+    assert CohortImport.objects.order_by("-pk").first().status == CohortImport.Status.SUCCEEDED
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
