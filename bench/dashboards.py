@@ -38,7 +38,7 @@ def build(children, years, last_year, seed):
     from accounts import demo as accounts_demo
     from boards import demo as boards_demo
     from children import services, synthetic
-    from dashboards import demo as measures_demo
+    from measures import demo as measures_demo
     from indicators import demo as indicators_demo
 
     started = time.perf_counter()

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.uploads import DOCUMENTS, UploadValidator
-from indicators import measures as board_measures
+from measures import registry as board_measures
 
 
 def validate_measure_identifiers(value):
-    """Every identifier must name one of the board's measures (``indicators.measures``)."""
+    """Every identifier must name one of the board's measures (``measures.registry``)."""
     unknown = [part for part in split_identifiers(value) if part not in board_measures.BY_IDENTIFIER]
     if unknown:
         raise ValidationError(
@@ -221,7 +221,7 @@ class AgendaItem(models.Model):
 
     @property
     def measure_list(self):
-        """The board measures covered (``indicators.measures.Measure``), in the order given."""
+        """The board measures covered (``measures.registry.Measure``), in the order given."""
         return [board_measures.BY_IDENTIFIER[code] for code in split_identifiers(self.measures)
                 if code in board_measures.BY_IDENTIFIER]
 

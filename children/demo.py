@@ -4,6 +4,8 @@ returns, written as CSV files and loaded through the same import officers use.
 """
 import tempfile
 
+from core import collection_year
+
 from . import services, synthetic
 
 DEMO_LIVES = 900  # invented children entering care over 14 years; about 600 appear in the six returns
@@ -11,7 +13,7 @@ DEMO_LIVES = 900  # invented children entering care over 14 years; about 600 app
 
 def load(context):
     services.load_reference_data()
-    last_year = synthetic.latest_collection_year(context["today"])
+    last_year = collection_year.latest_finished(context["today"])
     clerk = context.get("people", {}).get("officer.adeyemi")
     with tempfile.TemporaryDirectory() as folder:
         written = synthetic.write_cohort(folder, children=DEMO_LIVES, last_year=last_year, years=6, seed=2025)

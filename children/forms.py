@@ -6,17 +6,18 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from core import collection_year
 from core.uploads import CSV, UploadValidator
 
 from . import selectors, ssda903
-from .models import Child, CodeList, Episode, year_label
+from .models import Child, CodeList, Episode
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 27/03/2015."
 
 
 def _year_choices(years):
-    return [(year, year_label(year)) for year in years]
+    return [(year, collection_year.label(year)) for year in years]
 
 
 class ChildFilterForm(forms.Form):
@@ -221,9 +222,9 @@ class CohortImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = _year_choices(range(this_year + 1, this_year - 15, -1))
-        self.fields["year"].initial = ssda903.latest_collection_year(timezone.localdate())
+        this_year = collection_year.current()
+        self.fields["year"].choices = _year_choices(range(this_year, this_year - 16, -1))
+        self.fields["year"].initial = collection_year.latest_finished()
         self.helper = FormHelper()
         self.helper.layout = Layout(Field.select("year"), Field("files"), Submit("upload", "Upload and import"))
 

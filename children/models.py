@@ -9,13 +9,15 @@ so every measure for a year reads that year's return alone.
 Code lists (legal status, category of need, placement type...) are rows of ``Code``, not Python choices, so
 a council whose return differs (Scotland's, say) loads its own list and groups.
 """
-import datetime
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+
+from core import collection_year
+from core.collection_year import CollectionYear
 
 
 class CodeList(models.TextChoices):
@@ -73,11 +75,6 @@ class PostcodeDistrict(models.Model):
         return self.district
 
 
-def year_label(year):
-    """A collection year as the council writes it: 2025 (ending 31 March 2025) -> "2024-25"."""
-    return f"{year - 1}-{str(year)[2:]}"
-
-
 class CohortReturn(models.Model):
     """One collection year's return. ``year`` is the year the collection ends: 2025 is 1 April 2024 to 31 March 2025."""
 
@@ -98,16 +95,20 @@ class CohortReturn(models.Model):
         return self.label
 
     @property
+    def collection_year(self):
+        return CollectionYear(self.year)
+
+    @property
     def label(self):
-        return year_label(self.year)
+        return self.collection_year.label
 
     @property
     def starts_on(self):
-        return datetime.date(self.year - 1, 4, 1)
+        return self.collection_year.starts_on
 
     @property
     def ends_on(self):
-        return datetime.date(self.year, 3, 31)
+        return self.collection_year.ends_on
 
 
 class Child(models.Model):
@@ -317,7 +318,7 @@ class CohortImport(models.Model):
 
     @property
     def year_label(self):
-        return year_label(self.year)
+        return collection_year.label(self.year)
 
     @property
     def finished(self):

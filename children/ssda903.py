@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from core import collection_year
+
 SPEC_DIR = Path(__file__).resolve().parent / "data" / "ssda903"
 
 # The app's key for each of the DfE's table names (kept on ``CohortImportFile.table``).
@@ -210,15 +212,6 @@ def load_districts(only=None):
         d: (float(lat), float(lon), inside)
         for d, lat, lon, inside in rows.values_list("district", "latitude", "longitude", "in_council_area")
     }
-
-
-def collection_year_end(year):
-    return datetime.date(year, 3, 31)
-
-
-def latest_collection_year(today):
-    """The latest collection year that has ended by ``today``: 31 March 2025 ends 2025."""
-    return today.year if today >= datetime.date(today.year, 3, 31) else today.year - 1
 
 
 def parse_date(text):
@@ -470,7 +463,7 @@ class _TableReader:
     def __init__(self, table, heading, spec, parsed, lookups):
         self.table, self.spec, self.parsed, self.lookups = table, spec, parsed, lookups
         self.label = table.name
-        self.year_end = collection_year_end(spec.year)
+        self.year_end = collection_year.ends_on(spec.year)
         self.rows_read = 0
         positions = {column: heading.index(column) for column in table.columns if column in heading}
         self.blocked = False

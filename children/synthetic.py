@@ -17,9 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils import timezone
-
-from .ssda903 import latest_collection_year
+from core import collection_year
 
 ONE_DAY = datetime.timedelta(days=1)
 IN_AREA = ["WR1", "WR2", "WR3", "WR4", "WR5", "WR6", "WR9", "WR10", "WR11", "WR14", "B60", "B61", "B97", "B98",
@@ -268,7 +266,7 @@ def _d(date):
 
 def return_tables(lives, year):
     """The rows of each 903 table for collection year ``year`` (ending 31 March), as lists of strings."""
-    year_start, year_end = datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+    year_start, year_end = collection_year.starts_on(year), collection_year.ends_on(year)
     tables = {key: [] for key in HEADINGS}
     for life in lives:
         history = [e for e in life.episodes if e["start"] <= year_end]
@@ -370,7 +368,7 @@ def build_cohort(children=50, years=3, seed=1, last_year=None, user=None, **opti
 
     if not Code.objects.exists():
         services.load_reference_data()
-    last_year = last_year or latest_collection_year(timezone.localdate())
+    last_year = last_year or collection_year.latest_finished()
     with tempfile.TemporaryDirectory() as folder:
         written = write_cohort(folder, children=children, last_year=last_year, years=years, seed=seed, **options)
         imports = [services.import_files(year=year, paths=paths, user=user) for year, paths in written.items()]

@@ -20,7 +20,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Dashboard", "dashboards:home", ALL_ROLES, "/dashboard/"),
     NavItem("Children", "children:child_list", OFFICERS, "/children/"),
-    NavItem("Measures", "indicators:measure_list", BOARD_READERS, "/measures/"),
+    NavItem("Measures", "measures:measure_list", BOARD_READERS, "/measures/"),
     NavItem("Self-evaluation", "indicators:cycle_list", BOARD_READERS, "/self-evaluation/"),
     NavItem("Meetings", "boards:meeting_list", BOARD_READERS, "/boards/"),
     NavItem("Care Pledge", "boards:pledge", ALL_ROLES, "/pledge/"),

@@ -2,7 +2,7 @@
 Change stamps: a token that changes in the same transaction as any write to the data a cached page shows.
 
 The dashboards cache their rendered HTML under this token, the cohort's version
-(``indicators.measures.inputs_version``) and the date, so a usual request runs two small queries and one
+(``measures.queries.inputs_version``) and the date, so a usual request runs two small queries and one
 cache read, yet every change shows on the next request, in every web process, whichever process (a page, a
 Celery worker, a management command, Django admin) made it.
 
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 DASHBOARDS = "dashboards"
 
-TRACKED_APPS = ("boards", "indicators")
+TRACKED_APPS = ("boards", "indicators", "measures")
 # What else the dashboards show: imports and their errors, and people's names on actions, papers and evaluations.
 TRACKED_MODELS = ("children.CohortImport", "accounts.User")
 # Saves that change nothing a page shows: signing in records the time.

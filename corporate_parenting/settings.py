@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "core",
     "children",
     "indicators",
+    "measures",
     "boards",
     "reports",
     "dashboards",
@@ -111,6 +112,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# The last day (month, day) of the data collection year: England's 903 year ends on 31 March (core.collection_year).
+COLLECTION_YEAR_END = (3, 31)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -148,7 +151,7 @@ if COHORT_FILE_RETENTION_DAYS < 1:
 
 # --- Cache ------------------------------------------------------------------------------------------
 # Dashboards and measure figures are cached under version tokens read from the database (core.stamps,
-# indicators.measures.inputs_version), so each process's own memory is correct on its own. CACHE_URL
+# measures.queries.inputs_version), so each process's own memory is correct on its own. CACHE_URL
 # (e.g. redis://redis:6379/1) shares one cache between the web processes, so each page is built once.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 

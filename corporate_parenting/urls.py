@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("children/", include("children.urls")),
     path("", include("indicators.urls")),
+    path("measures/", include("measures.urls")),
     path("", include("boards.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -2,10 +2,10 @@
 Everything each role's dashboard shows, gathered from the other apps' selectors and the measure registry.
 
 Each function runs a fixed number of queries whatever the size of the cohort: the measures for the last few
-years are computed once, together, in the database (``indicators.measures.compute``), and every other panel
+years are computed once, together, in the database (``measures.queries.compute``), and every other panel
 is one selector call. Nothing is computed until the template asks for it, and the templates cache their HTML:
 
-- the whole page under ``page_version``: the cohort's version (``indicators.measures.inputs_version()``),
+- the whole page under ``page_version``: the cohort's version (``measures.queries.inputs_version()``),
   the change stamp of the boards, self-evaluation, imports and people (``core.stamps.token()``), today's date
   (actions fall overdue at midnight) and, where the page is personal, the person. Two small queries and a
   cache read answer a usual request, and any change shows on the next one;
@@ -25,10 +25,12 @@ from boards import selectors as boards
 from children import selectors as children
 from children.models import CohortImport
 from core import stamps
-from indicators import measures
+from measures import charts as measure_charts
+from measures import figures as measure_figures
+from measures import queries as measure_queries
 from indicators import selectors as self_evaluation
 
-TREND_YEARS = measures.TREND_YEARS
+TREND_YEARS = measure_figures.TREND_YEARS
 PANEL_ROWS = 10  # longer lists link to their own page
 
 
@@ -74,9 +76,9 @@ HOW_WELL = [
 def chief_executive_measures():
     """
     The measure sections of the chief executive's dashboard. The page asks for them only when their cached
-    HTML (kept under ``indicators.measures.inputs_version()``) is missing, so most requests never compute them.
+    HTML (kept under ``measures.queries.inputs_version()``) is missing, so most requests never compute them.
     """
-    panel = measures.measure_panel(suppress=True)
+    panel = measure_figures.measure_panel(suppress=True)
     if not panel.has_data:
         return {"panel": panel}
     latest = panel.results[panel.year]
@@ -86,9 +88,9 @@ def chief_executive_measures():
         "panel": panel,
         "how_many": panel.figures(HOW_MANY),
         "how_many_chart": panel.trend(headline),
-        "why_chart": measures.category_of_need_chart(latest, suppress=True),
+        "why_chart": measure_charts.category_of_need_chart(latest, suppress=True),
         "where": panel.figures(WHERE),
-        "where_chart": measures.placement_mix_chart(panel.results, suppress=True),
+        "where_chart": measure_charts.placement_mix_chart(panel.results, suppress=True),
         "how_well": panel.figures(HOW_WELL),
         "gaps": panel.gaps_to_peers(HOW_WELL),
         "measure_rag": panel.rag_counts(),
@@ -102,7 +104,7 @@ def _later(function, *args, **kwargs):
 
 def _versions(today, user=None):
     """The keys the page's HTML and its measure sections are cached under (two queries; see above)."""
-    measures_version = measures.inputs_version()
+    measures_version = measure_queries.inputs_version()
     parts = [measures_version, stamps.token(), today.isoformat()]
     if user is not None:
         parts += [str(user.pk), user.role]
@@ -124,7 +126,7 @@ def chief_executive(user, today=None):
 
 def councillor_measures():
     """The questions every councillor should ask, answered (asked for only when the cached HTML is missing)."""
-    panel = measures.measure_panel(suppress=True)
+    panel = measure_figures.measure_panel(suppress=True)
     if not panel.has_data:
         return {"panel": panel}
     return {
@@ -155,7 +157,7 @@ def councillor(user, today=None):
 
 def officer_measures():
     """Measures red or amber against their targets this year, in full (officers only)."""
-    panel = measures.measure_panel(suppress=False, years=1)
+    panel = measure_figures.measure_panel(suppress=False, years=1)
     return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
 
 

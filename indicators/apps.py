@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
-    verbose_name = "Quality indicators and measures"
+    verbose_name = "Self-evaluation with quality indicators"

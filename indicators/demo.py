@@ -9,8 +9,10 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core import collection_year
+from core.collection_year import CollectionYear
+
 from . import services
-from .measures import year_label
 from .models import ActionStatus, Cycle, Framework, Grade, Level
 from .selectors import known_measures
 
@@ -112,10 +114,6 @@ def _demo_pdf():
     return bytes(out)
 
 
-def _financial_year_start(today):
-    return today.year if today.month >= 4 else today.year - 1
-
-
 def _answers(number, grade, cycle_name):
     _grades, strength, weakness, evidence, _measure, action, _owner = STORY[number]
     return {
@@ -135,14 +133,14 @@ def load(context):
         services.load_framework_file(path)
     framework = Framework.objects.get(slug=HMIE)
     measures = known_measures()
-    first_year = _financial_year_start(today) - 2
+    this_year = collection_year.current(today)
     cycles = []
     for index in range(3):
-        year = first_year + index
+        year = CollectionYear(this_year - 2 + index)
         cycles.append(
             services.open_cycle(
-                framework=framework, name=year_label(year + 1), level=Level.STRATEGIC,
-                starts_on=datetime.date(year, 4, 1), ends_on=datetime.date(year + 1, 3, 31), created_by=clerk,
+                framework=framework, name=year.label, level=Level.STRATEGIC,
+                starts_on=year.starts_on, ends_on=year.ends_on, created_by=clerk,
             )
         )
     for index, cycle in enumerate(cycles):

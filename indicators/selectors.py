@@ -41,10 +41,10 @@ def sees_drafts(user):
 
 
 def known_measures():
-    """The board's measures as {identifier: title}, from the registry in indicators.measures."""
-    from . import measures
+    """The board's measures as {identifier: title}, from the registry in measures.registry."""
+    from measures import registry
 
-    return {measure.identifier: measure.title for measure in measures.MEASURES}
+    return {measure.identifier: measure.title for measure in registry.MEASURES}
 
 
 # --- Frameworks and cycles ---------------------------------------------------------------------------

@@ -1,11 +1,7 @@
-"""
-URLs of the indicators app: self-evaluation under self-evaluation/, and the board's measures (measure_urls.py)
-under measures/, in one "indicators" namespace.
-"""
+"""URLs of the indicators app: self-evaluation, under self-evaluation/."""
 from django.urls import path
 
 from . import views
-from .measure_urls import urlpatterns as measure_urlpatterns
 
 app_name = "indicators"
 
@@ -34,5 +30,4 @@ urlpatterns = [
     path("self-evaluation/frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
     path("self-evaluation/frameworks/<int:pk>/areas/add/", views.area_add, name="area_add"),
     path("self-evaluation/frameworks/<int:pk>/indicators/add/", views.indicator_add, name="indicator_add"),
-    *measure_urlpatterns,
 ]

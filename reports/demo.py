@@ -4,6 +4,7 @@ the last full year (built here, in-process, so the demo works without a worker),
 annual report, and the schedules that build future packs and reports. Nobody here is real.
 """
 from boards.models import Meeting, MeetingStatus
+from core import collection_year
 
 from . import services
 from .models import ReportSchedule, ReportType
@@ -31,7 +32,7 @@ def load(context):
     today = context["today"]
     people = context.get("people", {})
     officer = people.get("officer.lindqvist")
-    year = services.last_full_year(today)
+    year = collection_year.latest_finished(today)
 
     services.save_annual_content(
         year,

@@ -1,7 +1,8 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.utils import timezone
+
+from core import collection_year
 
 from . import selectors
 from .models import AnnualReportContent, ReportSchedule, ReportType
@@ -44,7 +45,7 @@ class BuildAnnualReportForm(forms.Form):
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        latest = timezone.localdate().year + 1
+        latest = collection_year.current()
         if not EARLIEST_YEAR <= year <= latest:
             raise forms.ValidationError(f"Enter a year from {EARLIEST_YEAR} to {latest}.")
         return year

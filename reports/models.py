@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.collection_year import long_label
+
 
 class ReportType(models.TextChoices):
     BOARD_PACK = "board_pack", "Board pack"
@@ -25,11 +27,6 @@ class ReportStatus(models.TextChoices):
     BUILDING = "building", "Building"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
-
-
-def collection_year_label(year):
-    """The council's year as people say it: 2025 -> "2024 to 2025" (April 2024 to March 2025)."""
-    return f"{year - 1} to {year}"
 
 
 def report_upload_to(report, filename):
@@ -113,7 +110,7 @@ class Report(models.Model):
     @property
     def title(self):
         if self.kind == ReportType.ANNUAL_REPORT:
-            return f"Annual corporate parenting report {collection_year_label(self.year)}"
+            return f"Annual corporate parenting report {long_label(self.year)}"
         if self.meeting_id is None:
             return "Board pack (meeting deleted)"
         return f"Board pack for the meeting on {self.meeting.date:%-d %B %Y}"
@@ -157,7 +154,7 @@ class AnnualReportContent(models.Model):
         verbose_name_plural = "annual report content"
 
     def __str__(self):
-        return f"Annual report content {collection_year_label(self.year)}"
+        return f"Annual report content {long_label(self.year)}"
 
 
 class ReportSchedule(models.Model):

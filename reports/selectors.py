@@ -7,9 +7,11 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from core import collection_year
+from core.collection_year import long_label
 from core.permissions import BOARD_READERS, OFFICERS
 
-from .models import AnnualReportContent, Report, ReportStatus, ReportType, collection_year_label
+from .models import AnnualReportContent, Report, ReportStatus, ReportType
 
 ORGANISATION = "Corporate Parenting Board"
 # Who may download built reports: members and officers. Young people's representatives see the board's
@@ -141,24 +143,24 @@ def _officer_text(section_id, title, text, empty):
 def _measures_section(section_id, title, identifiers, year, introduction, *, category_of_need=False):
     """
     The measures for ``year`` (default: the latest return) with their trends, drawn by the same chart functions
-    as the measure pages and dashboards (``indicators.measures``), always small-number suppressed. A fixed
+    as the measure pages and dashboards (``measures``), always small-number suppressed. A fixed
     number of queries: the years are computed together in the database.
     """
-    from indicators import measures as registry
+    from measures import charts, figures, registry, selectors
 
     if year is None:
-        year = next(iter(registry.available_years()), None)
-    panel = registry.measure_panel(suppress=True, year=year) if year is not None else None
-    data = {"year": year, "year_label": collection_year_label(year) if year else "", "items": []}
+        year = next(iter(selectors.available_years()), None)
+    panel = figures.measure_panel(suppress=True, year=year) if year is not None else None
+    data = {"year": year, "year_label": long_label(year) if year else "", "items": []}
     if panel is None or not panel.has_data:
         return _section(section_id, title, "measures", data, introduction)
     data["items"] = [
         {"measure": registry.get(identifier), "figure": panel.figure(identifier), "chart": panel.trend(identifier)}
         for identifier in identifiers
     ]
-    data["placement_mix"] = registry.placement_mix_chart(panel.results, suppress=True)
+    data["placement_mix"] = charts.placement_mix_chart(panel.results, suppress=True)
     if category_of_need:
-        data["category_of_need"] = registry.category_of_need_chart(panel.results[year], suppress=True)
+        data["category_of_need"] = charts.category_of_need_chart(panel.results[year], suppress=True)
     return _section(section_id, title, "measures", data, introduction)
 
 
@@ -209,7 +211,7 @@ def _meetings_section(year):
     from boards.selectors import attendance_summary, with_quorum
     from django.db.models import Count
 
-    year_start, year_end = datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+    year_start, year_end = collection_year.starts_on(year), collection_year.ends_on(year)
     meetings = list(
         with_quorum(
             Meeting.objects.filter(
@@ -231,12 +233,12 @@ def _meetings_section(year):
         "meetings",
         "Meetings held and attendance",
         "meetings",
-        {"meetings": meetings, "attendance": attendance, "year_label": collection_year_label(year)},
+        {"meetings": meetings, "attendance": attendance, "year_label": long_label(year)},
     )
 
 
 def annual_report_document(year):
-    from indicators import measures as registry
+    from measures import registry
 
     content = AnnualReportContent.objects.filter(year=year).first() or AnnualReportContent(year=year)
     not_written = "Officers have not written this section yet."
@@ -252,7 +254,7 @@ def annual_report_document(year):
             "Measures and trends against comparators",
             all_measures,
             year,
-            f"The board's measures for {collection_year_label(year)} and the years before, against England, "
+            f"The board's measures for {long_label(year)} and the years before, against England, "
             "statistical neighbours and the board's targets. Counts of fewer than 5 children are shown as [c].",
             category_of_need=True,
         ),
@@ -264,7 +266,7 @@ def annual_report_document(year):
         _officer_text("recommendations", "Recommendations to full council", content.recommendations, not_written),
     ]
     return {
-        "title": f"Annual corporate parenting report {collection_year_label(year)}",
+        "title": f"Annual corporate parenting report {long_label(year)}",
         "subtitle": "The corporate parenting board's report to full council, the executive and the children's trust",
         "organisation": ORGANISATION,
         "produced_on": timezone.localdate(),

@@ -17,6 +17,8 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import collection_year
+
 from . import selectors
 from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType
 
@@ -226,11 +228,6 @@ def _schedule_already_built(schedule, *, meeting=None, year=None):
     return Report.objects.filter(schedule=schedule, year=year).exists()
 
 
-def last_full_year(today):
-    """The latest collection year (ending 31 March) that has finished by ``today``."""
-    return today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
-
-
 def run_due_schedules(today=None):
     """
     Request every report a schedule says is due and has not yet requested. Safe to run any number of times
@@ -246,7 +243,7 @@ def run_due_schedules(today=None):
                     requested.append(report)
         else:
             run_on = datetime.date(today.year, schedule.annual_month, schedule.annual_day)
-            year = last_full_year(run_on)
+            year = collection_year.latest_finished(run_on)
             if today >= run_on and not _schedule_already_built(schedule, year=year):
                 report = request_report(ReportType.ANNUAL_REPORT, year=year, schedule=schedule)
                 if report is not None:

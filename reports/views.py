@@ -7,15 +7,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import collection_year
+from core.collection_year import long_label
 from core.files import private_file_response
 from core.permissions import BOARD_READERS, OFFICERS, role_required
 
 from . import selectors, services
 from .forms import AnnualReportContentForm, BuildAnnualReportForm, BuildBoardPackForm, ReportScheduleForm
-from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType, collection_year_label
+from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType
 
 PAGE_SIZE = 20
 
@@ -37,13 +38,13 @@ def report_list(request):
 
 def _list_context(request, *, page_number):
     page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(page_number)
-    last_year = services.last_full_year(timezone.localdate())
+    last_year = collection_year.latest_finished()
     return {
         "page_obj": page,
         "reports": page.object_list,
         "is_officer": request.user.role in OFFICERS,
         "text_year": last_year,
-        "text_year_label": collection_year_label(last_year),
+        "text_year_label": long_label(last_year),
     }
 
 
@@ -120,12 +121,12 @@ def annual_content(request, year):
     form = AnnualReportContentForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.save_annual_content(year, **form.cleaned_data, updated_by=request.user)
-        messages.success(request, f"The annual report text for {collection_year_label(year)} has been saved.")
+        messages.success(request, f"The annual report text for {long_label(year)} has been saved.")
         return redirect("reports:annual_content", year=year)
     return render(
         request,
         "reports/annual_content.html",
-        {"form": form, "year": year, "year_label": collection_year_label(year), "content": instance},
+        {"form": form, "year": year, "year_label": long_label(year), "content": instance},
         status=400 if form.errors else 200,
     )
 

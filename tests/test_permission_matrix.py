@@ -100,7 +100,7 @@ def minute():
 
 
 def measure():
-    from indicators.measures import MEASURES
+    from measures.registry import MEASURES
 
     return {"identifier": next(m.identifier for m in MEASURES if m.better is not None)}
 
@@ -130,12 +130,12 @@ RULES = {
     "children:import_progress": Rule(OFFICERS, kwargs=pk("children.CohortImport")),
     "children:import_file": Rule(OFFICERS, kwargs=import_file),
     # measures: aggregates for board readers; officers keep the population, comparators and targets
-    "indicators:measure_list": Rule(BOARD_READERS),
-    "indicators:measure_detail": Rule(BOARD_READERS, kwargs=measure),
-    "indicators:population": Rule(OFFICERS),
-    "indicators:comparator_upload": Rule(OFFICERS),
-    "indicators:comparator_edit": Rule(OFFICERS, kwargs=measure),
-    "indicators:target_edit": Rule(OFFICERS, kwargs=measure),
+    "measures:measure_list": Rule(BOARD_READERS),
+    "measures:measure_detail": Rule(BOARD_READERS, kwargs=measure),
+    "measures:population": Rule(OFFICERS),
+    "measures:comparator_upload": Rule(OFFICERS),
+    "measures:comparator_edit": Rule(OFFICERS, kwargs=measure),
+    "measures:target_edit": Rule(OFFICERS, kwargs=measure),
     # self-evaluation: board readers see it; officers grade, moderate and approve; the clerk keeps frameworks
     "indicators:cycle_list": Rule(BOARD_READERS),
     "indicators:cycle_create": Rule(OFFICERS),

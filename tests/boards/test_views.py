@@ -287,7 +287,7 @@ def test_the_agenda_links_to_the_measures_and_self_evaluation_it_covers(world, c
     )
     services.update_agenda_item(world.item, cycle=cycle, self_evaluation="QI 1.1")
     page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
-    assert reverse("indicators:measure_detail", args=["looked_after_rate_per_10000"]) in page
+    assert reverse("measures:measure_detail", args=["looked_after_rate_per_10000"]) in page
     assert reverse("indicators:cycle_detail", args=[cycle.pk]) in page and "QI 1.1" in page
 
 

@@ -13,7 +13,7 @@ from boards import services as board_services
 from boards.models import Board, BoardRole, PledgeCommitment
 from children.models import CohortImport
 from indicators import services as evaluation_services
-from indicators.models import Comparator, Target
+from measures.models import Comparator, Target
 from tests.dashboards.factories import bulk_cohort, child, cohort_return, d, episode, make_codes
 
 pytestmark = pytest.mark.django_db
@@ -193,5 +193,5 @@ def test_a_small_placement_figure_cannot_be_worked_out_from_the_others(client_fo
     placement_chart = html[html.index("Data for the chart: Placement mix"):]
     assert "75%" not in placement_chart[:placement_chart.index("</table>")]
     client.logout()
-    html = client_for(Role.OFFICER).get(reverse("indicators:measure_list")).content.decode()
+    html = client_for(Role.OFFICER).get(reverse("measures:measure_list")).content.decode()
     assert "75%" in html and "25%" in html  # officers see both in full

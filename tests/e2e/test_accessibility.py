@@ -52,7 +52,7 @@ def first(model_path, **filters):
 
 def main_pages():
     """Each main page once, as the role that sees most of it, and each role's own pages."""
-    from indicators.measures import MEASURES
+    from measures.registry import MEASURES
 
     draft = first("indicators.Evaluation", status="draft").pk
     meeting = first("boards.Meeting").pk
@@ -64,9 +64,9 @@ def main_pages():
         reverse("children:import_list"),
         reverse("children:import_create"),
         reverse("children:import_detail", args=[first("children.CohortImport").pk]),
-        reverse("indicators:measure_list"),
-        reverse("indicators:measure_detail", args=[MEASURES[0].identifier]),
-        reverse("indicators:population"),
+        reverse("measures:measure_list"),
+        reverse("measures:measure_detail", args=[MEASURES[0].identifier]),
+        reverse("measures:population"),
         reverse("indicators:cycle_list"),
         reverse("indicators:cycle_detail", args=[first("indicators.Cycle", status="open").pk]),
         reverse("indicators:evaluation_detail", args=[draft]),
@@ -88,7 +88,7 @@ def main_pages():
         reverse("reports:report_list"),
     ]
     councillor_pages = [
-        reverse("indicators:measure_list"),
+        reverse("measures:measure_list"),
         reverse("indicators:cycle_list"),
         reverse("indicators:evaluation_detail", args=[first("indicators.Evaluation", status="approved").pk]),
         reverse("boards:meeting_detail", args=[meeting]),

@@ -59,7 +59,7 @@ def test_evidence_links_to_a_known_board_measure_only(client, evaluation, author
     assert response.status_code == 302
     assert EvidenceItem.objects.get().measure == "placement_foster"
     page = client.get(reverse("indicators:evaluation_detail", args=[evaluation.pk])).content.decode()
-    assert reverse("indicators:measure_detail", args=["placement_foster"]) in page
+    assert reverse("measures:measure_detail", args=["placement_foster"]) in page
 
 
 def test_empty_evidence_is_refused(client, evaluation, author):

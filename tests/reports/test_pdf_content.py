@@ -19,8 +19,9 @@ from boards.models import (
     PledgeCommitment,
     PledgeUpdate,
 )
-from indicators import measures
-from indicators.models import Area, Comparator, Cycle, Evaluation, EvaluationStatus, Framework, QualityIndicator
+from indicators.models import Area, Cycle, Evaluation, EvaluationStatus, Framework, QualityIndicator
+from measures import queries as measure_queries
+from measures.models import Comparator
 from reports import services
 from reports.models import ReportStatus, ReportType
 
@@ -43,7 +44,7 @@ def cohort(tmp_path):
         result = children_services.import_files(year=year, paths=paths)
         assert result.status == result.Status.SUCCEEDED, result.errors[:3]
     Comparator.objects.create(measure="care_leavers_in_touch", year=YEAR, england=91, statistical_neighbours=93)
-    return measures.for_year(YEAR)
+    return measure_queries.for_year(YEAR)
 
 
 def _flat(pages):

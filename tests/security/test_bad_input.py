@@ -137,16 +137,16 @@ CASES = {
         message="Select a valid choice",
     ),
     "comparators: a program renamed .csv": Bad(
-        OFF, lambda: reverse("indicators:comparator_upload"), lambda: {"file": upload("comparators.csv", PROGRAM)},
+        OFF, lambda: reverse("measures:comparator_upload"), lambda: {"file": upload("comparators.csv", PROGRAM)},
         message="is not a real CSV file",
     ),
     "comparators: a CSV with the wrong columns": Bad(
-        OFF, lambda: reverse("indicators:comparator_upload"),
+        OFF, lambda: reverse("measures:comparator_upload"),
         lambda: {"file": upload("comparators.csv", b"indicator,value\nlooked_after,12\n")},
         message="The file has no column called",
     ),
     "comparators: a year and a figure that are not numbers, and a measure that does not exist": Bad(
-        OFF, lambda: reverse("indicators:comparator_upload"),
+        OFF, lambda: reverse("measures:comparator_upload"),
         lambda: {"file": upload("comparators.csv", (
             "measure,year,england,statistical_neighbours,source\n"
             "no_such_measure,last year,seventy,,DfE\n"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import demo as accounts_demo
 from accounts.models import User
 
-DEMO_APPS = ("accounts", "children", "indicators", "dashboards", "boards", "reports")
+DEMO_APPS = ("accounts", "children", "indicators", "measures", "boards", "reports")
 
 
 class Command(BaseCommand):

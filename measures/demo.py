@@ -7,7 +7,7 @@ marked as such in their source; a council loads the real ones from the DfE's tab
 """
 from decimal import Decimal
 
-from indicators import measure_services
+from . import services as measure_services
 
 POPULATION = 34_000  # children aged 0-17 in the invented council
 SOURCE = "Illustrative demo value (not published statistics)"

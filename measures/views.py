@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 
 from core.permissions import BOARD_READERS, OFFICERS, role_required
 
-from . import measure_services, measures
-from .measure_forms import ComparatorForm, ComparatorUploadForm, PopulationForm, TargetForm, YearForm
+from core.collection_year import label as year_label
+
+from . import charts, figures, queries, registry, selectors, services
+from .forms import ComparatorForm, ComparatorUploadForm, PopulationForm, TargetForm, YearForm
 from .models import ChildPopulation, Comparator, Target
 
 
@@ -31,26 +33,24 @@ def chosen_year(request, years):
 
 def _measure_or_404(identifier):
     try:
-        return measures.get(identifier)
+        return registry.get(identifier)
     except KeyError:
         raise Http404("There is no measure with that identifier.") from None
 
 
-year_label = measures.year_label
-
 
 @role_required(*BOARD_READERS)
 def measure_list(request):
-    years = measures.available_years()
+    years = selectors.available_years()
     year, year_form = chosen_year(request, years)
     suppress = must_suppress(request.user)
-    figures = measures.board_figures(year, suppress=suppress, cached=True) if year else {}
+    shown = figures.board_figures(year, suppress=suppress, cached=True) if year else {}
     topics = [
-        (label, [figures[m.identifier] for m in group if m.identifier in figures]) for label, group in measures.by_topic()
+        (label, [shown[m.identifier] for m in group if m.identifier in shown]) for label, group in registry.by_topic()
     ]
     return render(
         request,
-        "indicators/measures/list.html",
+        "measures/list.html",
         {
             "year": year,
             "year_label": year_label(year) if year else "",
@@ -66,22 +66,22 @@ def measure_list(request):
 def measure_detail(request, identifier):
     measure = _measure_or_404(identifier)
     suppress = must_suppress(request.user)
-    results = measures.compute(cached=True)
+    results = queries.compute(cached=True)
     values = [year_values[identifier] for _year, year_values in sorted(results.items())]
-    comparators, targets = measures.comparators_and_targets()
+    comparators, targets = selectors.comparators_and_targets()
     target = targets.get(identifier)
-    chart = measures.trend_chart(measure, values, comparators, target, suppress=suppress) if values else None
-    figures = [
-        measures.BoardFigure(value, suppress, comparators.get((identifier, value.year)), target)
+    chart = charts.trend_chart(measure, values, comparators, target, suppress=suppress) if values else None
+    year_figures = [
+        figures.BoardFigure(value, suppress, comparators.get((identifier, value.year)), target)
         for value in reversed(values)
     ]
     return render(
         request,
-        "indicators/measures/detail.html",
+        "measures/detail.html",
         {
             "measure": measure,
             "chart": chart,
-            "figures": figures,
+            "figures": year_figures,
             "target": target,
             "suppress": suppress,
             "is_officer": not suppress,
@@ -104,12 +104,12 @@ def comparator_edit(request, identifier):
             )
     form = ComparatorForm(request.POST or None, initial=initial, unit_label=measure.unit_label)
     if request.method == "POST" and form.is_valid():
-        measure_services.save_comparator(measure=identifier, user=request.user, **form.cleaned_data)
+        services.save_comparator(measure=identifier, user=request.user, **form.cleaned_data)
         messages.success(request, f"Comparators for {year_label(form.cleaned_data['year'])} saved.")
-        return redirect("indicators:measure_detail", identifier=identifier)
+        return redirect("measures:measure_detail", identifier=identifier)
     return render(
         request,
-        "indicators/measures/form.html",
+        "measures/form.html",
         {"measure": measure, "form": form, "heading": f"Comparators for {measure.title}"},
     )
 
@@ -119,26 +119,26 @@ def target_edit(request, identifier):
     measure = _measure_or_404(identifier)
     if measure.better is None:
         messages.error(request, f"{measure.title} has no better direction, so it cannot have a target.")
-        return redirect("indicators:measure_detail", identifier=identifier)
+        return redirect("measures:measure_detail", identifier=identifier)
     existing = Target.objects.filter(measure=identifier).first()
     initial = {"value": existing.value, "amber_margin": existing.amber_margin} if existing else None
     form = TargetForm(request.POST or None, initial=initial)
     if request.method == "POST" and "remove" in request.POST:
-        measure_services.remove_target(measure=identifier)
+        services.remove_target(measure=identifier)
         messages.success(request, "Target removed.")
-        return redirect("indicators:measure_detail", identifier=identifier)
+        return redirect("measures:measure_detail", identifier=identifier)
     if request.method == "POST" and form.is_valid():
-        measure_services.save_target(measure=identifier, user=request.user, **form.cleaned_data)
+        services.save_target(measure=identifier, user=request.user, **form.cleaned_data)
         messages.success(request, "Target saved.")
-        return redirect("indicators:measure_detail", identifier=identifier)
+        return redirect("measures:measure_detail", identifier=identifier)
     return render(
         request,
-        "indicators/measures/form.html",
+        "measures/form.html",
         {
             "measure": measure,
             "form": form,
             "heading": f"Target for {measure.title}",
-            "intro": f"{'Higher' if measure.better == measures.HIGHER else 'Lower'} is better for this measure.",
+            "intro": f"{'Higher' if measure.better == registry.HIGHER else 'Lower'} is better for this measure.",
             "can_remove": existing is not None,
         },
     )
@@ -150,7 +150,7 @@ def comparator_upload(request):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = measure_services.load_comparators_csv(form.cleaned_data["file"], user=request.user)
+            result = services.load_comparators_csv(form.cleaned_data["file"], user=request.user)
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -159,11 +159,11 @@ def comparator_upload(request):
                 form.add_error("file", f"Nothing was saved: the file has {len(problems)} problem(s), listed below.")
             else:
                 messages.success(request, f"{result.saved} comparator row(s) loaded.")
-                return redirect("indicators:measure_list")
+                return redirect("measures:measure_list")
     return render(
         request,
-        "indicators/measures/upload.html",
-        {"form": form, "problems": problems, "identifiers": [m.identifier for m in measures.MEASURES]},
+        "measures/upload.html",
+        {"form": form, "problems": problems, "identifiers": [m.identifier for m in registry.MEASURES]},
     )
 
 
@@ -171,11 +171,11 @@ def comparator_upload(request):
 def population(request):
     form = PopulationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        measure_services.save_population(**form.cleaned_data)
+        services.save_population(**form.cleaned_data)
         messages.success(request, f"Child population for {year_label(form.cleaned_data['year'])} saved.")
-        return redirect("indicators:population")
+        return redirect("measures:population")
     return render(
         request,
-        "indicators/measures/population.html",
+        "measures/population.html",
         {"form": form, "page_obj": Paginator(ChildPopulation.objects.all(), 20).get_page(request.GET.get("page"))},
     )

@@ -3,8 +3,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 
-from .measure_services import FIRST_YEAR, LAST_YEAR
-from .measures import year_label
+from core.collection_year import label as year_label
+
+from .services import FIRST_YEAR, LAST_YEAR
 
 
 class YearForm(forms.Form):

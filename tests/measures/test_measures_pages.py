@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from indicators.models import ChildPopulation, Comparator, Target
+from measures.models import ChildPopulation, Comparator, Target
 from tests.dashboards.factories import child, cohort_return, d, episode, make_codes
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +23,25 @@ def cohort():
 
 
 def test_councillor_sees_small_numbers_withheld_and_officer_sees_them(cohort, client_for, client):
-    page = client_for(Role.COUNCILLOR).get(reverse("indicators:measure_list"))
+    page = client_for(Role.COUNCILLOR).get(reverse("measures:measure_list"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Placed more than 20 miles from home" in html
     assert "[c]" in html and "25%" not in html
     client.logout()
-    officer_page = client_for(Role.OFFICER).get(reverse("indicators:measure_list")).content.decode()
+    officer_page = client_for(Role.OFFICER).get(reverse("measures:measure_list")).content.decode()
     assert "25%" in officer_page
 
 
 def test_young_people_and_anonymous_are_kept_out(cohort, client_for, client):
-    assert client.get(reverse("indicators:measure_list")).status_code == 302
-    assert client_for(Role.YOUNG_PERSON).get(reverse("indicators:measure_list")).status_code == 403
+    assert client.get(reverse("measures:measure_list")).status_code == 302
+    assert client_for(Role.YOUNG_PERSON).get(reverse("measures:measure_list")).status_code == 403
 
 
 def test_definition_page_has_trend_chart_with_data_table(cohort, client_for):
     Comparator.objects.create(measure="looked_after_at_31_march", year=2025, england=Decimal("80"))
     html = client_for(Role.CHIEF_EXECUTIVE).get(
-        reverse("indicators:measure_detail", args=["looked_after_at_31_march"])
+        reverse("measures:measure_detail", args=["looked_after_at_31_march"])
     ).content.decode()
     assert "episode that ends on 31 March itself is" in html
     assert 'role="img"' in html and "Data for the chart: Children looked after at 31 March" in html
@@ -49,11 +49,11 @@ def test_definition_page_has_trend_chart_with_data_table(cohort, client_for):
 
 
 def test_unknown_measure_is_not_found(client_for):
-    assert client_for(Role.OFFICER).get(reverse("indicators:measure_detail", args=["nonsense"])).status_code == 404
+    assert client_for(Role.OFFICER).get(reverse("measures:measure_detail", args=["nonsense"])).status_code == 404
 
 
 def test_officer_enters_comparators_and_councillor_cannot(cohort, client_for, client):
-    url = reverse("indicators:comparator_edit", args=["placed_over_20_miles"])
+    url = reverse("measures:comparator_edit", args=["placed_over_20_miles"])
     councillor = client_for(Role.COUNCILLOR)
     assert councillor.post(url, {"year": 2025, "england": "16"}).status_code == 403
     client.logout()
@@ -64,25 +64,25 @@ def test_officer_enters_comparators_and_councillor_cannot(cohort, client_for, cl
     assert response.status_code == 302
     saved = Comparator.objects.get(measure="placed_over_20_miles", year=2025)
     assert (saved.england, saved.statistical_neighbours, saved.updated_by) == (Decimal("16"), Decimal("14.5"), officer.user)
-    html = officer.get(reverse("indicators:measure_list")).content.decode()
+    html = officer.get(reverse("measures:measure_list")).content.decode()
     assert "+9 points" in html  # 25% against England's 16%
 
 
 def test_target_gives_a_rag_rating(cohort, client_for):
     officer = client_for(Role.OFFICER)
-    url = reverse("indicators:target_edit", args=["placed_over_20_miles"])
+    url = reverse("measures:target_edit", args=["placed_over_20_miles"])
     assert officer.post(url, {"value": "10", "amber_margin": "5"}).status_code == 302
     assert Target.objects.get(measure="placed_over_20_miles").value == Decimal("10")
-    html = officer.get(reverse("indicators:measure_list")).content.decode()
+    html = officer.get(reverse("measures:measure_list")).content.decode()
     assert "app-rag--red" in html  # 25% against a target of at most 10% (amber up to 15%)
     # No target for a measure that is neither better high nor low
-    response = officer.get(reverse("indicators:target_edit", args=["looked_after_at_31_march"]))
+    response = officer.get(reverse("measures:target_edit", args=["looked_after_at_31_march"]))
     assert response.status_code == 302
 
 
 def test_comparator_csv_loads_every_row_or_none(client_for):
     officer = client_for(Role.OFFICER)
-    url = reverse("indicators:comparator_upload")
+    url = reverse("measures:comparator_upload")
     good = b"measure,year,england,statistical_neighbours,source\nplaced_over_20_miles,2025,16,14.5,DfE\nhealth_assessment,2025,90,,DfE\n"
     response = officer.post(url, {"file": SimpleUploadedFile("comparators.csv", good, "text/csv")})
     assert response.status_code == 302
@@ -104,10 +104,10 @@ def test_comparator_csv_loads_every_row_or_none(client_for):
 
 def test_population_gives_the_rate(cohort, client_for):
     officer = client_for(Role.OFFICER)
-    response = officer.post(reverse("indicators:population"), {"year": 2025, "population": 24000, "source": "ONS"})
+    response = officer.post(reverse("measures:population"), {"year": 2025, "population": 24000, "source": "ONS"})
     assert response.status_code == 302
     assert ChildPopulation.objects.get(year=2025).population == 24000
-    html = officer.get(reverse("indicators:measure_detail", args=["looked_after_rate_per_10000"])).content.decode()
+    html = officer.get(reverse("measures:measure_detail", args=["looked_after_rate_per_10000"])).content.decode()
     assert "Council 5" in html  # 12 children per 24,000 = 5 per 10,000
 
 
@@ -116,7 +116,7 @@ def test_year_can_be_chosen_and_an_unknown_year_falls_back_to_the_latest(cohort,
     for _ in range(7):
         episode(older, child(), d("01/05/2023"))
     officer = client_for(Role.OFFICER)
-    url = reverse("indicators:measure_list")
+    url = reverse("measures:measure_list")
     assert "Measures for 2024-25" in officer.get(url).content.decode()
     chosen = officer.get(url, {"year": 2024}).content.decode()
     assert "Measures for 2023-24" in chosen

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from core.uploads import CSV, decode_text, validate_upload
 
-from . import measures
+from . import registry
 from .models import ChildPopulation, Comparator, Target
 
 CSV_COLUMNS = ("measure", "year", "england", "statistical_neighbours", "source")
@@ -22,7 +22,7 @@ MAX_VALUE = Decimal("9999999.99")
 
 
 def save_comparator(*, measure, year, england, statistical_neighbours, source, user):
-    measures.get(measure)
+    registry.get(measure)
     comparator, _created = Comparator.objects.update_or_create(
         measure=measure,
         year=year,
@@ -37,7 +37,7 @@ def save_comparator(*, measure, year, england, statistical_neighbours, source, u
 
 
 def save_target(*, measure, value, amber_margin, user):
-    if measures.get(measure).better is None:
+    if registry.get(measure).better is None:
         raise ValidationError("This measure has no better direction, so it cannot have a target.")
     target, _created = Target.objects.update_or_create(
         measure=measure, defaults={"value": value, "amber_margin": amber_margin, "updated_by": user}
@@ -100,7 +100,7 @@ def load_comparators_csv(file, *, user):
     for line, row in enumerate(reader, start=2):
         row_errors = []
         identifier = (row.get("measure") or "").strip()
-        if identifier not in measures.BY_IDENTIFIER:
+        if identifier not in registry.BY_IDENTIFIER:
             row_errors.append(f"'{identifier}' is not a measure identifier")
         year_text = (row.get("year") or "").strip()
         year = int(year_text) if year_text.isdigit() else None

@@ -1,8 +1,8 @@
 """The board's measures against hand-built cohorts: each DfE definition's edge cases."""
 import pytest
 
-from indicators import measures
-from indicators.models import ChildPopulation
+from measures import figures, queries, registry
+from measures.models import ChildPopulation
 from tests.dashboards.factories import bulk_cohort, child, cohort_return, d, episode, make_codes
 
 from children.models import CareLeaverOutcome, HealthOutcome, MissingEpisode
@@ -21,7 +21,7 @@ def ret(codes):
 
 
 def value(identifier, year=2025):
-    return measures.for_year(year)[identifier]
+    return queries.for_year(year)[identifier]
 
 
 def test_looked_after_at_year_end_needs_an_episode_open_after_31_march(ret):
@@ -39,7 +39,7 @@ def test_a_child_with_several_episodes_is_counted_once(ret):
     episode(ret, kid, d("01/05/2024"), d("01/06/2024"), rec="X1")
     episode(ret, kid, d("01/06/2024"), d("01/09/2024"), rne="P", rec="X1")
     episode(ret, kid, d("01/09/2024"), rne="P")
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["looked_after_at_31_march"].numerator == 1
     assert values["started_during_year"].numerator == 1
     assert values["ceased_during_year"].numerator == 0  # X1 ends an episode, not the period of care
@@ -61,7 +61,7 @@ def test_started_and_ceased_in_the_year(ret):
     episode(ret, twice, d("01/09/2024"), d("01/10/2024"), rec="E13")
     episode(ret, child(), d("31/03/2024"))  # started the year before
     episode(ret, child(), d("01/04/2024"), d("31/03/2025"), rec="E11")  # first and last day of the year
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["started_during_year"].numerator == 2
     assert values["ceased_during_year"].numerator == 2
 
@@ -72,7 +72,7 @@ def test_category_of_need_and_legal_status_at_year_end(ret):
     episode(ret, kid, d("01/07/2024"), ls="C2", cin="N1", rne="L")
     episode(ret, child(), d("01/05/2024"), ls="V2", cin="N2")
     episode(ret, child(), d("01/05/2024"), ls="E1", cin="N1")
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["category_of_need_n1"].numerator == 2
     assert values["category_of_need_n1"].denominator == 3
     assert values["category_of_need_n4"].numerator == 0  # the earlier episode's category is not the year end's
@@ -85,7 +85,7 @@ def test_category_of_need_and_legal_status_at_year_end(ret):
 def test_placement_mix_reads_the_code_groups(ret):
     for place in ("U1", "U4", "U2", "R1", "P1", "A3", "Z1", "XX"):
         episode(ret, child(), d("01/05/2024"), place=place)
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["placement_foster"].numerator == 2
     assert values["placement_kinship"].numerator == 1
     assert values["placement_residential"].numerator == 1
@@ -100,7 +100,7 @@ def test_distance_and_outside_area_at_year_end(ret):
     episode(ret, child(), d("01/05/2024"), distance_miles=20.1, placed_outside_area=True)
     episode(ret, child(), d("01/05/2024"))  # distance not known
     episode(ret, child(), d("01/05/2024"), d("01/06/2024"), distance_miles=80, placed_outside_area=True)
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["placed_over_20_miles"].numerator == 1
     assert values["placed_over_20_miles"].denominator == 3
     assert values["placed_outside_area"].numerator == 1
@@ -152,7 +152,7 @@ def test_health_outcomes_and_mean_sdq(ret):
             cohort_return=ret, child=child(), sdq_score=score, health_assessment=assessed,
             teeth_check=assessed, immunisations=True,
         )
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert (values["health_assessment"].numerator, values["health_assessment"].denominator) == (2, 3)
     assert values["immunisations"].numerator == 3
     assert values["mean_sdq_score"].value == pytest.approx(15)
@@ -169,7 +169,7 @@ def test_missing_children_and_incidents_in_the_year(ret):
     MissingEpisode.objects.create(cohort_return=ret, child=kids[0], kind="M", start_date=d("01/07/2024"))
     MissingEpisode.objects.create(cohort_return=ret, child=kids[1], kind="A", start_date=d("01/07/2024"))
     MissingEpisode.objects.create(cohort_return=ret, child=kids[2], kind="M", start_date=d("01/07/2025"))
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["missing_incidents"].numerator == 2
     assert (values["went_missing"].numerator, values["went_missing"].denominator) == (1, 4)
 
@@ -185,7 +185,7 @@ def test_care_leavers_aged_19_to_21(ret):
     leaver(d("31/03/2006"), in_touch="NO", activity="G4", accommodation="B2")  # 19 on 31 March 2025
     leaver(d("01/04/2006"))  # 19 only after the year: aged 18, not in the group
     leaver(d("31/03/2003"))  # 22 in the year
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["care_leavers_in_touch"].denominator == 2
     assert values["care_leavers_in_touch"].numerator == 1
     assert values["care_leavers_in_eet"].numerator == 1
@@ -198,7 +198,7 @@ def test_each_year_reads_its_own_return(codes):
         episode(old, child(), d("01/05/2023"))
     kid = child()
     episode(new, kid, d("01/05/2024"))
-    series = measures.trend("looked_after_at_31_march")
+    series = queries.trend("looked_after_at_31_march")
     assert [(v.year, v.numerator) for v in series] == [(2024, 6), (2025, 1)]
     assert series[1].shown(suppress=True).suppressed
     assert series[1].shown(suppress=False).text == "1"
@@ -207,19 +207,19 @@ def test_each_year_reads_its_own_return(codes):
 
 def test_empty_years_give_zero_or_no_data(codes):
     cohort_return(2025)
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["looked_after_at_31_march"].numerator == 0
     assert values["placement_foster"].value is None
     assert values["placement_foster"].shown().text == "No data"
-    assert measures.for_year(2030) == {}
+    assert queries.for_year(2030) == {}
 
 
 def test_every_measure_for_every_year_in_a_fixed_number_of_queries(codes, django_assert_max_num_queries):
     bulk_cohort(60, year=2025, years=3)
     with django_assert_max_num_queries(9):
-        results = measures.compute()
+        results = queries.compute()
     assert sorted(results) == [2023, 2024, 2025]
-    assert all(len(values) == len(measures.MEASURES) for values in results.values())
+    assert all(len(values) == len(registry.MEASURES) for values in results.values())
     assert results[2025]["looked_after_at_31_march"].numerator > 0
 
 
@@ -233,13 +233,13 @@ def test_cached_figures_follow_imports_and_edits(codes, django_assert_max_num_qu
     first = episode(ret, child(), d("01/05/2024"))
     for _ in range(5):
         episode(ret, child(), d("01/05/2024"))
-    assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
     with django_assert_max_num_queries(4):  # returns, codes, version, population: the aggregates come from the cache
-        assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+        assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
     episode(ret, child(), d("01/05/2024"))  # new rows
-    assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 7
+    assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 7
     update_episode(episode=first, data={"end_date": d("01/06/2024"), "reason_ceased": "E11"})  # an officer's edit
-    assert measures.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
     cache.clear()
 
 
@@ -258,24 +258,24 @@ def test_cached_figures_follow_imports_and_edits(codes, django_assert_max_num_qu
 def test_rag_against_target_follows_which_way_is_better(identifier, value, expected):
     from decimal import Decimal
 
-    from indicators.models import Target
+    from measures.models import Target
 
     target = Target(measure=identifier, value=Decimal("95" if identifier == "health_assessment" else "10"), amber_margin=Decimal("5"))
-    assert measures.rag(measures.get(identifier), value, target) == expected
+    assert figures.rag(registry.get(identifier), value, target) == expected
 
 
 def test_gaps_are_signed_and_in_the_measures_unit():
-    assert measures.format_gap(measures.get("health_assessment"), 3.4) == "+3 points"
-    assert measures.format_gap(measures.get("mean_sdq_score"), -1.25) == "-1.2"
-    assert measures.format_gap(measures.get("looked_after_rate_per_10000"), 0.2) == "0"
-    assert measures.format_gap(measures.get("health_assessment"), None) == ""
+    assert figures.format_gap(registry.get("health_assessment"), 3.4) == "+3 points"
+    assert figures.format_gap(registry.get("mean_sdq_score"), -1.25) == "-1.2"
+    assert figures.format_gap(registry.get("looked_after_rate_per_10000"), 0.2) == "0"
+    assert figures.format_gap(registry.get("health_assessment"), None) == ""
 
 
 def test_without_code_lists_every_placement_counts_as_other():
     ret = cohort_return(2025)
     for _ in range(5):
         episode(ret, child(), d("01/05/2024"), place="U1")
-    values = measures.for_year(2025)
+    values = queries.for_year(2025)
     assert values["placement_foster"].numerator == 0
     assert values["placement_other"].numerator == 5
     assert values["care_leavers_in_eet"].value is None

@@ -1,0 +1,199 @@
+"""
+The board's measures as pages, dashboards and board packs show them: a figure beside England, statistical
+neighbours and the board's target, with its red, amber or green rating and its gaps; and the panel of
+several years that dashboards and reports read.
+"""
+from dataclasses import dataclass
+
+from core import collection_year
+
+from . import charts, queries, selectors
+from .registry import COUNT, HIGHER, PERCENTAGE, RATE, MeasureValue, format_value, get
+
+TREND_YEARS = 5  # years of returns a trend shows
+
+RED, AMBER, GREEN = "red", "amber", "green"
+
+
+def rag(measure, value, target):
+    """Red, amber or green against the board's target; None without a value, a target, or a better direction."""
+    if value is None or target is None or measure.better is None:
+        return None
+    value, goal, margin = float(value), float(target.value), float(target.amber_margin)
+    if measure.better == HIGHER:
+        return GREEN if value >= goal else AMBER if value >= goal - margin else RED
+    return GREEN if value <= goal else AMBER if value <= goal + margin else RED
+
+
+def format_gap(measure, gap):
+    if gap is None:
+        return ""
+    unit = " points" if measure.unit == PERCENTAGE else ""
+    number = f"{abs(gap):,.0f}" if measure.unit in (COUNT, PERCENTAGE, RATE) else f"{abs(gap):,.1f}"
+    if number.strip("0.,") == "":
+        return f"0{unit}"
+    return f"{'+' if gap > 0 else '-'}{number}{unit}"
+
+
+@dataclass(frozen=True)
+class BoardFigure:
+    """A measure's value as one audience may see it, beside England, statistical neighbours and the target."""
+
+    value: MeasureValue
+    suppress: bool
+    comparator: object = None  # measures.models.Comparator or None
+    target: object = None  # measures.models.Target or None
+
+    @property
+    def measure(self):
+        return self.value.measure
+
+    @property
+    def shown(self):
+        return self.value.shown(suppress=self.suppress)
+
+    @property
+    def visible(self):
+        return self.value.visible_value(suppress=self.suppress)
+
+    def _comparator_value(self, name):
+        number = getattr(self.comparator, name, None) if self.comparator else None
+        return float(number) if number is not None else None
+
+    @property
+    def england(self):
+        return self._comparator_value("england")
+
+    @property
+    def statistical_neighbours(self):
+        return self._comparator_value("statistical_neighbours")
+
+    @property
+    def england_text(self):
+        return format_value(self.measure, self.england) if self.england is not None else "Not entered"
+
+    @property
+    def statistical_neighbours_text(self):
+        number = self.statistical_neighbours
+        return format_value(self.measure, number) if number is not None else "Not entered"
+
+    def _gap(self, other):
+        return None if self.visible is None or other is None else self.visible - other
+
+    @property
+    def gap_to_england(self):
+        return format_gap(self.measure, self._gap(self.england))
+
+    @property
+    def gap_to_statistical_neighbours(self):
+        return format_gap(self.measure, self._gap(self.statistical_neighbours))
+
+    @property
+    def better_than_england(self):
+        """True or False when the direction and both values are known, else None."""
+        gap = self._gap(self.england)
+        if gap is None or self.measure.better is None or gap == 0:
+            return None
+        return (gap > 0) == (self.measure.better == HIGHER)
+
+    @property
+    def target_text(self):
+        return format_value(self.measure, float(self.target.value)) if self.target else ""
+
+    @property
+    def rag(self):
+        return rag(self.measure, self.visible, self.target)
+
+
+
+@dataclass
+class MeasurePanel:
+    """
+    Measures as the board reads them (dashboards, board packs, the annual report): the latest year, every
+    year's values for the trends, comparators and targets, suppressed or not.
+    """
+
+    year: int | None
+    results: dict
+    comparators: dict
+    targets: dict
+    suppress: bool
+
+    @property
+    def year_label(self):
+        return collection_year.label(self.year) if self.year else ""
+
+    @property
+    def has_data(self):
+        return self.year is not None
+
+    def figure(self, identifier, year=None):
+        year = year or self.year
+        value = self.results.get(year, {}).get(identifier)
+        if value is None:
+            return None
+        return BoardFigure(
+            value, self.suppress, self.comparators.get((identifier, year)), self.targets.get(identifier)
+        )
+
+    def figures(self, identifiers):
+        return [figure for figure in (self.figure(identifier) for identifier in identifiers) if figure]
+
+    def trend(self, identifier):
+        values = [year_values[identifier] for _year, year_values in sorted(self.results.items())]
+        return charts.trend_chart(
+            get(identifier), values, self.comparators, self.targets.get(identifier), suppress=self.suppress
+        )
+
+    def rag_counts(self):
+        """How many measures with a target are red, amber and green this year."""
+        counts = {RED: 0, AMBER: 0, GREEN: 0}
+        for identifier in self.targets:
+            figure = self.figure(identifier)
+            if figure and figure.rag:
+                counts[figure.rag] += 1
+        return counts
+
+    def off_target(self):
+        """Measures this year that are red or amber against their target, red first."""
+        figures = [self.figure(identifier) for identifier in self.targets]
+        order = {RED: 0, AMBER: 1}
+        return sorted(
+            (f for f in figures if f and f.rag in order), key=lambda f: (order[f.rag], f.measure.title)
+        )
+
+    def gaps_to_peers(self, identifiers):
+        """Of ``identifiers``, the figures this year with England or neighbours' values entered."""
+        return [figure for figure in self.figures(identifiers) if figure.comparator is not None]
+
+
+def measure_panel(*, suppress, years=TREND_YEARS, year=None):
+    """
+    The latest ``years`` collection years with a return or, given ``year``, the returns of the ``years``
+    calendar years up to it (no data unless ``year`` itself has a return). A fixed number of queries; the
+    cohort's aggregates come from the cache for the same inputs version.
+    """
+    available = selectors.available_years()
+    if year is None:
+        window = available[:years]
+        latest = max(window) if window else None
+    else:
+        window = [held for held in available if year - years < held <= year]
+        latest = year if year in window else None
+    results = queries.compute(window, cached=True) if window else {}
+    comparators, targets = selectors.comparators_and_targets(window) if window else ({}, {})
+    return MeasurePanel(latest, results, comparators, targets, suppress)
+
+
+def board_figures(year, *, suppress, cached=False):
+    """
+    ``{identifier: BoardFigure}`` for one year (``cached`` as for ``compute``). Two more queries for
+    comparators and targets.
+    """
+    values = queries.compute([year], cached=cached).get(year, {})
+    comparators, targets = selectors.comparators_and_targets([year])
+    return {
+        identifier: BoardFigure(value, suppress, comparators.get((identifier, year)), targets.get(identifier))
+        for identifier, value in values.items()
+    }
+

@@ -1,0 +1,23 @@
+"""Reading what sits beside the measures: which years have a return, the comparators and the targets."""
+from children.models import CohortReturn
+
+from .models import ChildPopulation, Comparator, Target
+
+
+def available_years():
+    """Collection years with a return, newest first."""
+    return list(CohortReturn.objects.order_by("-year").values_list("year", flat=True))
+
+
+def comparators_and_targets(years=None):
+    """({(measure, year): Comparator}, {measure: Target}) in two queries."""
+    comparators = Comparator.objects.all() if years is None else Comparator.objects.filter(year__in=years)
+    return (
+        {(c.measure, c.year): c for c in comparators},
+        {t.measure: t for t in Target.objects.all()},
+    )
+
+
+def populations(years):
+    """{year: children aged 0 to 17} for the years that have a population entered."""
+    return dict(ChildPopulation.objects.filter(year__in=years).values_list("year", "population"))
