@@ -1,6 +1,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.urls import reverse_lazy
 
 from core import collection_year
 
@@ -23,6 +24,8 @@ class BuildBoardPackForm(forms.Form):
         self.fields["meeting"].queryset = selectors.meetings_for_choice()
         self.helper = FormHelper()
         self.helper.form_id = "build-board-pack"
+        # The list page shows this form; the build request goes to its own view, which says what happened.
+        self.helper.form_action = reverse_lazy("reports:report_request")
         self.helper.layout = Layout(
             Field.select("meeting", label_size=Size.SMALL), Submit("build", "Build board pack")
         )
@@ -39,6 +42,7 @@ class BuildAnnualReportForm(forms.Form):
         super().__init__(*args, prefix="annual", **kwargs)
         self.helper = FormHelper()
         self.helper.form_id = "build-annual-report"
+        self.helper.form_action = reverse_lazy("reports:report_request")
         self.helper.layout = Layout(
             Field.text("year", label_size=Size.SMALL, field_width=4), Submit("build", "Build annual report")
         )

@@ -18,7 +18,6 @@ from boards.models import ActionItem, Attendance, AttendanceStatus, Meeting, The
 from children import services as children_services
 from children.models import Child, CohortImport
 from indicators.models import Evaluation, EvaluationStatus
-from reports import services as report_services
 from reports.models import Report, ReportStatus, ReportType
 
 from .conftest import PDF_BYTES, check_accessibility, first_evaluation, sign_in
@@ -41,14 +40,28 @@ def wait_for_build(report, seconds=90):
 
 
 @pytest.mark.worker
-def test_a_councillor_reads_the_dashboard_and_downloads_the_board_pack(page, board, celery_worker):
+def test_an_officer_builds_the_board_pack_and_a_councillor_downloads_it(page, browser, live_server, board, celery_worker):
     meeting = board_services.schedule_meeting(
         board=board, starts_at=timezone.now() + datetime.timedelta(days=10), venue="Council Chamber, County Hall"
     )
     board_services.add_agenda_item(meeting=meeting, title="Placement stability and care leavers' outcomes")
-    report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting, requested_by=board.officer)
-    wait_for_build(report)
 
+    # The officer presses the button on the reports page, as a person does.
+    sign_in(page, board.officer)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
+    page.get_by_label("Meeting").select_option(label=str(meeting))
+    page.get_by_role("button", name="Build board pack").click()
+    report = Report.objects.get(kind=ReportType.BOARD_PACK, meeting=meeting)
+    expect(page).to_have_url(re.compile(rf"/reports/{report.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(report.title)
+    expect(page.get_by_text(f"{report.title} (version 1) has been requested.")).to_be_visible()
+    wait_for_build(report)
+    assert report.requested_by == board.officer
+    expect(page.get_by_role("link", name=re.compile("Download the PDF"))).to_be_visible()
+
+    # The chair, in a browser of their own.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
     sign_in(page, board.chair)
     expect(page).to_have_url(re.compile(r"/dashboard/councillor/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Councillor's dashboard")
@@ -70,6 +83,7 @@ def test_a_councillor_reads_the_dashboard_and_downloads_the_board_pack(page, boa
     assert "Placement stability" in text, text
     assert len(pdf.pages) == report.page_count
     assert Report.objects.filter(kind=ReportType.BOARD_PACK, status=ReportStatus.READY).count() == 1
+    context.close()
 
 
 def upload_903(page, year_label, folder):

@@ -45,3 +45,22 @@ def test_the_status_updates_without_reloading_and_the_download_appears(page, mak
     page.get_by_role("link", name="Reports", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Board packs and annual reports")
     check_accessibility(page, "report list")
+
+
+def test_an_officer_builds_the_annual_report_by_pressing_the_button(page, make_user):
+    officer = make_user(Role.OFFICER)
+    sign_in(page, officer)
+    page.goto("/reports/")
+    page.get_by_label("Year ending 31 March").fill("2025")
+    page.get_by_role("button", name="Build annual report").click()
+    report = Report.objects.get(kind=ReportType.ANNUAL_REPORT, year=2025)
+    expect(page).to_have_url(f"{page.url.split('/reports/')[0]}{report.get_absolute_url()}")
+    expect(page.get_by_text(f"{report.title} (version 1) has been requested.")).to_be_visible()
+    assert report.requested_by == officer
+
+    # A mistake is shown on the page it was made on, with the form kept.
+    page.goto("/reports/")
+    page.get_by_label("Year ending 31 March").fill("1850")
+    page.get_by_role("button", name="Build annual report").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a year from 2000")
+    assert Report.objects.count() == 1

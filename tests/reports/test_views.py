@@ -239,3 +239,14 @@ def test_a_build_asked_for_while_the_builder_cannot_be_reached_shows_as_failed(
     report = Report.objects.get(kind=ReportType.ANNUAL_REPORT)
     assert response.status_code == 302 and report.status == ReportStatus.FAILED
     assert "The report builder could not be reached" in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_the_build_forms_on_the_list_page_send_to_the_build_view(client_for):
+    """The buttons a person presses must post where the build happens (they once posted back to the list)."""
+    page = client_for(Role.OFFICER).get(reverse("reports:report_list")).content.decode()
+    action = f'action="{reverse("reports:report_request")}"'
+    for form_id in ("build-board-pack", "build-annual-report"):
+        start = page.index(f'id="{form_id}"') if f'id="{form_id}"' in page else -1
+        assert start >= 0, form_id
+        tag = page[page.rindex("<form", 0, start): page.index(">", start)]
+        assert action in tag, tag
