@@ -137,13 +137,41 @@ class AttendanceForm(GdsFormMixin, forms.Form):
                 required=False,
                 max_length=200,
                 initial=previous.substitute if previous else "",
-                help_text="Only if someone attended in their place.",
+                help_text="Only if they sent apologies and someone attended in their place.",
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for m in self.memberships:
+            if cleaned.get(f"substitute_{m.pk}") and cleaned.get(f"status_{m.pk}") != AttendanceStatus.APOLOGIES:
+                self.add_error(
+                    f"substitute_{m.pk}",
+                    f"A substitute attends in place of a member who sent apologies: choose Apologies for {m.user}, "
+                    "or leave the substitute empty",
+                )
+        return cleaned
 
     def entries(self):
         return [
             (m, self.cleaned_data[f"status_{m.pk}"], self.cleaned_data[f"substitute_{m.pk}"]) for m in self.memberships
         ]
+
+
+class ApologiesForm(GdsFormMixin, forms.Form):
+    submit_label = "Record apologies"
+
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), label="Member sending apologies",
+        error_messages={"required": "Choose the member who sent apologies"},
+    )
+    substitute = forms.CharField(
+        label="Substitute", required=False, max_length=200,
+        help_text="The person attending in their place, if the member named one.",
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
 
 
 class MinuteForm(GdsFormMixin, forms.ModelForm):

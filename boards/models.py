@@ -46,6 +46,11 @@ class Board(models.Model):
         validators=[MinValueValidator(1)],
         help_text="How many voting members must be present for the meeting to make decisions.",
     )
+    substitutes_count_towards_quorum = models.BooleanField(
+        "Substitutes count towards the quorum",
+        default=True,
+        help_text="As the terms of reference say: a named substitute for a voting member counts as that member.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -246,6 +251,11 @@ class Paper(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def may_record_attendance(meeting, today=None):
+    """Attendance is recorded for a meeting that has been held, or on its day: never for one still to come."""
+    return meeting.status != MeetingStatus.CANCELLED and meeting.date <= (today or timezone.localdate())
 
 
 class AttendanceStatus(models.TextChoices):

@@ -140,13 +140,25 @@ class QuorumResult:
         return f"{verdict}: {self.present_voting} voting members present, quorum {self.quorum}"
 
 
+def counts_towards_quorum(prefix=""):
+    """
+    The one rule for the quorum, as a filter on attendance rows: a voting member present, or (where the board's
+    terms of reference allow substitutes) a named substitute attending for a voting member who sent apologies.
+    """
+    voting = Q(**{f"{prefix}membership__voting": True})
+    present = Q(**{f"{prefix}status": AttendanceStatus.PRESENT})
+    substituted = (
+        Q(**{f"{prefix}status": AttendanceStatus.APOLOGIES})
+        & ~Q(**{f"{prefix}substitute": ""})
+        & Q(**{f"{prefix}meeting__board__substitutes_count_towards_quorum": True})
+    )
+    return voting & (present | substituted)
+
+
 def quorum_check(meeting):
-    """Present voting members against the board's quorum (one query)."""
+    """Voting members present (and substitutes, where they count) against the board's quorum (one query)."""
     counts = Attendance.objects.filter(meeting=meeting).aggregate(
-        recorded=Count("id"),
-        present_voting=Count(
-            "id", filter=Q(status=AttendanceStatus.PRESENT, membership__voting=True)
-        ),
+        recorded=Count("id"), present_voting=Count("id", filter=counts_towards_quorum())
     )
     return QuorumResult(
         present_voting=counts["present_voting"], quorum=meeting.board.quorum, recorded=bool(counts["recorded"])
@@ -159,12 +171,13 @@ def _is_quorate():
 
 
 def with_quorum(meetings):
-    """Meetings annotated with ``present_voting`` (voting members recorded present) and ``quorate``."""
+    """
+    Meetings annotated with ``present_voting`` (those counting towards the quorum: ``counts_towards_quorum``),
+    ``present`` (everyone recorded present, voting or not) and ``quorate``.
+    """
     return meetings.annotate(
-        present_voting=Count(
-            "attendance",
-            filter=Q(attendance__status=AttendanceStatus.PRESENT, attendance__membership__voting=True),
-        )
+        present_voting=Count("attendance", filter=counts_towards_quorum("attendance__")),
+        present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
     ).annotate(quorate=ExpressionWrapper(_is_quorate(), output_field=BooleanField()))
 
 

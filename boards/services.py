@@ -18,6 +18,7 @@ from .models import (
     AgendaItem,
     AgendaItemKind,
     Attendance,
+    AttendanceStatus,
     ChildrensView,
     Meeting,
     MeetingStatus,
@@ -26,6 +27,7 @@ from .models import (
     Paper,
     PledgeUpdate,
     Response,
+    may_record_attendance,
 )
 
 ACTION_LOG_TITLE = "Action log: overdue actions"
@@ -170,18 +172,40 @@ def remove_paper(paper):
 
 
 @transaction.atomic
-def record_attendance(meeting, entries):
+def record_attendance(meeting, entries, today=None):
     """
     ``entries``: iterable of (membership, status, substitute). Replaces what was recorded for those members.
-    Refuses members of another board.
+    Refuses members of another board, and anything but apologies before the meeting's day
+    (``models.may_record_attendance``).
     """
+    early = not may_record_attendance(meeting, today)
     for membership, status, substitute in entries:
         if membership.board_id != meeting.board_id:
             raise ValidationError(f"{membership.user} is not a member of {meeting.board}.")
+        if early and status != AttendanceStatus.APOLOGIES:
+            raise ValidationError(
+                "Attendance can only be recorded on the day of the meeting or after it; before then, record apologies."
+            )
         Attendance.objects.update_or_create(
             meeting=meeting, membership=membership, defaults={"status": status, "substitute": substitute or ""}
         )
     return selectors.quorum_check(meeting)
+
+
+def record_all_present(meeting, today=None):
+    """"All present": every current member is present, except those whose apologies are already recorded."""
+    sent_apologies = set(
+        meeting.attendance.filter(status=AttendanceStatus.APOLOGIES).values_list("membership_id", flat=True)
+    )
+    members = selectors.current_memberships(meeting.board, meeting.date).exclude(id__in=sent_apologies)
+    return record_attendance(meeting, [(m, AttendanceStatus.PRESENT, "") for m in members], today)
+
+
+def record_apologies(meeting, membership, *, substitute="", today=None):
+    """Apologies received from a member (before or at the meeting), with the substitute they named, if any."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+    return record_attendance(meeting, [(membership, AttendanceStatus.APOLOGIES, substitute)], today)
 
 
 def record_minute(*, agenda_item, kind, text, recorded_by):

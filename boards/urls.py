@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/apologies/", views.apologies, name="apologies"),
     path("meetings/<int:pk>/carry-forward/", views.carry_forward, name="carry_forward"),
     path("meetings/<int:pk>/agenda/add/", views.agenda_item_add, name="agenda_item_add"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),

@@ -19,6 +19,7 @@ from .forms import (
     ActionForm,
     ActionUpdateForm,
     AgendaItemForm,
+    ApologiesForm,
     AttendanceForm,
     ChildrensViewForm,
     CommitmentForm,
@@ -30,7 +31,7 @@ from .forms import (
     PledgeUpdateForm,
     ResponseForm,
 )
-from .models import Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment
+from .models import Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment, may_record_attendance
 
 PAGE_SIZE = 20
 
@@ -168,6 +169,7 @@ def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     context = selectors.meeting_detail(meeting, request.user)
     context["can_edit"] = request.user.is_officer
+    context["may_record_attendance"] = may_record_attendance(meeting)
     return render(request, "boards/meeting_detail.html", context)
 
 
@@ -254,13 +256,34 @@ def paper_remove(request, pk, paper_pk):
 @role_required(*OFFICERS)
 def attendance(request, pk):
     meeting = _meeting(request, pk)
+    if not may_record_attendance(meeting):
+        messages.info(request, "Attendance is recorded on the day of the meeting. Until then you can record apologies.")
+        return redirect("boards:apologies", pk=meeting.pk)
+    if _is_post(request) and "all_present" in request.POST:
+        quorum = services.record_all_present(meeting)
+        messages.success(request, f"Everyone recorded present, except apologies received. {quorum}.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
     recorded = {a.membership_id: a for a in selectors.attendance_for(meeting)}
     memberships = selectors.current_memberships(meeting.board, meeting.date)
     form = AttendanceForm(request.POST or None, memberships=memberships, recorded=recorded)
+    if _is_post(request) and form.is_valid():
+        quorum = services.record_attendance(meeting, form.entries())
+        messages.success(request, f"Attendance saved. {quorum}.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    return render(request, "boards/attendance.html", {"form": form, "meeting": meeting, "title": "Record attendance and apologies"})
+
+
+@role_required(*OFFICERS)
+def apologies(request, pk):
+    meeting = _meeting(request, pk)
+    form = ApologiesForm(request.POST or None, memberships=selectors.current_memberships(meeting.board, meeting.date))
+
+    def save(data):
+        return services.record_apologies(meeting, data["membership"], substitute=data["substitute"])
+
     return _meeting_form(
-        request, meeting, form, title="Record attendance and apologies",
-        save=lambda data: services.record_attendance(meeting, form.entries()),
-        done=lambda quorum: f"Attendance saved. {quorum}.",
+        request, meeting, form, title="Record apologies", save=save,
+        done=lambda quorum: "Apologies recorded.",
     )
 
 

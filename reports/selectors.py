@@ -207,9 +207,8 @@ def _pledge_section(rows=None):
 
 
 def _meetings_section(year):
-    from boards.models import AttendanceStatus, BoardRole, Meeting, MeetingStatus
+    from boards.models import BoardRole, Meeting, MeetingStatus
     from boards.selectors import attendance_summary, with_quorum
-    from django.db.models import Count
 
     year_start, year_end = collection_year.starts_on(year), collection_year.ends_on(year)
     meetings = list(
@@ -220,7 +219,6 @@ def _meetings_section(year):
             )
         )
         .select_related("board")
-        .annotate(present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)))
         .order_by("starts_at")
     )
     attendance = attendance_summary(year_start, year_end)

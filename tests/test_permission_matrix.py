@@ -172,6 +172,7 @@ RULES = {
     "boards:meeting_detail": Rule(BOARD_READERS, kwargs=pk("boards.Meeting")),
     "boards:meeting_edit": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:attendance": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:apologies": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:carry_forward": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_edit": Rule(OFFICERS, kwargs=agenda_item),

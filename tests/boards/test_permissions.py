@@ -31,6 +31,7 @@ MATRIX = {
     "meeting_detail": (READERS, "get", lambda w: [w.held.pk]),
     "meeting_edit": (EDITORS, "get", lambda w: [w.held.pk]),
     "attendance": (EDITORS, "get", lambda w: [w.held.pk]),
+    "apologies": (EDITORS, "get", lambda w: [w.upcoming.pk]),
     "carry_forward": (EDITORS, "post", lambda w: [w.upcoming.pk]),
     "agenda_item_add": (EDITORS, "get", lambda w: [w.held.pk]),
     "agenda_item_edit": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),

@@ -165,7 +165,8 @@ def test_attendance_form_records_apologies_and_shows_the_quorum(world, client, m
     )
     assert response.status_code == 302
     page = client.get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
-    assert "Not quorate" in page and "1 voting member present; the quorum is 2" in page
+    # The chair and the second councillor's substitute count (the board allows substitutes); the officer does not.
+    assert "Quorate" in page and "2 counting towards the quorum" in page and "the quorum is 2" in page
     assert "Cllr Deputy" in page
 
 
