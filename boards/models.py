@@ -10,12 +10,13 @@ import datetime
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core import working_days
 from core.uploads import DOCUMENTS, UploadValidator
 from measures import registry as board_measures
 
@@ -50,6 +51,12 @@ class Board(models.Model):
         "Substitutes count towards the quorum",
         default=True,
         help_text="As the terms of reference say: a named substitute for a voting member counts as that member.",
+    )
+    papers_due_working_days = models.PositiveSmallIntegerField(
+        "Papers due (working days before the agenda is published)",
+        default=3,
+        validators=[MaxValueValidator(20)],
+        help_text="Report authors send their papers to the clerk this many working days before the agenda deadline.",
     )
 
     class Meta:
@@ -143,6 +150,13 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField("Date and time")
     venue = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    agenda_published_at = models.DateTimeField(
+        "Agenda published", null=True, blank=True,
+        help_text="When the clerk published the agenda and papers to members and the public.",
+    )
+    agenda_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-starts_at"]
@@ -155,6 +169,22 @@ class Meeting(models.Model):
     @property
     def date(self):
         return timezone.localtime(self.starts_at).date()
+
+    @property
+    def agenda_deadline(self):
+        """The last working day to publish the agenda (five clear working days, LGA 1972 s.100B)."""
+        return working_days.agenda_publication_deadline(self.date)
+
+    @property
+    def papers_due(self):
+        """When report authors' papers are due with the clerk: the board's working days before the agenda deadline."""
+        return working_days.working_days_before(self.agenda_deadline, self.board.papers_due_working_days)
+
+    @property
+    def agenda_published_in_time(self):
+        if not self.agenda_published_at:
+            return None
+        return working_days.published_in_time(timezone.localtime(self.agenda_published_at).date(), self.date)
 
 
 class AgendaItemKind(models.TextChoices):

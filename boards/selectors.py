@@ -496,3 +496,88 @@ def attendance_summary(year_start, year_end):
         }
         for m in memberships
     ]
+
+
+# --- The clerk's desk ----------------------------------------------------------------------------------
+
+
+def papers_owed(today=None):
+    """
+    Report items on scheduled meetings still to come whose author has not yet sent a paper, grouped by
+    (meeting, author) in meeting order: ``{(meeting, author): [items]}``. One query.
+    """
+    items = (
+        AgendaItem.objects.filter(
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__starts_at__date__gte=_today(today),
+            report_author__isnull=False,
+            papers__isnull=True,
+        )
+        .select_related("meeting__board", "report_author")
+        .order_by("meeting__starts_at", "report_author__last_name", "report_author__first_name", "order", "id")
+    )
+    owed = {}
+    for item in items:
+        owed.setdefault((item.meeting, item.report_author), []).append(item)
+    return owed
+
+
+DESK_MEETINGS = 6
+ACTIONS_DUE_WITHIN_DAYS = 14
+
+
+def clerk_desk(today=None):
+    """
+    What the clerk works on, in a fixed number of queries: the next meetings with their deadlines and how far
+    each is from ready, the papers owed by each author, meetings whose minutes are still to write, actions
+    due soon or overdue, and apologies received for meetings to come.
+    """
+    today = _today(today)
+    upcoming = list(
+        Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__date__gte=today)
+        .select_related("board", "agenda_published_by")
+        .annotate(
+            item_count=Count("agenda_items", distinct=True),
+            owed_count=Count(
+                "agenda_items",
+                filter=Q(agenda_items__report_author__isnull=False, agenda_items__papers__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("starts_at")[:DESK_MEETINGS]
+    )
+    for meeting in upcoming:
+        meeting.deadline_passed = meeting.agenda_published_at is None and meeting.agenda_deadline < today
+    minutes_to_write = list(
+        Meeting.objects.exclude(status=MeetingStatus.CANCELLED)
+        .filter(starts_at__date__lte=today)
+        .annotate(minute_count=Count("agenda_items__minutes"))
+        .filter(minute_count=0)
+        .select_related("board")
+        .order_by("-starts_at")[:DESK_MEETINGS]
+    )
+    actions_due = list(
+        with_overdue(
+            ActionItem.objects.filter(
+                status__in=OPEN_ACTION_STATUSES, due_on__lte=today + datetime.timedelta(days=ACTIONS_DUE_WITHIN_DAYS)
+            ).select_related("owner", "meeting__board"),
+            today,
+        ).order_by("due_on", "id")
+    )
+    apologies = list(
+        Attendance.objects.filter(
+            status=AttendanceStatus.APOLOGIES,
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__starts_at__date__gte=today,
+        )
+        .select_related("meeting__board", "membership__user")
+        .order_by("meeting__starts_at", "membership__user__last_name")
+    )
+    return {
+        "today": today,
+        "upcoming": upcoming,
+        "papers_owed": papers_owed(today),
+        "minutes_to_write": minutes_to_write,
+        "actions_due": actions_due,
+        "apologies": apologies,
+    }

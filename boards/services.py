@@ -6,10 +6,16 @@ created or updated, every scheduled meeting of that board gets (or refreshes) an
 actions" agenda item listing the open actions due before that meeting. ``carry_forward_overdue_actions``
 does this and can be run any number of times with the same result.
 """
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.db.models import Max
 from django.utils import timezone
+
+from core import working_days
 
 from . import selectors
 from .models import (
@@ -127,6 +133,74 @@ def carry_forward_for_upcoming_meetings(now=None):
     return _carry_forward_each(
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now or timezone.now())
     )
+
+
+def _link(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send_each(subject, body, addresses):
+    """One message per person, so nobody's address is shared with the others."""
+    messages = [
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address])
+        for address in addresses
+    ]
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+@transaction.atomic
+def publish_agenda(meeting, *, published_by, now=None):
+    """
+    Publish the agenda with every paper uploaded for it, and tell the board's current members (after the
+    commit, by a Celery task). Whether it was in time is ``meeting.agenda_published_in_time``.
+    """
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Only the agenda of a scheduled meeting can be published.")
+    if not meeting.agenda_items.exists():
+        raise ValidationError("The agenda has no items yet.")
+    now = now or timezone.now()
+    meeting.agenda_published_at = now
+    meeting.agenda_published_by = published_by
+    meeting.save(update_fields=["agenda_published_at", "agenda_published_by"])
+    Paper.objects.filter(agenda_item__meeting=meeting, published=False).update(published=True, published_at=now)
+    from .tasks import email_agenda_published
+
+    transaction.on_commit(lambda: email_agenda_published.delay(meeting.pk))
+    return meeting
+
+
+def email_agenda_published(meeting):
+    """Tell each current member the agenda and papers are out. The email holds the board, date and a link only."""
+    addresses = [
+        m.user.email for m in selectors.current_memberships(meeting.board, meeting.date)
+        if m.user.email and m.user.is_active
+    ]
+    body = render_to_string(
+        "boards/email/agenda_published.txt",
+        {"meeting": meeting, "link": _link(reverse("boards:meeting_detail", args=[meeting.pk]))},
+    )
+    return _send_each(f"Agenda published: {meeting}", body, sorted(set(addresses)))
+
+
+def remind_report_authors(today=None):
+    """
+    Email each report author whose paper is still owed for a scheduled meeting, on the working day two days
+    before it is due and on the day it is due. Returns how many emails were sent.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for (meeting, author), items in selectors.papers_owed(today).items():
+        due = meeting.papers_due
+        if not author.email or due not in (today, working_days.working_days_after(today, 2)):
+            continue
+        body = render_to_string(
+            "boards/email/paper_due.txt",
+            {"meeting": meeting, "items": items, "link": _link(reverse("boards:meeting_detail", args=[meeting.pk]))},
+        )
+        sent += _send_each(f"Paper due {due:%-d %B}: {meeting}", body, [author.email])
+    return sent
 
 
 # --- Papers --------------------------------------------------------------------------------------------

@@ -12,3 +12,17 @@ def carry_forward_overdue_actions():
     (imports, the database shell) and is safe to run as often as wanted.
     """
     return services.carry_forward_for_upcoming_meetings()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def email_agenda_published(meeting_id):
+    from .models import Meeting
+
+    meeting = Meeting.objects.select_related("board").filter(pk=meeting_id).first()
+    return services.email_agenda_published(meeting) if meeting else 0
+
+
+@shared_task
+def remind_report_authors():
+    """Each working morning: tell report authors whose papers are still owed that they are due."""
+    return services.remind_report_authors()

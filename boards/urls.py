@@ -7,6 +7,7 @@ app_name = "boards"
 urlpatterns = [
     # Boards, members and meetings (board readers; officers and the clerk edit)
     path("boards/", views.meeting_list, name="meeting_list"),
+    path("boards/desk/", views.clerk_desk, name="clerk_desk"),
     path("boards/<int:pk>/", views.board_detail, name="board_detail"),
     path("boards/<int:pk>/members/add/", views.member_add, name="member_add"),
     path("boards/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/apologies/", views.apologies, name="apologies"),
+    path("meetings/<int:pk>/publish-agenda/", views.agenda_publish, name="agenda_publish"),
     path("meetings/<int:pk>/carry-forward/", views.carry_forward, name="carry_forward"),
     path("meetings/<int:pk>/agenda/add/", views.agenda_item_add, name="agenda_item_add"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from core.files import private_file_response
-from core.permissions import ALL_ROLES, BOARD_READERS, OFFICERS, role_required
+from core.permissions import ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS, role_required
 
 from . import selectors, services
 from .forms import (
@@ -110,6 +110,11 @@ def meeting_list(request):
     )
 
 
+@role_required(*CLERKS)
+def clerk_desk(request):
+    return render(request, "boards/clerk_desk.html", selectors.clerk_desk())
+
+
 @role_required(*BOARD_READERS)
 def board_detail(request, pk):
     board = get_object_or_404(selectors.boards_for(request.user), pk=pk)
@@ -170,6 +175,7 @@ def meeting_detail(request, pk):
     context = selectors.meeting_detail(meeting, request.user)
     context["can_edit"] = request.user.is_officer
     context["may_record_attendance"] = may_record_attendance(meeting)
+    context["is_clerk"] = request.user.role in CLERKS
     return render(request, "boards/meeting_detail.html", context)
 
 
@@ -182,6 +188,27 @@ def meeting_edit(request, pk):
 
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     return _meeting_form(request, meeting, form, title="Change the meeting", save=save, done="Meeting updated.")
+
+
+@require_POST
+@role_required(*CLERKS)
+def agenda_publish(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        services.publish_agenda(meeting, published_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    if meeting.agenda_published_in_time:
+        messages.success(request, "The agenda and papers are published, in time, and members have been told by email.")
+    else:
+        messages.warning(
+            request,
+            "The agenda and papers are published and members have been told, but fewer than five clear working days "
+            f"before the meeting (the deadline was {meeting.agenda_deadline:%-d %B %Y}). The chair must agree any late "
+            "item as urgent, with the reason recorded in the minutes.",
+        )
+    return redirect("boards:meeting_detail", pk=meeting.pk)
 
 
 @role_required(*OFFICERS)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from accounts.models import Role
 
-from .permissions import ALL_ROLES, BOARD_READERS, OFFICERS
+from .permissions import ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Dashboard", "dashboards:home", ALL_ROLES, "/dashboard/"),
+    NavItem("Clerk's desk", "boards:clerk_desk", CLERKS, "/boards/desk/"),
     NavItem("Children", "children:child_list", OFFICERS, "/children/"),
     NavItem("Measures", "measures:measure_list", BOARD_READERS, "/measures/"),
     NavItem("Self-evaluation", "indicators:cycle_list", BOARD_READERS, "/self-evaluation/"),

@@ -15,6 +15,8 @@ from accounts.models import Role
 
 ALL_ROLES = frozenset(Role.values)
 OFFICERS = frozenset({Role.OFFICER, Role.ADMINISTRATOR})
+# Democratic services: the clerk's desk and the running of meetings (the clerk is the administrator today).
+CLERKS = frozenset({Role.ADMINISTRATOR})
 # People who may see aggregate figures about the cohort and the board's business.
 BOARD_READERS = frozenset({Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR})
 

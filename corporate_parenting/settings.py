@@ -110,6 +110,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# Working days for statutory deadlines skip this nation's bank holidays ("ENG" England and Wales share them; "SCT", "NIR").
+BANK_HOLIDAY_SUBDIVISION = env("BANK_HOLIDAY_SUBDIVISION", default="ENG")
 USE_I18N = True
 USE_TZ = True
 # The last day (month, day) of the data collection year: England's 903 year ends on 31 March (core.collection_year).

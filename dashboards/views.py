@@ -14,7 +14,7 @@ LANDING = {
     Role.CHIEF_EXECUTIVE: "dashboards:chief_executive",
     Role.COUNCILLOR: "dashboards:councillor",
     Role.OFFICER: "dashboards:officer",
-    Role.ADMINISTRATOR: "dashboards:officer",
+    Role.ADMINISTRATOR: "boards:clerk_desk",
     Role.YOUNG_PERSON: "boards:pledge",
 }
 

@@ -173,6 +173,8 @@ RULES = {
     "boards:meeting_edit": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:attendance": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:apologies": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:clerk_desk": Rule({ADM}),
+    "boards:agenda_publish": post_only({ADM}, kwargs=pk("boards.Meeting")),
     "boards:carry_forward": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_edit": Rule(OFFICERS, kwargs=agenda_item),

@@ -10,7 +10,7 @@ LANDING = {
     Role.CHIEF_EXECUTIVE: "/dashboard/chief-executive/",
     Role.COUNCILLOR: "/dashboard/councillor/",
     Role.OFFICER: "/dashboard/officer/",
-    Role.ADMINISTRATOR: "/dashboard/officer/",
+    Role.ADMINISTRATOR: "/boards/desk/",
     Role.YOUNG_PERSON: "/pledge/",
 }
 

@@ -9,6 +9,7 @@ from boards.urls import urlpatterns
 READERS = {Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR}
 EDITORS = {Role.OFFICER, Role.ADMINISTRATOR}
 EVERYONE = set(Role)
+CLERKS = {Role.ADMINISTRATOR}
 
 
 
@@ -32,6 +33,8 @@ MATRIX = {
     "meeting_edit": (EDITORS, "get", lambda w: [w.held.pk]),
     "attendance": (EDITORS, "get", lambda w: [w.held.pk]),
     "apologies": (EDITORS, "get", lambda w: [w.upcoming.pk]),
+    "clerk_desk": (CLERKS, "get", lambda w: []),
+    "agenda_publish": (CLERKS, "post", lambda w: [w.upcoming.pk]),
     "carry_forward": (EDITORS, "post", lambda w: [w.upcoming.pk]),
     "agenda_item_add": (EDITORS, "get", lambda w: [w.held.pk]),
     "agenda_item_edit": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
