@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role
 from boards import selectors, services
@@ -71,7 +70,7 @@ def test_publishing_in_time_publishes_the_papers_and_emails_each_member(setting,
     meeting = setting[0]
     paper = meeting.agenda_items.get(title__startswith="Health").papers.get()
     assert not paper.published
-    publish_time = timezone.make_aware(datetime.datetime(2027, 3, 19, 16, 30))
+    publish_time = at(datetime.date(2027, 3, 19), 16)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_agenda(meeting, published_by=None, now=publish_time)
     meeting.refresh_from_db()
@@ -87,7 +86,7 @@ def test_publishing_in_time_publishes_the_papers_and_emails_each_member(setting,
 
 def test_publishing_after_the_deadline_is_recorded_as_late(setting):
     meeting = setting[0]
-    services.publish_agenda(meeting, published_by=None, now=timezone.make_aware(datetime.datetime(2027, 3, 22, 9)))
+    services.publish_agenda(meeting, published_by=None, now=at(datetime.date(2027, 3, 22), 9))
     meeting.refresh_from_db()
     assert meeting.agenda_published_in_time is False
 
