@@ -23,6 +23,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corporate_parenting.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + os.urandom(24).hex())  # production settings need a key
 
 
 def _cohort_builder():

@@ -18,10 +18,18 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="django-insecure-development-key-only-for-local-use-never-in-production",
-)
+# The development key is in this repository for anyone to read: with it, anyone can forge a session.
+# A production start (DJANGO_DEBUG off) without a key of its own is refused, before anything is served.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-only-for-local-use-never-in-production"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set, or is the development key published in the repository, and "
+        "DJANGO_DEBUG is off: with a key anyone can read, anyone can forge a signed-in session. Set "
+        "DJANGO_SECRET_KEY to a long random value kept secret (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set DJANGO_DEBUG=1 on a "
+        "developer's own machine."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

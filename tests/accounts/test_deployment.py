@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,15 +30,22 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_development_default_key_is_refused_by_the_deploy_check(tmp_path):
+@pytest.mark.parametrize("secret", [None, "", "django-insecure-development-key-only-for-local-use-never-in-production"])
+@pytest.mark.parametrize(
+    "start", [["manage.py", "check"], ["-c", "from corporate_parenting.wsgi import application"]], ids=["manage", "wsgi"]
+)
+def test_production_refuses_to_start_without_a_secret_key_of_its_own(tmp_path, secret, start):
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment.update(DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
+    if secret is not None:
+        environment["DJANGO_SECRET_KEY"] = secret
+    result = subprocess.run([sys.executable, *start], cwd=ROOT, env=environment, capture_output=True, text=True)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stdout + result.stderr
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set, or is the development key" in result.stderr
+
+
+def test_a_developer_may_use_the_development_key_with_debug_on(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
