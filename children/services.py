@@ -13,6 +13,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from core import stamps
+from core.tasks import time_limit_in_words
 
 from . import ssda903
 from .models import (
@@ -256,9 +258,66 @@ def run_import(import_id, *, progress=None):
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
             stage="Finished", finished_at=timezone.now(),
         )
+    except SoftTimeLimitExceeded:
+        took = time_limit_in_words("import")
+        _fail(cohort_import, STOPPED, f"The import took longer than {took} and was stopped. {TRY_AGAIN}")
     except Exception as error:  # a database or storage failure: record it for the officer, then log it
         logger.exception("903 import %s failed", cohort_import.pk)
         _fail(cohort_import, "Stopped by an unexpected problem; nothing was changed", f"The import stopped: {error}")
+    return cohort_import
+
+
+# An import whose worker has gone ---------------------------------------------------------------------------
+
+STOPPED = "Stopped before it finished; nothing was changed"
+TRY_AGAIN = "Nothing was changed. Press “Try again” to run it again with the same files."
+ABANDONED_AFTER = datetime.timedelta(minutes=1)  # past the hard time limit, which a live worker enforces
+
+
+def fail_abandoned_imports(now=None):
+    """
+    Mark failed every import still running past the import's hard time limit: its worker was stopped or
+    lost (its transaction rolled back, so nothing was changed). The officer can try again. Returns the ids.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.TASK_TIME_LIMITS["import"][1]) - ABANDONED_AFTER
+    message = (
+        "The import stopped before it finished: the computer running it (the import worker) stopped, or the "
+        f"import ran for longer than {time_limit_in_words('import', hard=True)}. {TRY_AGAIN}"
+    )
+    problem = ssda903.Problem(table="", row=None, field="", value="", message=message).as_dict()
+    failed = []
+    for pk in CohortImport.objects.filter(status=CohortImport.Status.RUNNING, started_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        # Only if it is still running and still that old: an import that finished meanwhile is left alone.
+        if CohortImport.objects.filter(pk=pk, status=CohortImport.Status.RUNNING, started_at__lt=cutoff).update(
+            status=CohortImport.Status.FAILED, errors=[problem], error_count=1, stage=STOPPED, finished_at=now
+        ):
+            failed.append(pk)
+            logger.warning("903 import %s was still running past its time limit; marked failed", pk)
+    if failed:
+        stamps.stamp()
+    return failed
+
+
+class CannotTryAgain(ValueError):
+    """Why an import cannot be run again; the message is for the officer."""
+
+
+def retry_import(cohort_import):
+    """Run a failed import again with the files it stored (a second press, or any other state, is refused)."""
+    if any(not stored.file for stored in cohort_import.files.all()):
+        raise CannotTryAgain("This import’s files have been deleted; upload them again.")
+    restarted = CohortImport.objects.filter(pk=cohort_import.pk, status=CohortImport.Status.FAILED).update(
+        status=CohortImport.Status.QUEUED, stage="Waiting to start (tried again)", errors=[], error_count=0,
+        warnings=[], counts={}, rows_done=0, rows_total=0, started_at=None, finished_at=None,
+    )
+    if not restarted:
+        raise CannotTryAgain("Only an import that failed can be tried again; this one is already under way.")
+    stamps.stamp()
+    cohort_import.refresh_from_db()
+    queue_import(cohort_import)
     return cohort_import
 
 

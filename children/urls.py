@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", views.CohortImportListView.as_view(), name="import_list"),
     path("imports/new/", views.CohortImportCreateView.as_view(), name="import_create"),
     path("imports/<int:pk>/", views.CohortImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/try-again/", views.CohortImportRetryView.as_view(), name="import_retry"),
     path("imports/<int:pk>/progress/", views.CohortImportProgressView.as_view(), name="import_progress"),
     path("imports/<int:pk>/files/<int:file_pk>/", views.CohortImportFileView.as_view(), name="import_file"),
 ]

@@ -238,6 +238,22 @@ class CohortImportDetailView(OfficerView, DetailView):
         return context
 
 
+class CohortImportRetryView(OfficerView, View):
+    """"Try again": run a failed import again with the files it stored."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        cohort_import = get_object_or_404(CohortImport, pk=pk)
+        try:
+            services.retry_import(cohort_import)
+        except services.CannotTryAgain as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, "The import will run again with the same files.")
+        return redirect("children:import_detail", pk=pk)
+
+
 class CohortImportProgressView(OfficerView, View):
     """A small JSON answer the import page polls (static/js/cohort-import-progress.js)."""
 

@@ -174,8 +174,33 @@ CELERY_TASK_EAGER_PROPAGATES = False
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_IGNORE_RESULT = True
+# A job is taken off the queue only when it has finished: a worker that dies mid-job leaves it to be run
+# again (its work is transactional), and a job whose worker process is killed is put back at once.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Seconds (soft, hard) per kind of job. At the soft limit the job is stopped and says why; at the hard limit
+# the worker kills it. A job still running past its hard limit has lost its worker: core.tasks.
+# fail_abandoned_jobs (every few minutes) marks it failed, so the officer can try again.
+TASK_TIME_LIMITS = {
+    "import": (env.int("IMPORT_SOFT_TIME_LIMIT", default=15 * 60), env.int("IMPORT_TIME_LIMIT", default=16 * 60)),
+    "report": (env.int("REPORT_SOFT_TIME_LIMIT", default=10 * 60), env.int("REPORT_TIME_LIMIT", default=11 * 60)),
+    "email": (2 * 60, 3 * 60),
+    "housekeeping": (10 * 60, 11 * 60),  # nightly and periodic jobs, and any job not named below
+}
+CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMITS["housekeeping"]
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": TASK_TIME_LIMITS[kind][0], "time_limit": TASK_TIME_LIMITS[kind][1]}
+    for name, kind in {
+        "children.run_cohort_import": "import",
+        "reports.tasks.build_report": "report",
+        "reports.tasks.email_members": "email",
+    }.items()
+}
+# Redis hands an unacknowledged job to another worker after this long: longer than any job's hard limit and
+# any retry's wait (reports back off up to 15 minutes), or a job would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

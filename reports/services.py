@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import collection_year
+from core.tasks import time_limit_in_words
 
 from . import selectors
 from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType
@@ -99,12 +100,13 @@ def _queue(report):
 
 def retry_report(report, *, requested_by=None):
     """Queue a failed report's build again (same version: nothing was stored for it)."""
-    if report.status != ReportStatus.FAILED:
-        raise ValueError("Only a failed report can be tried again.")
-    Report.objects.filter(pk=report.pk).update(
+    # Only if it is still failed: a second press (or a second officer) finds it queued and queues nothing.
+    restarted = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.QUEUED, progress=0, step="Waiting for the report builder (tried again by hand)",
         finished_at=None,
     )
+    if not restarted:
+        raise ValueError("Only a failed report can be tried again.")
     report.refresh_from_db()
     _queue(report)
     return report
@@ -151,8 +153,10 @@ def build_report(report_id, *, notify=True):
         report = Report.objects.select_related("meeting").get(pk=report_id)
     except Report.DoesNotExist as error:
         raise ReportCannotBeBuilt(f"Report {report_id} no longer exists.") from error
-    if report.status == ReportStatus.READY:
-        return report  # a duplicate delivery of the task: the PDF is already stored
+    if report.status in (ReportStatus.READY, ReportStatus.FAILED):
+        # A duplicate delivery of the task: the PDF is already stored, or the build failed for good (its
+        # worker was lost, say) and "Try again" queues it afresh.
+        return report
     Report.objects.filter(pk=report_id).update(
         status=ReportStatus.BUILDING,
         started_at=timezone.now(),
@@ -197,6 +201,32 @@ def record_failure(report_id, error, *, final):
     else:
         fields = {"status": ReportStatus.QUEUED, "step": "Failed; it will be tried again shortly"}
     Report.objects.filter(pk=report_id).update(error=message, progress=0, **fields)
+
+
+ABANDONED_AFTER = datetime.timedelta(minutes=1)  # past the hard time limit, which a live worker enforces
+
+
+def fail_abandoned_reports(now=None):
+    """
+    Mark failed every report still building past the build's hard time limit: its worker was stopped or lost,
+    and nothing was stored for that version. The officer can try again. Returns the ids.
+    """
+    now = now or timezone.now()
+    hard_limit = settings.TASK_TIME_LIMITS["report"][1]
+    cutoff = now - datetime.timedelta(seconds=hard_limit) - ABANDONED_AFTER
+    abandoned = Report.objects.filter(status=ReportStatus.BUILDING, started_at__lt=cutoff)
+    ids = list(abandoned.values_list("pk", flat=True))
+    # The same conditions again: a report that finished meanwhile is left alone.
+    abandoned.filter(pk__in=ids).update(
+        status=ReportStatus.FAILED, step="Failed", progress=0, finished_at=now,
+        error=(
+            "The report stopped before it was finished: the computer building it (the report worker) stopped, or "
+            f"the build ran for longer than {time_limit_in_words('report', hard=True)}. Nothing was stored for this "
+            "version. "
+            "Press “Try again” to build it again."
+        ),
+    )
+    return ids
 
 
 def email_members(report):

@@ -7,6 +7,9 @@ database (django-celery-beat), so the time can be changed in the admin without a
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from core.tasks import time_limit_in_words
 
 from . import services
 from .models import Report
@@ -29,6 +32,11 @@ MAX_RETRIES = 3
 def build_report(self, report_id):
     try:
         report = services.build_report(report_id)
+    except SoftTimeLimitExceeded:
+        services.record_failure(report_id, services.ReportCannotBeBuilt(
+            f"The report took longer than {time_limit_in_words('report')} to build and was stopped. Press "
+            "“Try again” to build it again; if it stops again, tell your system administrator."), final=True)
+        return None
     except services.ReportCannotBeBuilt as error:
         services.record_failure(report_id, error, final=True)
         logger.warning("Report %s cannot be built: %s", report_id, error)

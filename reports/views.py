@@ -97,10 +97,11 @@ def report_status(request, pk):
 @require_POST
 def report_retry(request, pk):
     report = get_object_or_404(Report, pk=pk)
-    if report.status != ReportStatus.FAILED:
-        messages.error(request, "Only a failed report can be tried again.")
-    else:
+    try:
         services.retry_report(report, requested_by=request.user)
+    except ValueError as problem:
+        messages.error(request, str(problem))
+    else:
         messages.success(request, f"{report.title} (version {report.version}) has been queued again.")
     return redirect(report)
 

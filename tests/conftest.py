@@ -121,3 +121,21 @@ def officer_client(client, officer):
     client.force_login(officer)
     client.user = officer
     return client
+
+
+@pytest.fixture
+def own_worker(celery_worker, tmp_path):
+    """
+    For tests that stop a worker mid-job (PostgreSQL run only): ``own_worker.start()`` starts a real Celery
+    worker (prefork, one process) on a queue of this test's own, on the test database; ``own_worker.kill()``
+    kills it and its process outright, as when its machine stops. Every wait is bounded, and whatever is
+    still running is killed at the end.
+    """
+    if celery_worker == "eager":
+        pytest.skip("needs a real broker and worker (the PostgreSQL run of .ci/run)")
+    from .workers import OwnWorker
+
+    worker = OwnWorker(tmp_path / "worker.log")
+    yield worker
+    worker.kill()
+

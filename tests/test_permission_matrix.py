@@ -127,6 +127,7 @@ RULES = {
     "children:import_list": Rule(OFFICERS),
     "children:import_create": Rule(OFFICERS),
     "children:import_detail": Rule(OFFICERS, kwargs=pk("children.CohortImport")),
+    "children:import_retry": post_only(OFFICERS, kwargs=pk("children.CohortImport")),
     "children:import_progress": Rule(OFFICERS, kwargs=pk("children.CohortImport")),
     "children:import_file": Rule(OFFICERS, kwargs=import_file),
     # measures: aggregates for board readers; officers keep the population, comparators and targets

@@ -45,6 +45,7 @@ def every_url(loaded):
         ("post", reverse("children:import_create")),
         ("get", reverse("children:import_detail", args=[cohort_import.pk])),
         ("get", reverse("children:import_progress", args=[cohort_import.pk])),
+        ("post", reverse("children:import_retry", args=[cohort_import.pk])),
         ("get", reverse("children:import_file", args=[cohort_import.pk, loaded["file"].pk])),
     ]
 
