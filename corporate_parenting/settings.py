@@ -204,6 +204,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- The council ------------------------------------------------------------------------------------
+# Its local authority code (ONS, upper tier, as the DfE's 903 validator uses it): the one fact about its area
+# the app is told; placements in or out of the area come from the postcodes. The demo's is Worcestershire's.
+COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="E10000034")
+
 # --- Email ------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
