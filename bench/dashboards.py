@@ -38,7 +38,8 @@ def build(children, years, last_year, seed):
 
     from accounts import demo as accounts_demo
     from boards import demo as boards_demo
-    from children import services, synthetic
+    from children import services
+    from children import synthetic
     from measures import demo as measures_demo
     from indicators import demo as indicators_demo
 

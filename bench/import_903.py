@@ -37,7 +37,8 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
-    from children import services, synthetic
+    from children import services
+    from children import synthetic
 
     database = settings.DATABASES["default"]
     print(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('NAME')}")

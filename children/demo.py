@@ -6,7 +6,8 @@ import tempfile
 
 from core import collection_year
 
-from . import services, synthetic
+from . import services
+from . import synthetic
 
 DEMO_LIVES = 900  # invented children entering care over 14 years; about 600 appear in the six returns
 

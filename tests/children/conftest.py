@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from children import services, synthetic
+from children import services
+from children import synthetic
 
 DATA = Path(__file__).parent / "data"
 YEAR = 2025
