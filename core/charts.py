@@ -7,8 +7,13 @@ content security policy allows none inline), uses SVG presentation attributes ra
 forbidden by the policy), and WeasyPrint renders it as vectors. Each chart is an image with a text
 alternative (``role="img"``, ``<title>``, ``<desc>``); series differ by line pattern and marker shape and
 carry text labels, never colour alone; and each ``Chart`` carries its data table, which
-``core/chart.html`` prints right below it. A value of ``None`` (no data, or withheld by small-number
-suppression) is drawn as a gap and shown in the table by the text the caller gives.
+``core/chart.html`` prints right below it.
+
+Disclosure control (``core.suppression``): a chart draws each value exactly as its printed label gives it
+(``suppression.as_printed`` of the table's text), never the unrounded number behind it, so the geometry can
+be measured to no more than the label says. A withheld value (``[c]``) or one with no data is not drawn at
+all: a gap in a line, no bar, no segment in a stacked bar (the segments after it close up, so its width
+cannot be measured between its neighbours).
 """
 import itertools
 import math
@@ -16,6 +21,8 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from core.suppression import as_printed
 
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
@@ -110,6 +117,8 @@ def line_chart(title, description, x_labels, series, *, suffix="", target=None, 
     width, height = 680, 320
     left, right, top, bottom = 60, 190, 20, 50
     plot_w, plot_h = width - left - right, height - top - bottom
+    texts = [[_table_cell(s, i, suffix) for i in range(len(s.values))] for s in series]
+    series = [Series(s.name, [as_printed(text) for text in cells], cells) for s, cells in zip(series, texts)]
     known = [v for s in series for v in s.values if v is not None] + ([target] if target is not None else [])
     y_max = _nice_max(max(known) if known else 1)
     step_x = plot_w / max(len(x_labels) - 1, 1)
@@ -183,9 +192,10 @@ def bar_chart(title, description, bars, *, suffix="", value_heading="Value", lab
     chart_id = _new_id("chart")
     label_w, bar_w, row_h, top = 250, 330, 30, 10
     width, height = label_w + bar_w + 90, top + row_h * max(len(bars), 1) + 10
+    texts = labels or [("No data" if v is None else f"{_number(v)}{suffix}") for _label, v in bars]
+    bars = [(label, as_printed(text)) for (label, _value), text in zip(bars, texts)]
     known = [v for _label, v in bars if v is not None]
     x_max = maximum or _nice_max(max(known) if known else 1)
-    texts = labels or [("No data" if v is None else f"{_number(v)}{suffix}") for _label, v in bars]
     parts = _open_svg(chart_id, width, height, title, description)
     for i, ((label, value), text) in enumerate(zip(bars, texts)):
         y = top + i * row_h
@@ -220,6 +230,14 @@ def stacked_bar_chart(title, description, x_labels, segments, *, suffix="%", lab
     the placement mix. Each segment has a colour and a pattern, its value written inside when it fits, and a
     legend entry. ``labels`` ({name: [text]}) gives the table's text (e.g. "[c]").
     """
+    texts = {
+        name: [
+            labels[name][i] if labels and name in labels else ("No data" if v is None else f"{_number(v, 0)}{suffix}")
+            for i, v in enumerate(values)
+        ]
+        for name, values in segments
+    }
+    segments = [(name, [as_printed(text) for text in texts[name]]) for name, _values in segments]
     chart_id = _new_id("chart")
     label_w, bar_w, row_h, top = 80, 520, 34, 10
     width = label_w + bar_w + 20
@@ -265,13 +283,5 @@ def stacked_bar_chart(title, description, x_labels, segments, *, suffix="%", lab
         parts.append(f'<text x="{lx + 22}" y="{ly + 13}">{escape(name)}</text>')
     parts.append("</svg>")
     columns = ["Year", *(name for name, _v in segments)]
-    rows = []
-    for i, x_label in enumerate(x_labels):
-        cells = []
-        for name, values in segments:
-            if labels and name in labels:
-                cells.append(labels[name][i])
-            else:
-                cells.append("No data" if values[i] is None else f"{_number(values[i], 0)}{suffix}")
-        rows.append([x_label, *cells])
+    rows = [[x_label, *(texts[name][i] for name, _values in segments)] for i, x_label in enumerate(x_labels)]
     return Chart(mark_safe("".join(parts)), title, description, columns, rows)

@@ -60,7 +60,8 @@ def placement_mix_chart(results, *, suppress):
     return charts.stacked_bar_chart(
         "Placement mix at 31 March",
         "Where children looked after lived at the end of each year, as a percentage of all children looked "
-        "after. The table below gives every value.",
+        "after. The table below gives every value; withheld values [c] are not drawn, and the segments after "
+        "one close up.",
         [year_label(year) for year in years],
         segments,
         labels=labels,
@@ -71,9 +72,9 @@ def category_of_need_chart(values, *, suppress):
     """Why children were looked after at 31 March (``values``: one year's ``{identifier: MeasureValue}``)."""
     figures = [values[f"category_of_need_{code.lower()}"] for code in CATEGORIES_OF_NEED]
     return charts.bar_chart(
-        "Category of need at 31 March",
+        f"Category of need at 31 March ({year_label(figures[0].year)})",
         "The main reason each child looked after at 31 March needed care, as a percentage of all children "
-        "looked after. The table below gives every value.",
+        "looked after. The table below gives every value; withheld values [c] are not drawn.",
         [(label, figure.visible_value(suppress=suppress)) for label, figure in zip(CATEGORIES_OF_NEED.values(), figures)],
         suffix="%",
         value_heading="Percentage of children",

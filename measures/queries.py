@@ -32,6 +32,7 @@ from .registry import (
     LEGAL_STATUS_GROUPS,
     MEASURES,
     PARTS_OF_THE_WHOLE,
+    PERCENTAGE,
     PLACEMENT_GROUPS,
     MeasureValue,
     get,
@@ -413,7 +414,7 @@ def compute(years=None, *, cached=False):
         values = {}
         for identifier, (numerator, denominator) in figures.items():
             values[identifier] = value_of(BY_IDENTIFIER[identifier], year, numerator, denominator)
-        _protect_by_subtraction(values)
+        disclosure_control(values)
         sdq = BY_IDENTIFIER["mean_sdq_score"]
         sdq_mean = hl.get("sdq_mean")
         values["mean_sdq_score"] = MeasureValue(
@@ -423,12 +424,50 @@ def compute(years=None, *, cached=False):
     return results
 
 
-def _protect_by_subtraction(values):
-    """Mark the figures ``core.suppression.complementary`` says must be withheld with a small one of their group."""
-    for identifiers in PARTS_OF_THE_WHOLE:
-        for position in suppression.complementary([values[identifier].numerator for identifier in identifiers]):
-            identifier = identifiers[position]
-            values[identifier] = dataclasses.replace(values[identifier], protects_another=True)
+WHOLE = "looked_after_at_31_march"
+
+
+def _withhold(values, identifiers):
+    for identifier in identifiers:
+        values[identifier] = dataclasses.replace(values[identifier], protects_another=True)
+
+
+def disclosure_control(values):
+    """
+    Withhold, beyond the small figures themselves, what ``core.suppression`` says would give one away
+    (``values``: one year's ``{identifier: MeasureValue}``, changed in place):
+
+    - each breakdown of the children looked after at 31 March (``PARTS_OF_THE_WHOLE``), whose total is
+      published, by ``suppression.withhold_parts``;
+    - each other percentage as the breakdown of its base into the children counted and the rest;
+    - where a base is too small for that (5 children or fewer), the base itself: for the children looked
+      after at 31 March, the count, the rate and every share of it above zero; for a base no page shows,
+      every measure that shares it, so that none of them can be used to work it out.
+    """
+    whole = values[WHOLE].numerator
+    whole_label = BY_IDENTIFIER["placement_foster"].denominator_label
+    shares_of_the_whole = [m.identifier for m in MEASURES if m.denominator_label == whole_label and m.identifier in values]
+    whole_withheld = suppression.is_small(whole)
+    grouped = {identifier for group in PARTS_OF_THE_WHOLE for identifier in group}
+    for group in PARTS_OF_THE_WHOLE:
+        positions, whole_too = suppression.withhold_parts([values[i].numerator for i in group], whole)
+        _withhold(values, [group[position] for position in positions])
+        whole_withheld = whole_withheld or whole_too
+    for measure in MEASURES:
+        value = values.get(measure.identifier)
+        if value is None or measure.unit != PERCENTAGE or measure.identifier in grouped or not measure.suppressible:
+            continue
+        positions, base_too = suppression.withhold_parts([value.numerator], value.denominator)
+        if positions:
+            _withhold(values, [measure.identifier])
+        if base_too and measure.identifier in shares_of_the_whole:
+            whole_withheld = True
+        elif base_too:
+            siblings = [m.identifier for m in MEASURES if m.denominator_label == measure.denominator_label]
+            _withhold(values, [identifier for identifier in siblings if identifier in values])
+    if whole_withheld:
+        _withhold(values, [identifier for identifier in (WHOLE, "looked_after_rate_per_10000") if identifier in values])
+        _withhold(values, [identifier for identifier in shares_of_the_whole if values[identifier].numerator])
 
 
 def for_year(year):

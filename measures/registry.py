@@ -86,7 +86,8 @@ class MeasureValue:
     numerator: int | None
     denominator: int | None
     value: float | None
-    # Withheld too, though not small: it would give away a small figure of its group by subtraction.
+    # Withheld too, though not small in itself: ``queries.disclosure_control`` found that a small figure
+    # could otherwise be worked out from it (the parts of a whole, or a whole too small for its parts).
     protects_another: bool = False
 
     @property
@@ -96,28 +97,29 @@ class MeasureValue:
 
     @property
     def is_small(self):
-        """True when showing this value could identify a child (a count, or its base, between 1 and 4)."""
+        """True when this value on its own could identify a child (``core.suppression``'s primary rule)."""
         if not self.measure.suppressible:
             return False
         if self.measure.unit == MEAN:
             return suppression.is_small(self.denominator)
         if self.measure.unit == PERCENTAGE:
-            return suppression.is_small(self.numerator) or suppression.is_small(self.denominator)
+            return suppression.share_is_small(self.numerator, self.denominator)
         return suppression.is_small(self.numerator)
 
     def shown(self, *, suppress=True):
         """The value as ``core.suppression.Shown`` for an audience that must (or need not) see it suppressed."""
         if self.value is None:
-            return suppression.Shown("No data")
+            return suppression.MISSING
         if suppress and self.withheld:
-            return suppression.Shown(suppression.MARKER, suppressed=True, protects_another=not self.is_small)
-        return suppression.Shown(format_value(self.measure, self.value))
+            return suppression.withheld()
+        return suppression.shown(format_value(self.measure, self.value))
 
     def visible_value(self, *, suppress=True):
-        """The number itself, or None when there is none or it must be withheld (for charts and gaps)."""
-        if self.value is None or (suppress and self.withheld):
-            return None
-        return self.value
+        """
+        The number as the page prints it (rounded as its label is), or None when there is none or it must be
+        withheld: what charts draw and gaps and ratings are worked out from.
+        """
+        return self.shown(suppress=suppress).number
 
 
 def format_value(measure, value):
