@@ -3,7 +3,6 @@ The intruder test (see ``intruder.py``): every role that is not an officer signs
 can reach, and asks a solver what the withheld figures can be. Run on the demo council and on randomised
 cohorts small enough that most breakdowns have groups of fewer than 5 children.
 """
-import datetime
 import os
 import random
 
@@ -93,8 +92,7 @@ def test_no_withheld_figure_in_a_small_random_cohort_can_be_worked_out(db, make_
     rng = random.Random(seed)
     synthetic.build_cohort(children=rng.randint(30, 60), years=2, seed=seed, last_year=2025)
     if seed == SEEDS[0]:  # one annual report, so its PDF is read too
-        year = report_services.last_full_year(datetime.date(2025, 6, 1))
-        built = report_services.request_report(ReportType.ANNUAL_REPORT, year=year, queue=False)
+        built = report_services.request_report(ReportType.ANNUAL_REPORT, year=2025, queue=False)
         report_services.build_report(built.pk, notify=False)
     tried = narrowed_total = 0
     for role in READERS:
