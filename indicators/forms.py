@@ -132,8 +132,8 @@ class ApprovalForm(forms.Form):
 class EvidenceForm(forms.ModelForm):
     class Meta:
         model = EvidenceItem
-        fields = ["title", "text", "measure", "file"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "text", "measure", "file", "file_audience"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4}), "file_audience": forms.RadioSelect}
         help_texts = {
             "file": "Optional. PDF, Word, Excel, PNG or JPEG. Files are kept private and shown only to permitted people.",
         }
@@ -151,6 +151,7 @@ class EvidenceForm(forms.ModelForm):
             Field.textarea("text"),
             Field.select("measure"),
             Field("file"),
+            Field.radios("file_audience", legend_size=Size.SMALL),
             button="Add evidence",
         )
 

@@ -200,6 +200,13 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.evaluation.cycle_id}/{instance.evaluation_id}/{filename}"
 
 
+class FileAudience(models.TextChoices):
+    """Who may open an evidence file: officers only unless an officer opens it to the board."""
+
+    OFFICERS = "officers", "Officers only"
+    BOARD = "board", "The board"
+
+
 class EvidenceItem(models.Model):
     """Something that shows how we know: a note, a link to a board measure, an uploaded document, or all three."""
 
@@ -210,6 +217,14 @@ class EvidenceItem(models.Model):
         max_length=80, blank=True, help_text="The identifier of a board measure from the cohort, if it applies."
     )
     file = models.FileField(upload_to=evidence_upload_to, blank=True, validators=[UploadValidator(DOCUMENTS)])
+    file_audience = models.CharField(
+        "who may open the file",
+        max_length=10,
+        choices=FileAudience.choices,
+        default=FileAudience.OFFICERS,
+        help_text="A document may hold children's details or small numbers, so it is for officers only until an "
+        "officer who has checked it opens it to the board.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -221,6 +236,10 @@ class EvidenceItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def open_to_board(self):
+        return self.file_audience == FileAudience.BOARD
 
     @property
     def filename(self):

@@ -20,6 +20,7 @@ from core import stamps
 from core.permissions import OFFICERS, user_has_role
 
 from .models import (
+    FileAudience,
     ActionStatus,
     Area,
     Cycle,
@@ -275,20 +276,41 @@ def approve_cycle(cycle, user, *, meeting_date, comment=""):
 
 
 @transaction.atomic
-def add_evidence(evaluation, user, *, title, text="", measure="", file=None):
+def add_evidence(evaluation, user, *, title, text="", measure="", file=None, file_audience=FileAudience.OFFICERS):
     _require_officer(user)
     locked = _locked(evaluation)
     _require_editable(locked)
     measures = known_measures()
     if measure and measure not in measures:
         raise ValidationError({"measure": f"There is no board measure called {measure}."})
-    item = EvidenceItem(evaluation=locked, title=title, text=text, measure=measure, added_by=user)
+    item = EvidenceItem(
+        evaluation=locked, title=title, text=text, measure=measure, added_by=user,
+        file_audience=file_audience or FileAudience.OFFICERS,
+    )
     if file is not None:
         item.file = file
     if not (text.strip() or measure or file):
         raise ValidationError("Evidence needs a summary, a measure or a file.")
     item.full_clean()
     item.save()
+    return item
+
+
+@transaction.atomic
+def set_evidence_audience(item, user, audience):
+    """
+    An officer opens an evidence file to the board, or makes it officers only again. Allowed at any stage,
+    approved evaluations included: it decides who reads the file, not what the evaluation says. The audit
+    log keeps who changed it and when.
+    """
+    _require_officer(user)
+    if audience not in FileAudience.values:
+        raise ValidationError(f"Unknown audience {audience!r}.")
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    if not item.file:
+        raise ValidationError("This evidence has no file to open or close.")
+    item.file_audience = audience
+    item.save(update_fields=["file_audience"])
     return item
 
 

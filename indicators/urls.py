@@ -19,6 +19,7 @@ urlpatterns = [
     path("self-evaluation/evaluations/<int:pk>/actions/add/", views.action_add, name="action_add"),
     path("self-evaluation/evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("self-evaluation/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("self-evaluation/evidence/<int:pk>/audience/", views.evidence_audience, name="evidence_audience"),
     path("self-evaluation/actions/", views.action_list, name="action_list"),
     path("self-evaluation/actions/overdue/", views.overdue_actions, name="overdue_actions"),
     path("self-evaluation/actions/<int:pk>/progress/", views.action_progress, name="action_progress"),

@@ -9,7 +9,7 @@ Who may do what:
 - Children in Care Council representatives: none of these pages.
 """
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -278,9 +278,27 @@ def evidence_add(request, pk):
 @role_required(*BOARD_READERS)
 def evidence_download(request, pk):
     item = get_object_or_404(
-        EvidenceItem.objects.filter(evaluation__in=selectors.evaluations_visible_to(request.user)), pk=pk
+        EvidenceItem.objects.filter(evaluation__in=selectors.evaluations_visible_to(request.user)).exclude(file=""),
+        pk=pk,
     )
+    if request.user.role not in OFFICERS and not item.open_to_board:
+        raise PermissionDenied("This file is for officers only.")
     return private_file_response(item.file)
+
+
+@require_POST
+@role_required(*OFFICERS)
+def evidence_audience(request, pk):
+    """Open an evidence file to the board, or make it officers only again."""
+    item = get_object_or_404(EvidenceItem.objects.exclude(file=""), pk=pk)
+    try:
+        item = services.set_evidence_audience(item, request.user, request.POST.get("audience", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        who = "open to the board" if item.open_to_board else "for officers only"
+        messages.success(request, f"The file of \u201c{item.title}\u201d is now {who}.")
+    return redirect("indicators:evaluation_detail", pk=item.evaluation_id)
 
 
 @require_POST

@@ -149,9 +149,12 @@ RULES = {
     "indicators:evaluation_approve": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="moderated")),
     "indicators:evidence_add": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
     "indicators:action_add": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
+    # A file is for officers only until an officer opens it to the board (the demo's are not opened).
     "indicators:evidence_download": Rule(
-        BOARD_READERS, kwargs=pk("indicators.EvidenceItem", evaluation__status="approved", file__gt="")
+        OFFICERS,
+        kwargs=pk("indicators.EvidenceItem", evaluation__status="approved", file__gt="", file_audience="officers"),
     ),
+    "indicators:evidence_audience": post_only(OFFICERS, kwargs=pk("indicators.EvidenceItem", file__gt="")),
     "indicators:evidence_delete": post_only(OFFICERS, kwargs=pk("indicators.EvidenceItem")),
     "indicators:action_list": Rule(BOARD_READERS),
     "indicators:overdue_actions": Rule(BOARD_READERS),

@@ -150,8 +150,11 @@ def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, offic
     page.get_by_label("Title").fill("Case file audit, March")
     page.get_by_label("Summary").fill("40 files audited; 31 showed the child's views recorded.")
     page.get_by_label("File").set_input_files(str(audit))
+    expect(page.get_by_label("Officers only")).to_be_checked()  # a file is for officers unless opened
     page.get_by_role("button", name=re.compile("Save|Add")).click()
     expect(page.get_by_role("link", name="Download case-file-audit.pdf")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Open to the board")).click()
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text("now open to the board")
 
     page.get_by_role("link", name="Submit for moderation").click()
     page.get_by_label("Comment (optional)").fill("Ready for moderation.")
@@ -162,6 +165,7 @@ def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, offic
     assert evaluation.status == EvaluationStatus.SUBMITTED
     assert evaluation.grade == 4
     assert evaluation.evidence.get().file.read().startswith(b"%PDF")
+    assert evaluation.evidence.get().file_audience == "board"
     assert Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.SUBMITTED).count() == 1
 
 

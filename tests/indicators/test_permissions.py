@@ -27,7 +27,7 @@ PAGES = {
     "evaluation_approve": ("draft", OFFICERS),
     "evidence_add": ("draft", OFFICERS),
     "action_add": ("draft", OFFICERS),
-    "evidence_download": ("evidence", READERS),
+    "evidence_download": ("evidence", READERS),  # opened to the board (officers-only files: test_evidence.py)
     "action_list": (None, READERS),
     "overdue_actions": (None, READERS),
     "action_progress": ("action", OFFICERS),
@@ -39,7 +39,7 @@ PAGES = {
     "area_add": ("framework", {ADMIN}),
     "indicator_add": ("framework", {ADMIN}),
 }
-POST_ONLY = {"evidence_delete": "evidence", "action_delete": "action"}
+POST_ONLY = {"evidence_delete": "evidence", "evidence_audience": "evidence", "action_delete": "action"}
 
 
 @pytest.fixture
@@ -47,7 +47,9 @@ def objects(framework, cycle, approve, author):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     evaluations = {e.indicator.number: e for e in cycle.evaluations.select_related("indicator")}
-    evidence = services.add_evidence(evaluations["QI 1.1"], author, title="Audit", file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    evidence = services.add_evidence(
+        evaluations["QI 1.1"], author, title="Audit", file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), file_audience="board"
+    )
     approved = approve(evaluations["QI 1.1"])
     draft = evaluations["QI 1.2"]
     draft_evidence = services.add_evidence(draft, author, title="Draft", file=SimpleUploadedFile("b.pdf", b"%PDF-1.4 y"))
