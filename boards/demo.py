@@ -233,6 +233,7 @@ def load(context):
             start_date=today - datetime.timedelta(days=30 * months),
         )
     memberships = list(board.memberships.all())
+    standard = services.create_template(board=board, name=services.STANDARD_TEMPLATE_NAME)
 
     cycles = list(Cycle.objects.order_by("starts_on"))  # from the indicators demo, if it ran
 
@@ -314,11 +315,11 @@ def load(context):
             )
         )
     next_meeting = upcoming[0]
-    for index, (title, author, measures, evaluation, summary) in enumerate(ITEMS[:3]):
+    services.apply_template(next_meeting, standard)
+    for title, author, measures, evaluation, summary in ITEMS[:3]:
         services.add_agenda_item(
             meeting=next_meeting, title=title, report_author=people[author], measures=measures,
             self_evaluation=evaluation, cycle=cycle_on(today) if evaluation else None, summary=summary,
-            order=index + 1,
         )
     first_item = next_meeting.agenda_items.filter(kind="item").order_by("order").first()
     services.upload_paper(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from measures import registry as board_measures
 
 from . import selectors
 from .models import (
@@ -12,6 +13,8 @@ from .models import (
     ActionStatus,
     ActionUpdate,
     AgendaItem,
+    AgendaItemKind,
+    AgendaTemplate,
     AttendanceStatus,
     ChildrensView,
     ForwardPlanItem,
@@ -23,6 +26,7 @@ from .models import (
     PledgeCommitment,
     PledgeUpdate,
     Response,
+    split_identifiers,
 )
 
 
@@ -94,16 +98,64 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
         return cleaned
 
 
+def measure_choices():
+    return [(measure.identifier, measure.title) for measure in board_measures.MEASURES]
+
+
 class AgendaItemForm(GdsFormMixin, forms.ModelForm):
+    """An item's details. Its place on the agenda is set by the order of business and the up and down buttons."""
+
+    measures = forms.MultipleChoiceField(
+        label="Measures the report covers", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Readers can open the figures behind the report from the agenda.",
+    )
+
     class Meta:
         model = AgendaItem
-        fields = ["order", "title", "report_author", "summary", "measures", "cycle", "self_evaluation"]
+        fields = ["kind", "title", "report_author", "summary", "measures", "cycle", "self_evaluation"]
+        labels = {"kind": "Type of item"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report_author"].queryset = people()
-        self.fields["order"].required = False
-        self.fields["order"].help_text = "Leave empty to add the item at the end of the agenda."
+        self.fields["measures"].choices = measure_choices()
+        if self.instance.pk:
+            self.initial["measures"] = split_identifiers(self.instance.measures)
+            if self.instance.kind == AgendaItemKind.ACTION_LOG:
+                del self.fields["kind"]  # the action log stays the action log
+
+    def clean_measures(self):
+        return ",".join(self.cleaned_data["measures"])
+
+
+class AgendaTemplateChoiceForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=AgendaTemplate.objects.none(), label="Template", empty_label=None,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = board.agenda_templates.all()
+
+
+class AgendaTemplateForm(GdsFormMixin, forms.Form):
+    submit_label = "Save the template"
+
+    name = forms.CharField(
+        label="Name of the template", max_length=100,
+        error_messages={"required": "Enter a name for the template"},
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if self.board.agenda_templates.filter(name__iexact=name).exists():
+            raise forms.ValidationError("The board already has a template with that name")
+        return name
 
 
 class PaperForm(GdsFormMixin, forms.ModelForm):
@@ -197,12 +249,24 @@ class ActionForm(GdsFormMixin, forms.ModelForm):
 
 
 class ActionUpdateForm(GdsFormMixin, forms.ModelForm):
+    """Progress on an action; officers and the clerk can also give it a new owner or due date."""
+
     submit_label = "Add update"
 
     class Meta:
         model = ActionUpdate
         fields = ["status", "note"]
         labels = {"note": "Progress update"}
+
+    def __init__(self, *args, action=None, may_reassign=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = False
+        if may_reassign and action is not None:
+            self.fields["owner"] = forms.ModelChoiceField(queryset=people(), initial=action.owner_id, label="Owner")
+            self.fields["due_on"] = forms.DateField(
+                label="Due date", initial=action.due_on, widget=DateInput(),
+                help_text="The earlier owner and due date stay in the action's history.",
+            )
 
 
 class ActionFilterForm(forms.Form):

@@ -188,8 +188,29 @@ class Meeting(models.Model):
 
 
 class AgendaItemKind(models.TextChoices):
-    ITEM = "item", "Agenda item"
-    ACTION_LOG = "action_log", "Action log: overdue actions"
+    """The standard items of a committee agenda, and the reports between them."""
+
+    APOLOGIES = "apologies", "Apologies and substitutions"
+    DECLARATIONS = "declarations", "Declarations of interest"
+    PREVIOUS_MINUTES = "previous_minutes", "Minutes of the previous meeting"
+    ACTION_LOG = "action_log", "Matters arising and the action log"
+    ITEM = "item", "Report"
+    FORWARD_PLAN = "forward_plan", "Forward work programme"
+    AOB = "aob", "Any other business"
+
+
+# The usual order of business: each kind's place, reports between the opening items and the closing ones.
+STANDARD_ORDER = {
+    AgendaItemKind.APOLOGIES: 10,
+    AgendaItemKind.DECLARATIONS: 20,
+    AgendaItemKind.PREVIOUS_MINUTES: 30,
+    AgendaItemKind.ACTION_LOG: 40,
+    AgendaItemKind.ITEM: 50,
+    AgendaItemKind.FORWARD_PLAN: 60,
+    AgendaItemKind.AOB: 70,
+}
+# Standard items come once per meeting; reports as often as needed.
+STANDARD_KINDS = frozenset(STANDARD_ORDER) - {AgendaItemKind.ITEM}
 
 
 class AgendaItem(models.Model):
@@ -200,7 +221,7 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=1, help_text="Items are taken in this order.")
-    kind = models.CharField(max_length=12, choices=AgendaItemKind.choices, default=AgendaItemKind.ITEM)
+    kind = models.CharField(max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.ITEM)
     title = models.CharField(max_length=200)
     report_author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,6 +255,10 @@ class AgendaItem(models.Model):
         blank=True,
         help_text="The quality indicators of the self-evaluation the report covers, if any.",
     )
+    forward_plan_item = models.OneToOneField(
+        "ForwardPlanItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_item",
+        help_text="The forward work programme topic this item reports on.",
+    )
     carried_actions = models.ManyToManyField(
         "ActionItem",
         blank=True,
@@ -248,7 +273,12 @@ class AgendaItem(models.Model):
                 fields=["meeting"],
                 condition=Q(kind="action_log"),
                 name="boards_one_action_log_item_per_meeting",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "kind"],
+                condition=Q(kind__in=["apologies", "declarations", "previous_minutes", "forward_plan", "aob"]),
+                name="boards_standard_items_once_per_meeting",
+            ),
         ]
 
     def __str__(self):
@@ -259,6 +289,34 @@ class AgendaItem(models.Model):
         """The board measures covered (``measures.registry.Measure``), in the order given."""
         return [board_measures.BY_IDENTIFIER[code] for code in split_identifiers(self.measures)
                 if code in board_measures.BY_IDENTIFIER]
+
+
+class AgendaTemplate(models.Model):
+    """A board's usual agenda, from which the clerk builds each meeting's agenda."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="agenda_templates")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["board", "name"]
+        constraints = [models.UniqueConstraint(fields=["board", "name"], name="boards_template_name_per_board")]
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaTemplateItem(models.Model):
+    template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.ITEM)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+
+    def __str__(self):
+        return self.title
 
 
 def paper_path(instance, filename):
@@ -374,9 +432,19 @@ class ActionItem(models.Model):
 
 
 class ActionUpdate(models.Model):
+    """Progress on an action, and any change of its owner or due date (the earlier ones kept here)."""
+
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
     note = models.TextField()
     status = models.CharField("Status after this update", max_length=12, choices=ActionStatus.choices)
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    new_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous_due_on = models.DateField(null=True, blank=True)
+    new_due_on = models.DateField(null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 

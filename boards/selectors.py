@@ -14,9 +14,11 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -32,7 +34,9 @@ from accounts.models import Role
 from .models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
+    ActionStatus,
     AgendaItem,
+    AgendaItemKind,
     Attendance,
     AttendanceStatus,
     Board,
@@ -189,8 +193,11 @@ def _papers_prefetch(include_unpublished, to_attr=None):
 
 
 def agenda(meeting, *, include_unpublished=False):
-    """Agenda items in order, with report authors, papers (published only unless asked), minutes, carried actions."""
-    return list(
+    """
+    Agenda items in order, with report authors, papers (published only unless asked), minutes, carried actions,
+    and on the action log item, ``completed_actions`` (done since the last meeting).
+    """
+    items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("report_author", "cycle")
         .prefetch_related(
@@ -202,6 +209,32 @@ def agenda(meeting, *, include_unpublished=False):
             ),
         )
         .order_by("order", "id")
+    )
+    for item in items:
+        if item.kind == AgendaItemKind.ACTION_LOG:
+            item.completed_actions = list(completed_since_last_meeting(meeting))
+    return items
+
+
+def completed_since_last_meeting(meeting):
+    """
+    The board's actions marked done after its last meeting before this one and by this one's start: the action
+    log reports each once, as completed. ``done_at`` is annotated.
+    """
+    previous = (
+        Meeting.objects.filter(board_id=meeting.board_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    actions = ActionItem.objects.filter(meeting__board_id=meeting.board_id, status=ActionStatus.DONE).annotate(
+        done_at=Max("updates__updated_at", filter=Q(updates__status=ActionStatus.DONE))
+    )
+    return (
+        actions.filter(done_at__lte=meeting.starts_at)
+        .filter(Q(done_at__gt=Subquery(previous)) | ~Exists(previous))
+        .select_related("owner", "meeting")
+        .order_by("done_at", "id")
     )
 
 
@@ -237,7 +270,12 @@ def meeting_detail(meeting, user, today=None):
         "attendance": attendance_for(meeting),
         "quorum": quorum_check(meeting),
         "actions": actions_arising(meeting, today),
-        "forward_plan_items": list(meeting.forward_plan_items.select_related("lead").order_by("theme", "topic")),
+        "forward_plan_items": (topics := list(
+            meeting.forward_plan_items.select_related("lead")
+            .annotate(on_agenda=Exists(AgendaItem.objects.filter(forward_plan_item=OuterRef("pk"))))
+            .order_by("theme", "topic")
+        )),
+        "topics_not_on_agenda": [topic for topic in topics if not topic.on_agenda],
     }
 
 

@@ -21,8 +21,12 @@ from . import selectors
 from .models import (
     ActionItem,
     ActionUpdate,
+    STANDARD_KINDS,
+    STANDARD_ORDER,
     AgendaItem,
     AgendaItemKind,
+    AgendaTemplate,
+    AgendaTemplateItem,
     Attendance,
     AttendanceStatus,
     ChildrensView,
@@ -36,7 +40,7 @@ from .models import (
     may_record_attendance,
 )
 
-ACTION_LOG_TITLE = "Action log: overdue actions"
+ACTION_LOG_TITLE = AgendaItemKind.ACTION_LOG.label
 
 
 def _save(instance, /, **fields):
@@ -80,9 +84,47 @@ def next_order(meeting):
     return (highest or 0) + 1
 
 
-def add_agenda_item(*, meeting, title, order=None, **fields):
-    item = AgendaItem(meeting=meeting, title=title, order=order or next_order(meeting))
-    return _save(item, **fields)
+def _renumber(items):
+    """Give ``items`` (a meeting's agenda in its new order) the orders 1, 2, 3..."""
+    changed = []
+    for position, item in enumerate(items, start=1):
+        if item.order != position:
+            item.order = position
+            changed.append(item)
+    AgendaItem.objects.bulk_update(changed, ["order"])
+
+
+def _in_order(meeting):
+    return list(AgendaItem.objects.filter(meeting=meeting).order_by("order", "id"))
+
+
+def _place(item):
+    """
+    Put a new item in its usual place: after every item whose kind comes no later in the order of business
+    (``STANDARD_ORDER``), before the first that comes later; then number the agenda 1, 2, 3...
+    """
+    rank = STANDARD_ORDER[item.kind]
+    items = [other for other in _in_order(item.meeting) if other.pk != item.pk]
+    position = next((i for i, other in enumerate(items) if STANDARD_ORDER[other.kind] > rank), len(items))
+    items.insert(position, item)
+    _renumber(items)
+    return item
+
+
+def standard_title(kind):
+    return AgendaItemKind(kind).label
+
+
+@transaction.atomic
+def add_agenda_item(*, meeting, title, order=None, kind=AgendaItemKind.ITEM, **fields):
+    """Add an item in its usual place in the order of business (or at ``order``, if given)."""
+    if kind in STANDARD_KINDS and meeting.agenda_items.filter(kind=kind).exists():
+        raise ValidationError(f"The agenda already has \u201c{standard_title(kind)}\u201d.")
+    item = AgendaItem(meeting=meeting, title=title, kind=kind, order=order or next_order(meeting))
+    _save(item, **fields)
+    if order is None:
+        _place(item)
+    return item
 
 
 def update_agenda_item(item, /, **fields):
@@ -90,9 +132,85 @@ def update_agenda_item(item, /, **fields):
 
 
 @transaction.atomic
+def move_agenda_item(item, *, up):
+    """Swap an item with the one above (``up``) or below it, then number the agenda 1, 2, 3..."""
+    items = _in_order(item.meeting)
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    _renumber(items)
+    return item
+
+
+# --- Agenda templates ----------------------------------------------------------------------------------
+
+STANDARD_TEMPLATE_NAME = "Standard agenda"
+
+
+def standard_items():
+    """The standard items in the usual order: (kind, title)."""
+    kinds = sorted(STANDARD_KINDS, key=STANDARD_ORDER.__getitem__)
+    return [(kind, standard_title(kind)) for kind in kinds]
+
+
+@transaction.atomic
+def create_template(*, board, name, from_meeting=None):
+    """A template of the standard items, or of a meeting's agenda as it stands (titles and summaries, in order)."""
+    template = _save(AgendaTemplate(board=board), name=name)
+    if from_meeting is not None:
+        rows = [(item.kind, item.title, item.summary) for item in _in_order(from_meeting)]
+    else:
+        rows = [(kind, title, "") for kind, title in standard_items()]
+    AgendaTemplateItem.objects.bulk_create(
+        AgendaTemplateItem(template=template, position=position, kind=kind, title=title, summary=summary)
+        for position, (kind, title, summary) in enumerate(rows, start=1)
+    )
+    return template
+
+
+@transaction.atomic
+def apply_template(meeting, template):
+    """
+    Build the agenda from a template: its items, in its order, placed among any already there; a standard item
+    the agenda already has is not added twice. The forward plan's topics for the meeting come in as reports.
+    Returns how many items were added.
+    """
+    if template.board_id != meeting.board_id:
+        raise ValidationError("Choose a template of this meeting's board.")
+    present = set(meeting.agenda_items.values_list("kind", flat=True))
+    added = 0
+    for row in template.items.order_by("position", "id"):
+        if row.kind in STANDARD_KINDS and row.kind in present:
+            continue
+        add_agenda_item(meeting=meeting, kind=row.kind, title=row.title, summary=row.summary)
+        present.add(row.kind)
+        added += 1
+    added += len(add_forward_plan_topics(meeting))
+    carry_forward_overdue_actions(meeting)
+    return added
+
+
+def add_forward_plan_topics(meeting):
+    """Each forward plan topic planned for this meeting and not yet on its agenda becomes a report item."""
+    added = []
+    for topic in meeting.forward_plan_items.filter(agenda_item__isnull=True).select_related("lead"):
+        summary = f"{topic.get_theme_display()}. Reporting: {topic.partner_asked}."
+        if topic.notes:
+            summary += f"\n\n{topic.notes}"
+        added.append(
+            add_agenda_item(
+                meeting=meeting, title=topic.topic, report_author=topic.lead, summary=summary, forward_plan_item=topic
+            )
+        )
+    return added
+
+
+@transaction.atomic
 def carry_forward_overdue_actions(meeting):
     """
-    Bring the board's overdue actions onto a scheduled meeting's agenda as the first item. Idempotent: the
+    Bring the board's overdue actions onto a scheduled meeting's agenda, in the action log's usual place (after
+    apologies, declarations and the previous minutes). Idempotent: the
     item is created once and its list is replaced by the current overdue actions on every run. Held and
     cancelled meetings keep the record they had. Returns the agenda item, or None when there is nothing to carry.
     """
@@ -101,14 +219,17 @@ def carry_forward_overdue_actions(meeting):
     overdue = list(selectors.overdue_actions_before(meeting).values_list("id", flat=True))
     item = AgendaItem.objects.filter(meeting=meeting, kind=AgendaItemKind.ACTION_LOG).first()
     if item is None:
-        if not overdue:
+        if not overdue and not selectors.completed_since_last_meeting(meeting).exists():
             return None
-        item = AgendaItem.objects.create(
-            meeting=meeting,
-            kind=AgendaItemKind.ACTION_LOG,
-            order=0,
-            title=ACTION_LOG_TITLE,
-            summary="Open actions from earlier meetings that are due before this meeting. Owners report progress.",
+        item = _place(
+            AgendaItem.objects.create(
+                meeting=meeting,
+                kind=AgendaItemKind.ACTION_LOG,
+                order=next_order(meeting),
+                title=ACTION_LOG_TITLE,
+                summary="Open actions from earlier meetings that are due before this meeting, and those completed "
+                "since the last meeting. Owners report progress.",
+            )
         )
     item.carried_actions.set(overdue)
     return item
@@ -310,15 +431,35 @@ def create_action(*, meeting, description, owner, due_on, agenda_item=None, stat
     return action
 
 
-@transaction.atomic
 def add_action_update(action, *, updated_by, note, status, updated_at=None):
     """Record progress on an action and move it to ``status``; the update is kept as its history."""
-    update = ActionUpdate(action=action, note=note, status=status, updated_by=updated_by)
+    return change_action(action, updated_by=updated_by, note=note, status=status, updated_at=updated_at)
+
+
+@transaction.atomic
+def change_action(action, *, updated_by, note="", owner=None, due_on=None, status=None, updated_at=None):
+    """
+    Record an update to an action: progress (``status``), a new owner, a new due date, or several at once. The
+    earlier owner and due date are kept on the update, so the action's history shows every change.
+    """
+    update = ActionUpdate(action=action, status=status or action.status, updated_by=updated_by)
+    changes = []
+    if owner is not None and owner.pk != action.owner_id:
+        update.previous_owner, update.new_owner = action.owner, owner
+        changes.append(f"Owner changed from {action.owner} to {owner}.")
+        action.owner = owner
+    if due_on is not None and due_on != action.due_on:
+        update.previous_due_on, update.new_due_on = action.due_on, due_on
+        changes.append(f"Due date changed from {action.due_on:%-d %B %Y} to {due_on:%-d %B %Y}.")
+        action.due_on = due_on
+    update.note = "\n".join(filter(None, [note.strip(), *changes]))
+    if not update.note:
+        raise ValidationError("Say what has changed: a progress note, a new status, owner or due date.")
     if updated_at:
         update.updated_at = updated_at
     _save(update)
-    action.status = status
-    action.save(update_fields=["status"])
+    action.status = update.status
+    _save(action)
     refresh_action_logs(action.meeting.board_id, action.meeting.starts_at)
     return update
 

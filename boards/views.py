@@ -19,6 +19,8 @@ from .forms import (
     ActionForm,
     ActionUpdateForm,
     AgendaItemForm,
+    AgendaTemplateChoiceForm,
+    AgendaTemplateForm,
     ApologiesForm,
     AttendanceForm,
     ChildrensViewForm,
@@ -31,7 +33,7 @@ from .forms import (
     PledgeUpdateForm,
     ResponseForm,
 )
-from .models import Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment, may_record_attendance
+from .models import AgendaTemplate, Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment, may_record_attendance
 
 PAGE_SIZE = 20
 
@@ -121,7 +123,10 @@ def board_detail(request, pk):
     return render(
         request,
         "boards/board_detail.html",
-        {"board": board, "members": selectors.board_members(board), "can_edit": request.user.is_officer},
+        {
+            "board": board, "members": selectors.board_members(board), "can_edit": request.user.is_officer,
+            "is_clerk": request.user.role in CLERKS, "templates": board.agenda_templates.prefetch_related("items"),
+        },
     )
 
 
@@ -176,6 +181,8 @@ def meeting_detail(request, pk):
     context["can_edit"] = request.user.is_officer
     context["may_record_attendance"] = may_record_attendance(meeting)
     context["is_clerk"] = request.user.role in CLERKS
+    if context["is_clerk"]:
+        context["template_form"] = AgendaTemplateChoiceForm(board=meeting.board)
     return render(request, "boards/meeting_detail.html", context)
 
 
@@ -224,12 +231,86 @@ def agenda_item_add(request, pk):
 def agenda_item_edit(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = _agenda_item(meeting, item_pk)
-
-    def save(data):
-        services.update_agenda_item(item, **{**data, "order": data["order"] or item.order})
-
     form = AgendaItemForm(request.POST or None, instance=item)
-    return _meeting_form(request, meeting, form, title="Change the agenda item", save=save, done="Agenda item updated.")
+    return _meeting_form(
+        request, meeting, form, title="Change the agenda item", done="Agenda item updated.",
+        save=lambda data: services.update_agenda_item(item, **data),
+    )
+
+
+@require_POST
+@role_required(*OFFICERS)
+def agenda_item_move(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    item = _agenda_item(meeting, item_pk)
+    up = request.POST.get("direction") == "up"
+    services.move_agenda_item(item, up=up)
+    messages.success(request, f"\u201c{item.title}\u201d moved {'up' if up else 'down'}.")
+    return redirect(reverse("boards:meeting_detail", args=[meeting.pk]) + f"#item-{item.pk}")
+
+
+@require_POST
+@role_required(*CLERKS)
+def agenda_from_template(request, pk):
+    meeting = _meeting(request, pk)
+    form = AgendaTemplateChoiceForm(request.POST, board=meeting.board)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the board's agenda templates.")
+    else:
+        try:
+            added = services.apply_template(meeting, form.cleaned_data["template"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{added} item{'s' if added != 1 else ''} added from \u201c{form.cleaned_data['template']}\u201d.")
+    return redirect("boards:meeting_detail", pk=meeting.pk)
+
+
+@role_required(*CLERKS)
+def agenda_save_template(request, pk):
+    meeting = _meeting(request, pk)
+    return _meeting_form(
+        request, meeting, AgendaTemplateForm(request.POST or None, board=meeting.board),
+        title="Save this agenda as a template",
+        save=lambda data: services.create_template(board=meeting.board, name=data["name"], from_meeting=meeting),
+        done=lambda template: f"Template \u201c{template}\u201d saved for {meeting.board}.",
+    )
+
+
+@require_POST
+@role_required(*CLERKS)
+def template_standard(request, pk):
+    board = get_object_or_404(Board, pk=pk)
+    if board.agenda_templates.filter(name=services.STANDARD_TEMPLATE_NAME).exists():
+        messages.info(request, f"{board} already has the \u201c{services.STANDARD_TEMPLATE_NAME}\u201d template.")
+    else:
+        services.create_template(board=board, name=services.STANDARD_TEMPLATE_NAME)
+        messages.success(request, f"Template \u201c{services.STANDARD_TEMPLATE_NAME}\u201d added.")
+    return redirect("boards:board_detail", pk=board.pk)
+
+
+@role_required(*CLERKS)
+def template_remove(request, pk):
+    template = get_object_or_404(AgendaTemplate.objects.select_related("board"), pk=pk)
+    back = reverse("boards:board_detail", args=[template.board_id])
+    if _is_post(request):
+        template.delete()
+        messages.success(request, f"Template \u201c{template}\u201d removed. Agendas built from it are unchanged.")
+        return redirect(back)
+    return _confirm_page(
+        request, title=f"Remove the template \u201c{template}\u201d?", caption=str(template.board),
+        warning="Agendas already built from it keep their items.", button="Remove the template",
+        back_url=back, back_label="Back to the board",
+    )
+
+
+@require_POST
+@role_required(*OFFICERS)
+def forward_plan_to_agenda(request, pk):
+    meeting = _meeting(request, pk)
+    added = services.add_forward_plan_topics(meeting)
+    messages.success(request, f"{len(added)} forward plan topic{'s' if len(added) != 1 else ''} added to the agenda.")
+    return redirect("boards:meeting_detail", pk=meeting.pk)
 
 
 @role_required(*OFFICERS)
@@ -401,14 +482,20 @@ def action_list(request):
 def action_detail(request, pk):
     action = get_object_or_404(selectors.action_log(request.user), pk=pk)
     may_update = request.user.is_officer or action.owner_id == request.user.pk
-    form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
+    form = ActionUpdateForm(
+        request.POST or None, initial={"status": action.status}, action=action, may_reassign=request.user.is_officer
+    )
     if _is_post(request):
         if not may_update:
             raise PermissionDenied("Only the action's owner, officers and the clerk can update it.")
         if form.is_valid():
-            services.add_action_update(action, updated_by=request.user, **form.cleaned_data)
-            messages.success(request, "Update added to the action.")
-            return redirect("boards:action_detail", pk=action.pk)
+            try:
+                services.change_action(action, updated_by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Update added to the action.")
+                return redirect("boards:action_detail", pk=action.pk)
     return render(
         request,
         "boards/action_detail.html",

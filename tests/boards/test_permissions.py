@@ -22,6 +22,13 @@ def _minute(w):
     return [w.held.pk, minute.pk]
 
 
+def _template(w):
+    from boards import services
+
+    template = w.board.agenda_templates.first() or services.create_template(board=w.board, name="Standard agenda")
+    return template.pk
+
+
 # name -> (who may use it, method, how to build its arguments from the world fixture)
 MATRIX = {
     "meeting_list": (READERS, "get", lambda w: []),
@@ -36,6 +43,12 @@ MATRIX = {
     "clerk_desk": (CLERKS, "get", lambda w: []),
     "agenda_publish": (CLERKS, "post", lambda w: [w.upcoming.pk]),
     "carry_forward": (EDITORS, "post", lambda w: [w.upcoming.pk]),
+    "agenda_item_move": (EDITORS, "post", lambda w: [w.held.pk, w.item.pk]),
+    "agenda_from_template": (CLERKS, "post", lambda w: [w.upcoming.pk]),
+    "agenda_save_template": (CLERKS, "get", lambda w: [w.held.pk]),
+    "forward_plan_to_agenda": (EDITORS, "post", lambda w: [w.upcoming.pk]),
+    "template_standard": (CLERKS, "post", lambda w: [w.board.pk]),
+    "template_remove": (CLERKS, "get", lambda w: [_template(w)]),
     "agenda_item_add": (EDITORS, "get", lambda w: [w.held.pk]),
     "agenda_item_edit": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
     "paper_add": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),

@@ -19,7 +19,7 @@ def test_next_meeting_is_the_next_scheduled_one_the_person_may_see(world, make_u
         titles = [item.title for item in meeting.agenda_items_in_order]
         papers = [p.title for item in meeting.agenda_items_in_order for p in item.published_papers]
     assert meeting == world.upcoming != later
-    assert titles == ["Action log: overdue actions"] and papers == []
+    assert titles == ["Matters arising and the action log"] and papers == []
     assert selectors.next_meeting(make_user(Role.COUNCILLOR)) is None  # not a member
     assert selectors.next_meeting(make_user(Role.YOUNG_PERSON)) is None
     assert selectors.next_meeting(make_user(Role.CHIEF_EXECUTIVE)) == world.upcoming
@@ -92,7 +92,7 @@ def test_governance_summary_counts_meetings_quorum_and_overdue_actions(world, me
 def test_meeting_pack_has_everything_for_the_pdf(world, today, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         pack = selectors.meeting_pack(world.upcoming, today=today)
-        assert [item.title for item in pack["agenda_items"]] == ["Action log: overdue actions"]
+        assert [item.title for item in pack["agenda_items"]] == ["Matters arising and the action log"]
         carried = list(pack["agenda_items"][0].carried_actions.all())
     assert carried == [world.action]
     assert [(a.description, a.is_overdue) for a in pack["open_actions"]] == [("Report on placement stability", True)]

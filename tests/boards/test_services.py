@@ -90,7 +90,7 @@ def test_scheduling_a_meeting_puts_overdue_actions_on_its_agenda(board, history,
     _owner, _earlier, overdue, done, later = history
     meeting = services.schedule_meeting(board=board, starts_at=at(today + datetime.timedelta(days=14)), venue="Hall")
     item = meeting.agenda_items.get(kind=AgendaItemKind.ACTION_LOG)
-    assert item.title == "Action log: overdue actions"
+    assert item.title == "Matters arising and the action log"
     assert list(item.carried_actions.all()) == [overdue]
     assert selectors.agenda(meeting)[0] == item  # taken first
 

@@ -145,7 +145,7 @@ def test_the_clerk_schedules_a_meeting_and_overdue_actions_join_its_agenda(world
     meeting = Meeting.objects.get(venue="Room 2")
     assert response["Location"] == reverse("boards:meeting_detail", args=[meeting.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "Action log: overdue actions" in page and "Report on placement stability" in page
+    assert "Matters arising and the action log" in page and "Report on placement stability" in page
 
 
 def test_attendance_form_records_apologies_and_shows_the_quorum(world, client, member, make_user):

@@ -1,0 +1,167 @@
+"""
+The agenda: standard items in the usual order of business, templates per board, moving items up and down,
+forward plan topics becoming items, and actions completed since the last meeting reported once.
+"""
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import Role
+from boards import selectors, services
+from boards.models import ActionStatus, AgendaItemKind, ForwardPlanItem, MeetingStatus, Theme
+
+from .conftest import at
+
+USUAL_ORDER = [
+    "Apologies and substitutions",
+    "Declarations of interest",
+    "Minutes of the previous meeting",
+    "Matters arising and the action log",
+    "Forward work programme",
+    "Any other business",
+]
+
+
+def titles(meeting):
+    return list(meeting.agenda_items.order_by("order", "id").values_list("title", flat=True))
+
+
+def orders(meeting):
+    return list(meeting.agenda_items.order_by("order", "id").values_list("order", flat=True))
+
+
+@pytest.fixture
+def meeting(board, today):
+    return services.schedule_meeting(board=board, starts_at=at(today + datetime.timedelta(days=30)), venue="Hall")
+
+
+def test_the_standard_template_has_the_standard_items_in_the_usual_order(board):
+    template = services.create_template(board=board, name="Standard agenda")
+    assert list(template.items.values_list("title", flat=True)) == USUAL_ORDER
+
+
+def test_reports_go_between_the_opening_and_closing_items_whatever_order_they_are_added_in(board, meeting):
+    services.add_agenda_item(meeting=meeting, title="Any other business", kind=AgendaItemKind.AOB)
+    services.add_agenda_item(meeting=meeting, title="Care leavers' housing")
+    services.add_agenda_item(meeting=meeting, title="Apologies and substitutions", kind=AgendaItemKind.APOLOGIES)
+    services.add_agenda_item(meeting=meeting, title="Health assessments")
+    services.apply_template(meeting, services.create_template(board=board, name="Standard agenda"))
+    assert titles(meeting) == [*USUAL_ORDER[:4], "Care leavers' housing", "Health assessments", *USUAL_ORDER[4:]]
+    assert orders(meeting) == list(range(1, 9))  # numbered as they are listed, no hidden numbers
+
+
+def test_a_standard_item_comes_once(board, meeting):
+    template = services.create_template(board=board, name="Standard agenda")
+    services.apply_template(meeting, template)
+    assert services.apply_template(meeting, template) == 0
+    with pytest.raises(ValidationError, match="already has"):
+        services.add_agenda_item(meeting=meeting, title="AOB", kind=AgendaItemKind.AOB)
+    assert titles(meeting) == USUAL_ORDER
+
+
+def test_the_overdue_action_log_takes_its_usual_place_not_first(board, meeting, make_user, today):
+    services.apply_template(meeting, services.create_template(board=board, name="Short", from_meeting=None))
+    meeting.agenda_items.filter(kind=AgendaItemKind.ACTION_LOG).delete()
+    earlier = services.schedule_meeting(
+        board=board, starts_at=at(today - datetime.timedelta(days=60)), venue="Hall", status=MeetingStatus.HELD
+    )
+    services.create_action(meeting=earlier, description="Overdue", owner=make_user(), due_on=today - datetime.timedelta(days=5))
+    assert titles(meeting) == USUAL_ORDER  # back, fourth, after the minutes of the previous meeting
+    assert [a.description for a in meeting.agenda_items.get(kind=AgendaItemKind.ACTION_LOG).carried_actions.all()] == ["Overdue"]
+
+
+def test_items_move_up_and_down_and_stay_numbered_in_order(board, meeting):
+    first = services.add_agenda_item(meeting=meeting, title="First")
+    second = services.add_agenda_item(meeting=meeting, title="Second")
+    third = services.add_agenda_item(meeting=meeting, title="Third")
+    services.move_agenda_item(third, up=True)
+    assert titles(meeting) == ["First", "Third", "Second"]
+    services.move_agenda_item(first, up=False)
+    assert titles(meeting) == ["Third", "First", "Second"]
+    services.move_agenda_item(second, up=False)  # already last: nothing moves
+    assert titles(meeting) == ["Third", "First", "Second"] and orders(meeting) == [1, 2, 3]
+
+
+def test_a_template_can_be_saved_from_a_meetings_agenda_and_used_for_the_next(board, meeting, today):
+    services.apply_template(meeting, services.create_template(board=board, name="Standard agenda"))
+    services.add_agenda_item(meeting=meeting, title="Children in Care Council update", summary="From the young people.")
+    template = services.create_template(board=board, name="With the CiCC", from_meeting=meeting)
+    later = services.schedule_meeting(board=board, starts_at=at(today + datetime.timedelta(days=90)), venue="Hall")
+    services.apply_template(later, template)
+    assert titles(later) == titles(meeting)
+    assert later.agenda_items.get(title__startswith="Children").summary == "From the young people."
+
+
+def test_a_template_of_another_board_is_refused(board, meeting):
+    from boards.models import Board
+
+    other = Board.objects.create(name="Another", terms_of_reference="x", quorum=1)
+    with pytest.raises(ValidationError):
+        services.apply_template(meeting, services.create_template(board=other, name="Theirs"))
+
+
+def test_forward_plan_topics_become_report_items_once(board, meeting, make_user):
+    lead = make_user(Role.OFFICER)
+    topic = services.save_forward_plan_item(
+        ForwardPlanItem(board=board), theme=Theme.HOUSING, topic="Staying close", planned_meeting=meeting,
+        partner_asked="Housing options", lead=lead,
+    )
+    services.apply_template(meeting, services.create_template(board=board, name="Standard agenda"))
+    item = meeting.agenda_items.get(title="Staying close")
+    assert (item.kind, item.report_author, item.forward_plan_item) == (AgendaItemKind.ITEM, lead, topic)
+    assert titles(meeting).index("Staying close") == 4  # after the action log, before the forward programme
+    assert services.add_forward_plan_topics(meeting) == []
+
+
+def test_done_actions_are_reported_as_completed_once_at_the_next_meeting(board, make_user, today):
+    owner = make_user()
+    first = services.schedule_meeting(
+        board=board, starts_at=at(today - datetime.timedelta(days=120)), venue="Hall", status=MeetingStatus.HELD
+    )
+    second = services.schedule_meeting(
+        board=board, starts_at=at(today - datetime.timedelta(days=60)), venue="Hall", status=MeetingStatus.HELD
+    )
+    third = services.schedule_meeting(board=board, starts_at=at(today + datetime.timedelta(days=10)), venue="Hall")
+    action = services.create_action(meeting=first, description="Write to the ICB", owner=owner, due_on=today)
+    services.change_action(
+        action, updated_by=owner, note="Sent.", status=ActionStatus.DONE, updated_at=at(today - datetime.timedelta(days=90))
+    )
+    other = services.create_action(meeting=second, description="Visit the children's home", owner=owner, due_on=today)
+    services.change_action(other, updated_by=owner, note="Visited.", status=ActionStatus.DONE, updated_at=at(today - datetime.timedelta(days=3)))
+    assert [a.description for a in selectors.completed_since_last_meeting(second)] == ["Write to the ICB"]
+    assert [a.description for a in selectors.completed_since_last_meeting(third)] == ["Visit the children's home"]
+    log = next(item for item in selectors.agenda(third) if item.kind == AgendaItemKind.ACTION_LOG)
+    assert [a.description for a in log.completed_actions] == ["Visit the children's home"]
+
+
+def test_owner_and_due_date_change_with_the_history_kept(board, make_user, today):
+    first_owner, second_owner, clerk = make_user(), make_user(), make_user(Role.ADMINISTRATOR)
+    meeting = services.schedule_meeting(
+        board=board, starts_at=at(today - datetime.timedelta(days=10)), venue="Hall", status=MeetingStatus.HELD
+    )
+    action = services.create_action(meeting=meeting, description="Audit", owner=first_owner, due_on=today)
+    new_due = today + datetime.timedelta(days=28)
+    update = services.change_action(action, updated_by=clerk, owner=second_owner, due_on=new_due, note="Agreed by the chair.")
+    action.refresh_from_db()
+    assert (action.owner, action.due_on, action.status) == (second_owner, new_due, ActionStatus.OPEN)
+    assert (update.previous_owner, update.new_owner, update.previous_due_on, update.new_due_on) == (
+        first_owner, second_owner, today, new_due
+    )
+    assert "Owner changed from" in update.note and "Agreed by the chair." in update.note
+    with pytest.raises(ValidationError):
+        services.change_action(action, updated_by=clerk, owner=second_owner, due_on=new_due)  # nothing changed
+
+
+def test_the_clerk_moves_an_item_and_builds_from_a_template_through_the_pages(client, board, meeting, make_user):
+    clerk = make_user(Role.ADMINISTRATOR)
+    client.force_login(clerk)
+    client.post(reverse("boards:template_standard", args=[board.pk]))
+    template = board.agenda_templates.get()
+    client.post(reverse("boards:agenda_from_template", args=[meeting.pk]), {"template": template.pk})
+    assert titles(meeting) == USUAL_ORDER
+    aob = meeting.agenda_items.get(kind=AgendaItemKind.AOB)
+    response = client.post(reverse("boards:agenda_item_move", args=[meeting.pk, aob.pk]), {"direction": "up"})
+    assert response.url.endswith(f"#item-{aob.pk}")
+    assert titles(meeting)[-2:] == ["Any other business", "Forward work programme"]
