@@ -96,8 +96,10 @@ DECISIONS = [
     "Agreed to ask the Cabinet Member for Housing to attend on care leavers' accommodation.",
 ]
 RECOMMENDATIONS = [
-    "Recommend to Cabinet that care leavers are exempt from council tax up to age 25.",
-    "Recommend that every directorate names a corporate parenting champion.",
+    ("Recommend to Cabinet that care leavers are exempt from council tax up to age 25.", "Cabinet",
+     "Cabinet agreed the exemption from 1 April, funded from the corporate parenting budget."),
+    ("Recommend that every directorate names a corporate parenting champion.", "Corporate Leadership Team",
+     "Each directorate has named a champion; the list is on the intranet."),
 ]
 ACTIONS = [
     ("Bring a sufficiency update on local foster placements, with the trend in out-of-area placements.", "officer.lindqvist"),
@@ -261,10 +263,15 @@ def load(context):
         services.record_minute(
             agenda_item=items[0], kind=MinuteKind.DECISION, text=DECISIONS[number % 2], recorded_by=people["clerk"]
         )
-        services.record_minute(
-            agenda_item=items[1], kind=MinuteKind.RECOMMENDATION, text=RECOMMENDATIONS[number % 2],
-            recorded_by=people["clerk"],
+        text, recommended_to, response = RECOMMENDATIONS[number % 2]
+        recommendation = services.record_minute(
+            agenda_item=items[1], kind=MinuteKind.RECOMMENDATION, text=text, recorded_by=people["clerk"],
+            recommended_to=recommended_to, response_due=day + datetime.timedelta(weeks=8),
         )
+        if number > 2:  # the older ones have been answered
+            services.record_response(recommendation, response=response, received_on=day + datetime.timedelta(weeks=6))
+        if held[:-1]:  # each meeting approves the minutes of the one before
+            services.approve_minutes(meeting, approved_by=people["clerk"], today=day)
         entries = []
         for position, membership in enumerate(memberships):
             if not membership.is_current(day):

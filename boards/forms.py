@@ -229,9 +229,42 @@ class ApologiesForm(GdsFormMixin, forms.Form):
 class MinuteForm(GdsFormMixin, forms.ModelForm):
     class Meta:
         model = Minute
-        fields = ["kind", "text"]
+        fields = ["kind", "text", "recommended_to", "response_due"]
         labels = {"kind": "Type", "text": "Text"}
+        widgets = {"kind": forms.RadioSelect, "response_due": DateInput()}
+        help_texts = {"response_due": "For a recommendation: when the board expects a response."}
         error_messages = {"text": {"required": "Enter what was minuted, decided or recommended"}}
+
+
+class MinuteCorrectionForm(GdsFormMixin, forms.Form):
+    submit_label = "Record the correction"
+
+    text = forms.CharField(label="Corrected wording", widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Reason for the correction", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the approved record is being corrected, and on whose authority (for example, the chair's).",
+        error_messages={"required": "Enter the reason for the correction"},
+    )
+
+
+class ResponseToRecommendationForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save the response"
+
+    class Meta:
+        model = Minute
+        fields = ["response", "response_received_on"]
+        widgets = {"response_received_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].required = True
+        self.fields["response_received_on"].required = True
+
+    def clean_response_received_on(self):
+        received = self.cleaned_data["response_received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError("The date received cannot be in the future")
+        return received
 
 
 class ActionForm(GdsFormMixin, forms.ModelForm):

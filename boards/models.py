@@ -157,6 +157,11 @@ class Meeting(models.Model):
     agenda_published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    minutes_approved_at = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_minutes_of",
+        verbose_name="Minutes approved at", help_text="The meeting that approved these minutes as a correct record.",
+    )
+    minutes_approved_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -179,6 +184,10 @@ class Meeting(models.Model):
     def papers_due(self):
         """When report authors' papers are due with the clerk: the board's working days before the agenda deadline."""
         return working_days.working_days_before(self.agenda_deadline, self.board.papers_due_working_days)
+
+    @property
+    def minutes_approved(self):
+        return self.minutes_approved_on is not None
 
     @property
     def agenda_published_in_time(self):
@@ -376,20 +385,64 @@ class MinuteKind(models.TextChoices):
     RECOMMENDATION = "recommendation", "Recommendation"
 
 
+def council_year_start(day):
+    """Minutes are numbered through the council year, which starts at the annual meeting in May (from 1 May)."""
+    return datetime.date(day.year if day.month >= 5 else day.year - 1, 5, 1)
+
+
 class Minute(models.Model):
-    """What was said (minute), decided (decision) or recommended to others (recommendation) on an item."""
+    """
+    What was said (minute), decided (decision) or recommended to others (recommendation) on an item. Numbered
+    through the board's council year; fixed once the board approves the meeting's minutes as a correct record,
+    after which a change is a ``MinuteCorrection``. A recommendation says to whom, and when a response is due.
+    """
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="Its number in the board's council year.")
     kind = models.CharField(max_length=15, choices=MinuteKind.choices, default=MinuteKind.MINUTE)
     text = models.TextField()
+    recommended_to = models.CharField(
+        "Recommended to", max_length=200, blank=True, help_text="For a recommendation: the body or person asked to act."
+    )
+    response_due = models.DateField("Response due", null=True, blank=True)
+    response_received_on = models.DateField("Response received", null=True, blank=True)
+    response = models.TextField("Their response", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["agenda_item", "recorded_at", "id"]
+        ordering = ["agenda_item", "number", "recorded_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.get_kind_display()} {self.number or ''}: {self.text[:60]}"
+
+    def clean(self):
+        if self.kind == MinuteKind.RECOMMENDATION:
+            errors = {}
+            if not self.recommended_to:
+                errors["recommended_to"] = "Say who the recommendation is made to."
+            if not self.response_due:
+                errors["response_due"] = "Enter the date a response is due."
+            if errors:
+                raise ValidationError(errors)
+        elif self.recommended_to or self.response_due:
+            raise ValidationError({"recommended_to": "Only a recommendation is made to someone."})
+        if self.response_received_on and not self.response:
+            raise ValidationError({"response": "Enter the response received."})
+
+
+class MinuteCorrection(models.Model):
+    """A change to a minute after the board approved it: the earlier and new wording, why, who and when."""
+
+    minute = models.ForeignKey(Minute, on_delete=models.CASCADE, related_name="corrections")
+    previous_text = models.TextField()
+    corrected_text = models.TextField()
+    reason = models.TextField(help_text="Why the approved record is being corrected, and on whose authority.")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["minute", "corrected_at", "id"]
 
 
 class ActionStatus(models.TextChoices):
@@ -600,5 +653,5 @@ class Response(models.Model):
 
 
 # The board's record is evidence for inspectors: keep who changed what.
-for _model in (Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, ActionItem, PledgeCommitment, Response):
+for _model in (Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, MinuteCorrection, ActionItem, PledgeCommitment, Response):
     auditlog.register(_model)

@@ -47,6 +47,8 @@ from .models import (
     MeetingStatus,
     Membership,
     Minute,
+    MinuteCorrection,
+    MinuteKind,
     Paper,
     PledgeCommitment,
     PledgeUpdate,
@@ -202,7 +204,12 @@ def agenda(meeting, *, include_unpublished=False):
         .select_related("report_author", "cycle")
         .prefetch_related(
             _papers_prefetch(include_unpublished),
-            Prefetch("minutes", queryset=Minute.objects.order_by("recorded_at", "id")),
+            Prefetch(
+                "minutes",
+                queryset=Minute.objects.order_by("number", "recorded_at", "id").prefetch_related(
+                    Prefetch("corrections", queryset=MinuteCorrection.objects.select_related("corrected_by"))
+                ),
+            ),
             Prefetch(
                 "carried_actions",
                 queryset=ActionItem.objects.select_related("owner", "meeting").order_by("due_on", "id"),
@@ -216,17 +223,25 @@ def agenda(meeting, *, include_unpublished=False):
     return items
 
 
+def _previous(meeting):
+    return (
+        Meeting.objects.filter(board_id=meeting.board_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+    )
+
+
+def previous_meeting(meeting):
+    """The board's last meeting before this one (not counting cancelled ones), or None."""
+    return _previous(meeting).select_related("board").first()
+
+
 def completed_since_last_meeting(meeting):
     """
     The board's actions marked done after its last meeting before this one and by this one's start: the action
     log reports each once, as completed. ``done_at`` is annotated.
     """
-    previous = (
-        Meeting.objects.filter(board_id=meeting.board_id, starts_at__lt=meeting.starts_at)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("-starts_at")
-        .values("starts_at")[:1]
-    )
+    previous = _previous(meeting).values("starts_at")[:1]
     actions = ActionItem.objects.filter(meeting__board_id=meeting.board_id, status=ActionStatus.DONE).annotate(
         done_at=Max("updates__updated_at", filter=Q(updates__status=ActionStatus.DONE))
     )
@@ -276,6 +291,7 @@ def meeting_detail(meeting, user, today=None):
             .order_by("theme", "topic")
         )),
         "topics_not_on_agenda": [topic for topic in topics if not topic.on_agenda],
+        "previous_meeting": previous_meeting(meeting),
     }
 
 
@@ -486,7 +502,12 @@ def meeting_pack(meeting, today=None):
     }
 
 
-def attendance_summary(year_start, year_end):
+def board_attendance(board, year_start, year_end):
+    """``attendance_summary`` for one board's members."""
+    return [row for row in attendance_summary(year_start, year_end, board=board)]
+
+
+def attendance_summary(year_start, year_end, board=None):
     """
     Per membership overlapping the year: meetings held while they were a member (expected), attended and sent
     apologies for. One query.
@@ -511,14 +532,19 @@ def attendance_summary(year_start, year_end):
         attendance__meeting__starts_at__date__gte=year_start,
         attendance__meeting__starts_at__date__lte=year_end,
     )
+    memberships = Membership.objects.filter(board=board) if board is not None else Membership.objects.all()
     memberships = (
-        Membership.objects.filter(start_date__lte=year_end)
+        memberships.filter(start_date__lte=year_end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
         .select_related("user", "board")
         .annotate(
             expected=Coalesce(Subquery(expected, output_field=IntegerField()), Value(0)),
             attended=Count("attendance", filter=in_year & Q(attendance__status=AttendanceStatus.PRESENT)),
             apologies=Count("attendance", filter=in_year & Q(attendance__status=AttendanceStatus.APOLOGIES)),
+            substituted=Count(
+                "attendance",
+                filter=in_year & Q(attendance__status=AttendanceStatus.APOLOGIES) & ~Q(attendance__substitute=""),
+            ),
         )
         .order_by("board__name", role_order(), "user__last_name")
     )
@@ -531,6 +557,7 @@ def attendance_summary(year_start, year_end):
             "expected": m.expected,
             "attended": m.attended,
             "apologies": m.apologies,
+            "substituted": m.substituted,
         }
         for m in memberships
     ]
@@ -611,11 +638,53 @@ def clerk_desk(today=None):
         .select_related("meeting__board", "membership__user")
         .order_by("meeting__starts_at", "membership__user__last_name")
     )
+    responses_due = list(
+        Minute.objects.filter(
+            kind=MinuteKind.RECOMMENDATION,
+            response_received_on__isnull=True,
+            response_due__lte=today + datetime.timedelta(days=ACTIONS_DUE_WITHIN_DAYS),
+        )
+        .select_related("agenda_item__meeting__board")
+        .order_by("response_due", "id")
+    )
+    minutes_to_approve = list(
+        Meeting.objects.exclude(status=MeetingStatus.CANCELLED)
+        .filter(starts_at__date__lte=today, minutes_approved_on__isnull=True)
+        .annotate(minute_count=Count("agenda_items__minutes"))
+        .filter(minute_count__gt=0)
+        .select_related("board")
+        .order_by("-starts_at")[:DESK_MEETINGS]
+    )
     return {
         "today": today,
         "upcoming": upcoming,
+        "responses_due": responses_due,
+        "minutes_to_approve": minutes_to_approve,
         "papers_owed": papers_owed(today),
         "minutes_to_write": minutes_to_write,
         "actions_due": actions_due,
         "apologies": apologies,
     }
+
+
+# --- Recommendations followed up ----------------------------------------------------------------------
+
+
+def recommendations(user, *, outstanding_only=False, today=None):
+    """
+    Recommendations the board made, on the boards the person may see, newest first, annotated ``is_overdue``
+    (no response by the date it was due).
+    """
+    today = _today(today)
+    found = (
+        Minute.objects.filter(kind=MinuteKind.RECOMMENDATION, agenda_item__meeting__board__in=boards_for(user, today))
+        .select_related("agenda_item__meeting__board")
+        .annotate(
+            is_overdue=ExpressionWrapper(
+                Q(response_received_on__isnull=True, response_due__lt=today), output_field=BooleanField()
+            )
+        )
+    )
+    if outstanding_only:
+        found = found.filter(response_received_on__isnull=True)
+    return found.order_by("-agenda_item__meeting__starts_at", "number", "id")

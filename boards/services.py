@@ -6,6 +6,8 @@ created or updated, every scheduled meeting of that board gets (or refreshes) an
 actions" agenda item listing the open actions due before that meeting. ``carry_forward_overdue_actions``
 does this and can be run any number of times with the same result.
 """
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
@@ -29,14 +31,18 @@ from .models import (
     AgendaTemplateItem,
     Attendance,
     AttendanceStatus,
+    Board,
     ChildrensView,
     Meeting,
     MeetingStatus,
     Membership,
     Minute,
+    MinuteCorrection,
+    MinuteKind,
     Paper,
     PledgeUpdate,
     Response,
+    council_year_start,
     may_record_attendance,
 )
 
@@ -403,17 +409,109 @@ def record_apologies(meeting, membership, *, substitute="", today=None):
     return record_attendance(meeting, [(membership, AttendanceStatus.APOLOGIES, substitute)], today)
 
 
-def record_minute(*, agenda_item, kind, text, recorded_by):
-    return _save(Minute(agenda_item=agenda_item), kind=kind, text=text, recorded_by=recorded_by)
+APPROVED_MESSAGE = (
+    "The board has approved these minutes as a correct record, so they cannot be changed or removed; "
+    "record a correction instead."
+)
+
+
+def _approved(meeting):
+    """Read from the database, not a copy in memory that may predate the approval."""
+    return Meeting.objects.filter(pk=meeting.pk, minutes_approved_on__isnull=False).exists()
+
+
+def _refuse_if_approved(meeting):
+    if _approved(meeting):
+        raise ValidationError(APPROVED_MESSAGE)
+
+
+def _next_minute_number(meeting):
+    start = council_year_start(meeting.date)
+    end = datetime.date(start.year + 1, 5, 1)
+    highest = Minute.objects.filter(
+        agenda_item__meeting__board_id=meeting.board_id,
+        agenda_item__meeting__starts_at__date__gte=start,
+        agenda_item__meeting__starts_at__date__lt=end,
+    ).aggregate(highest=Max("number"))["highest"]
+    return (highest or 0) + 1
+
+
+@transaction.atomic
+def record_minute(*, agenda_item, kind, text, recorded_by, recommended_to="", response_due=None, recorded_at=None):
+    """Draft a minute (numbered through the board's council year) while the meeting's minutes are not approved."""
+    meeting = agenda_item.meeting
+    _refuse_if_approved(meeting)
+    # Lock the board's row so two clerks drafting at once cannot take the same number.
+    Board.objects.select_for_update().filter(pk=meeting.board_id).first()
+    minute = Minute(agenda_item=agenda_item, number=_next_minute_number(meeting))
+    if recorded_at:
+        minute.recorded_at = recorded_at
+    return _save(
+        minute, kind=kind, text=text, recorded_by=recorded_by, recommended_to=recommended_to, response_due=response_due
+    )
 
 
 def update_minute(minute, /, **fields):
-    """Correct a minute's type or wording (the audit log keeps the earlier text)."""
+    """Change a draft minute (the audit log keeps the earlier text). Approved minutes take a correction instead."""
+    _refuse_if_approved(minute.agenda_item.meeting)
     return _save(minute, **fields)
 
 
 def remove_minute(minute):
+    _refuse_if_approved(minute.agenda_item.meeting)
     minute.delete()
+
+
+@transaction.atomic
+def correct_approved_minute(minute, *, text, reason, corrected_by):
+    """Correct an approved minute: the earlier wording, the reason and who made it are kept as a correction."""
+    if not _approved(minute.agenda_item.meeting):
+        raise ValidationError("These minutes are still a draft: change the minute itself.")
+    if text.strip() == minute.text.strip():
+        raise ValidationError("The corrected wording is the same as the approved wording.")
+    correction = _save(
+        MinuteCorrection(minute=minute), previous_text=minute.text, corrected_text=text, reason=reason,
+        corrected_by=corrected_by,
+    )
+    minute.text = text
+    minute.save(update_fields=["text"])
+    return correction
+
+
+def record_response(minute, *, response, received_on):
+    """The response to a recommendation, from the body it was made to."""
+    if minute.kind != MinuteKind.RECOMMENDATION:
+        raise ValidationError("Only a recommendation has a response.")
+    return _save(minute, response=response, response_received_on=received_on)
+
+
+@transaction.atomic
+def approve_minutes(meeting, *, approved_by, today=None):
+    """
+    At ``meeting`` (held, or on its day), the board approves the minutes of its previous meeting as a correct
+    record; they are fixed from then on. The resolution is minuted under "Minutes of the previous meeting"
+    (added if the agenda lacks it). Returns the previous meeting.
+    """
+    if not may_record_attendance(meeting, today):
+        raise ValidationError("Minutes are approved at the meeting, on its day or after it.")
+    previous = selectors.previous_meeting(meeting)
+    if previous is None:
+        raise ValidationError("This is the board's first meeting: there are no earlier minutes to approve.")
+    if _approved(previous):
+        raise ValidationError(f"The minutes of {previous} were approved already.")
+    if not Minute.objects.filter(agenda_item__meeting=previous).exists():
+        raise ValidationError(f"No minutes have been drafted for {previous} yet.")
+    item = meeting.agenda_items.filter(kind=AgendaItemKind.PREVIOUS_MINUTES).first() or add_agenda_item(
+        meeting=meeting, title=AgendaItemKind.PREVIOUS_MINUTES.label, kind=AgendaItemKind.PREVIOUS_MINUTES
+    )
+    record_minute(
+        agenda_item=item, kind=MinuteKind.DECISION, recorded_by=approved_by,
+        text=f"RESOLVED that the minutes of the meeting held on {previous.date:%-d %B %Y} be approved as a correct record.",
+    )
+    previous.minutes_approved_at = meeting
+    previous.minutes_approved_on = meeting.date
+    previous.save(update_fields=["minutes_approved_at", "minutes_approved_on"])
+    return previous
 
 
 # --- Actions -------------------------------------------------------------------------------------------

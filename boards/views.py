@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from core.collection_year import CollectionYear
 from core.files import private_file_response
 from core.permissions import ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS, role_required
 
@@ -28,10 +30,12 @@ from .forms import (
     ForwardPlanForm,
     MeetingForm,
     MembershipForm,
+    MinuteCorrectionForm,
     MinuteForm,
     PaperForm,
     PledgeUpdateForm,
     ResponseForm,
+    ResponseToRecommendationForm,
 )
 from .models import AgendaTemplate, Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment, may_record_attendance
 
@@ -84,9 +88,13 @@ def _meeting_form(request, meeting, form, *, title, save, done, caption=None):
     back to the meeting; otherwise show the form (with its errors) with a link back to the meeting.
     """
     if _is_post(request) and form.is_valid():
-        result = save(form.cleaned_data)
-        messages.success(request, done(result) if callable(done) else done)
-        return redirect("boards:meeting_detail", pk=meeting.pk)
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:  # a rule the service checks (approved minutes, attendance dates...)
+            form.add_error(None, error)
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect("boards:meeting_detail", pk=meeting.pk)
     return _form_page(
         request, form, title=title, caption=caption or str(meeting),
         back_url=reverse("boards:meeting_detail", args=[meeting.pk]), back_label="Back to the meeting",
@@ -127,6 +135,24 @@ def board_detail(request, pk):
             "board": board, "members": selectors.board_members(board), "can_edit": request.user.is_officer,
             "is_clerk": request.user.role in CLERKS, "templates": board.agenda_templates.prefetch_related("items"),
         },
+    )
+
+
+@role_required(*BOARD_READERS)
+def board_attendance(request, pk):
+    board = get_object_or_404(selectors.boards_for(request.user), pk=pk)
+    latest = CollectionYear.containing(timezone.localdate())
+    try:
+        year = CollectionYear(int(request.GET.get("year", latest.year)))
+    except ValueError:
+        year = latest
+    if not 2000 <= year.year <= latest.year:
+        year = latest
+    rows = selectors.board_attendance(board, year.starts_on, year.ends_on)
+    return render(
+        request, "boards/board_attendance.html",
+        {"board": board, "year": year, "rows": rows, "earlier": CollectionYear(year.year - 1),
+         "later": CollectionYear(year.year + 1) if year.year < latest.year else None},
     )
 
 
@@ -412,14 +438,22 @@ def _minute(meeting, minute_pk):
     )
 
 
+def _approved_elsewhere(request, meeting, minute):
+    """Approved minutes are fixed: send the clerk to record a correction instead."""
+    messages.info(request, services.APPROVED_MESSAGE)
+    return redirect("boards:minute_correct", pk=meeting.pk, minute_pk=minute.pk)
+
+
 @role_required(*OFFICERS)
 def minute_edit(request, pk, minute_pk):
     meeting = _meeting(request, pk)
     minute = _minute(meeting, minute_pk)
+    if meeting.minutes_approved:
+        return _approved_elsewhere(request, meeting, minute)
     kind = minute.get_kind_display()
     return _meeting_form(
-        request, meeting, MinuteForm(request.POST or None, instance=minute), title=f"Correct a {kind.lower()}",
-        caption=f"{meeting}: {minute.agenda_item}", done=f"{kind} corrected.",
+        request, meeting, MinuteForm(request.POST or None, instance=minute), title=f"Change a draft {kind.lower()}",
+        caption=f"{meeting}: {minute.agenda_item}", done=f"{kind} changed.",
         save=lambda data: services.update_minute(minute, **data),
     )
 
@@ -428,6 +462,8 @@ def minute_edit(request, pk, minute_pk):
 def minute_remove(request, pk, minute_pk):
     meeting = _meeting(request, pk)
     minute = _minute(meeting, minute_pk)
+    if meeting.minutes_approved:
+        return _approved_elsewhere(request, meeting, minute)
     kind = minute.get_kind_display().lower()
     if _is_post(request):
         services.remove_minute(minute)
@@ -438,6 +474,56 @@ def minute_remove(request, pk, minute_pk):
         warning=f"\u201c{minute.text[:200]}\u201d will no longer be part of the record of this meeting.",
         button=f"Remove the {kind}", back_url=reverse("boards:meeting_detail", args=[meeting.pk]),
         back_label="Back to the meeting",
+    )
+
+
+@role_required(*CLERKS)
+def minute_correct(request, pk, minute_pk):
+    meeting = _meeting(request, pk)
+    minute = _minute(meeting, minute_pk)
+    form = MinuteCorrectionForm(request.POST or None, initial={"text": minute.text})
+    return _meeting_form(
+        request, meeting, form, title=f"Correct approved minute {minute.number}",
+        caption=f"{meeting}: {minute.agenda_item}", done=f"Correction to minute {minute.number} recorded.",
+        save=lambda data: services.correct_approved_minute(minute, corrected_by=request.user, **data),
+    )
+
+
+@require_POST
+@role_required(*CLERKS)
+def minutes_approve(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        previous = services.approve_minutes(meeting, approved_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The minutes of {previous} are approved as a correct record and now fixed.")
+    return redirect("boards:meeting_detail", pk=meeting.pk)
+
+
+@role_required(*BOARD_READERS)
+def recommendation_list(request):
+    outstanding = request.GET.get("show") != "all"
+    found = selectors.recommendations(request.user, outstanding_only=outstanding)
+    return render(
+        request, "boards/recommendation_list.html",
+        {"page_obj": _page(request, found), "outstanding": outstanding, "is_clerk": request.user.role in CLERKS},
+    )
+
+
+@role_required(*CLERKS)
+def recommendation_response(request, pk):
+    minute = get_object_or_404(selectors.recommendations(request.user), pk=pk)
+    form = ResponseToRecommendationForm(request.POST or None, instance=minute)
+    if _is_post(request) and form.is_valid():
+        services.record_response(minute, **form.cleaned_data)
+        messages.success(request, f"Response to recommendation {minute.number} recorded.")
+        return redirect("boards:recommendation_list")
+    return _form_page(
+        request, form, title=f"Response from {minute.recommended_to}",
+        caption=f"Recommendation {minute.number}: {minute.text[:120]}",
+        back_url=reverse("boards:recommendation_list"), back_label="Back to recommendations",
     )
 
 

@@ -95,7 +95,7 @@ def paper(**filters):
 
 
 def minute():
-    found = one("boards.Minute")
+    found = one("boards.Minute", agenda_item__meeting__minutes_approved_on__isnull=True)
     return {"pk": found.agenda_item.meeting_id, "minute_pk": found.pk}
 
 
@@ -170,6 +170,7 @@ RULES = {
     # boards and meetings: board readers; officers and the clerk run them
     "boards:meeting_list": Rule(BOARD_READERS),
     "boards:board_detail": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
+    "boards:board_attendance": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
     "boards:member_add": Rule(OFFICERS, kwargs=pk("boards.Board")),
     "boards:member_edit": Rule(OFFICERS, kwargs=pk("boards.Membership")),
     "boards:meeting_create": Rule(OFFICERS),
@@ -181,6 +182,10 @@ RULES = {
     "boards:agenda_publish": post_only({ADM}, kwargs=pk("boards.Meeting")),
     "boards:carry_forward": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_move": post_only(OFFICERS, kwargs=agenda_item),
+    "boards:minute_correct": Rule({ADM}, kwargs=minute),
+    "boards:minutes_approve": post_only({ADM}, kwargs=pk("boards.Meeting")),
+    "boards:recommendation_list": Rule(BOARD_READERS),
+    "boards:recommendation_response": Rule({ADM}, kwargs=pk("boards.Minute", kind="recommendation")),
     "boards:agenda_from_template": post_only({ADM}, kwargs=pk("boards.Meeting")),
     "boards:agenda_save_template": Rule({ADM}, kwargs=pk("boards.Meeting")),
     "boards:forward_plan_to_agenda": post_only(OFFICERS, kwargs=pk("boards.Meeting")),

@@ -22,6 +22,15 @@ def _minute(w):
     return [w.held.pk, minute.pk]
 
 
+def _recommendation(w):
+    from boards import services
+
+    return services.record_minute(
+        agenda_item=w.item, kind="recommendation", text="That the ICB funds a nurse.", recorded_by=w.clerk,
+        recommended_to="The integrated care board", response_due=w.upcoming.date,
+    ).pk
+
+
 def _template(w):
     from boards import services
 
@@ -33,6 +42,7 @@ def _template(w):
 MATRIX = {
     "meeting_list": (READERS, "get", lambda w: []),
     "board_detail": (READERS, "get", lambda w: [w.board.pk]),
+    "board_attendance": (READERS, "get", lambda w: [w.board.pk]),
     "member_add": (EDITORS, "get", lambda w: [w.board.pk]),
     "member_edit": (EDITORS, "get", lambda w: [w.board.memberships.first().pk]),
     "meeting_create": (EDITORS, "get", lambda w: []),
@@ -44,6 +54,10 @@ MATRIX = {
     "agenda_publish": (CLERKS, "post", lambda w: [w.upcoming.pk]),
     "carry_forward": (EDITORS, "post", lambda w: [w.upcoming.pk]),
     "agenda_item_move": (EDITORS, "post", lambda w: [w.held.pk, w.item.pk]),
+    "minute_correct": (CLERKS, "get", _minute),
+    "minutes_approve": (CLERKS, "post", lambda w: [w.held.pk]),
+    "recommendation_list": (READERS, "get", lambda w: []),
+    "recommendation_response": (CLERKS, "get", lambda w: [_recommendation(w)]),
     "agenda_from_template": (CLERKS, "post", lambda w: [w.upcoming.pk]),
     "agenda_save_template": (CLERKS, "get", lambda w: [w.held.pk]),
     "forward_plan_to_agenda": (EDITORS, "post", lambda w: [w.upcoming.pk]),

@@ -101,3 +101,28 @@ def test_all_present_keeps_the_apologies_already_received(board, member, make_us
     }
     assert former.pk not in statuses
     assert result.present_voting == 3  # two present and the substitute
+
+
+def test_attendance_by_member_over_the_year(client, board, member, make_user, today):
+    from django.urls import reverse
+
+    from core.collection_year import CollectionYear
+
+    year = CollectionYear.containing(today)
+    councillor = member(make_user(Role.COUNCILLOR, first_name="Rhian", last_name="Price"), start_date=year.starts_on)
+    days = [year.starts_on + datetime.timedelta(days=n) for n in (10, 70, 130)]
+    days = [day for day in days if day <= today][:3]
+    statuses = [AttendanceStatus.PRESENT, AttendanceStatus.APOLOGIES, AttendanceStatus.APOLOGIES][: len(days)]
+    for day, status in zip(days, statuses):
+        meeting = services.schedule_meeting(board=board, starts_at=at(day), venue="Hall", status=MeetingStatus.HELD)
+        substitute = "Cllr R. Patel" if day == days[-1] and status == AttendanceStatus.APOLOGIES else ""
+        services.record_attendance(meeting, [(councillor, status, substitute)])
+    rows = selectors.board_attendance(board, year.starts_on, year.ends_on)
+    row = next(r for r in rows if r["membership"] == councillor)
+    expected_apologies = statuses.count(AttendanceStatus.APOLOGIES)
+    assert (row["expected"], row["attended"], row["apologies"], row["substituted"]) == (
+        len(days), statuses.count(AttendanceStatus.PRESENT), expected_apologies, int(expected_apologies > 0)
+    )
+    client.force_login(make_user(Role.CHIEF_EXECUTIVE))
+    page = client.get(reverse("boards:board_attendance", args=[board.pk])).content.decode()
+    assert "Rhian Price" in page and f"Attendance by member, {year.label}" in page
