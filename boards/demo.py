@@ -16,10 +16,14 @@ from .models import (
     AttendanceStatus,
     Board,
     BoardRole,
+    DeclarationAction,
     ForwardPlanItem,
+    InterestKind,
     MeetingStatus,
     MinuteKind,
     PledgeCommitment,
+    RegisterCategory,
+    RegisteredInterest,
     Theme,
     ViewSource,
 )
@@ -94,6 +98,11 @@ MINUTES = [
 DECISIONS = [
     "Agreed that a sufficiency update on local foster placements comes to the next meeting.",
     "Agreed to ask the Cabinet Member for Housing to attend on care leavers' accommodation.",
+]
+REGISTER = [
+    ("cllr.okafor", RegisterCategory.EMPLOYMENT, "Part-time lecturer, Wyvern College."),
+    ("cllr.hughes", RegisterCategory.BODIES, "Trustee, Wyvern Care Leavers' Association."),
+    ("cllr.mistry", RegisterCategory.LAND, "Home in Wyvern town."),
 ]
 RECOMMENDATIONS = [
     ("Recommend to Cabinet that care leavers are exempt from council tax up to age 25.", "Cabinet",
@@ -235,6 +244,11 @@ def load(context):
             start_date=today - datetime.timedelta(days=30 * months),
         )
     memberships = list(board.memberships.all())
+    for username, category, description in REGISTER:
+        services.save_registered_interest(
+            RegisteredInterest(), member=people[username], category=category, description=description,
+            registered_on=today - datetime.timedelta(days=400),
+        )
     standard = services.create_template(board=board, name=services.STANDARD_TEMPLATE_NAME)
 
     cycles = list(Cycle.objects.order_by("starts_on"))  # from the indicators demo, if it ran
@@ -270,6 +284,12 @@ def load(context):
         )
         if number > 2:  # the older ones have been answered
             services.record_response(recommendation, response=response, received_on=day + datetime.timedelta(weeks=6))
+        if number == 3:
+            services.record_declaration(
+                meeting=meeting, membership=board.memberships.get(user=people["cllr.hughes"]), agenda_item=items[1],
+                kind=InterestKind.OTHER_REGISTRABLE, interest="Trustee of Wyvern Care Leavers' Association",
+                action=DeclarationAction.DID_NOT_VOTE, recorded_by=people["clerk"],
+            )
         if held[:-1]:  # each meeting approves the minutes of the one before
             services.approve_minutes(meeting, approved_by=people["clerk"], today=day)
         entries = []

@@ -17,6 +17,7 @@ from .models import (
     AgendaTemplate,
     AttendanceStatus,
     ChildrensView,
+    Declaration,
     ForwardPlanItem,
     Meeting,
     MeetingStatus,
@@ -25,6 +26,7 @@ from .models import (
     Paper,
     PledgeCommitment,
     PledgeUpdate,
+    RegisteredInterest,
     Response,
     split_identifiers,
 )
@@ -112,7 +114,7 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["kind", "title", "report_author", "summary", "measures", "cycle", "self_evaluation"]
+        fields = ["kind", "title", "report_author", "summary", "measures", "cycle", "self_evaluation", "exempt_paragraph"]
         labels = {"kind": "Type of item"}
 
     def __init__(self, *args, **kwargs):
@@ -224,6 +226,34 @@ class ApologiesForm(GdsFormMixin, forms.Form):
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = memberships
+
+
+class DeclarationForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Record the declaration"
+
+    class Meta:
+        model = Declaration
+        fields = ["membership", "agenda_item", "kind", "interest", "action"]
+        widgets = {"kind": forms.RadioSelect, "action": forms.RadioSelect}
+        labels = {"agenda_item": "Agenda item"}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = selectors.current_memberships(meeting.board, meeting.date)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("order", "id")
+
+
+class RegisteredInterestForm(GdsFormMixin, forms.ModelForm):
+    class Meta:
+        model = RegisteredInterest
+        fields = ["member", "category", "description", "registered_on", "ended_on"]
+        widgets = {"registered_on": DateInput(), "ended_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = User.objects.filter(
+            board_memberships__isnull=False, is_active=True
+        ).distinct().order_by("last_name", "first_name")
 
 
 class MinuteForm(GdsFormMixin, forms.ModelForm):

@@ -222,6 +222,18 @@ STANDARD_ORDER = {
 STANDARD_KINDS = frozenset(STANDARD_ORDER) - {AgendaItemKind.ITEM}
 
 
+class ExemptParagraph(models.IntegerChoices):
+    """Part 1 of Schedule 12A to the Local Government Act 1972: the descriptions of exempt information."""
+
+    INDIVIDUAL = 1, "1. Information relating to any individual"
+    IDENTITY = 2, "2. Information likely to reveal the identity of an individual"
+    FINANCIAL = 3, "3. Information relating to the financial or business affairs of any particular person"
+    LABOUR_RELATIONS = 4, "4. Consultations or negotiations on a labour relations matter"
+    LEGAL_PRIVILEGE = 5, "5. Information subject to legal professional privilege"
+    NOTICES_ORDERS = 6, "6. A proposed notice, order or direction under any enactment"
+    CRIME = 7, "7. The prevention, investigation or prosecution of crime"
+
+
 class AgendaItem(models.Model):
     """
     One item of business. ``measures`` and ``self_evaluation`` say what the item's report covers, so a
@@ -264,6 +276,11 @@ class AgendaItem(models.Model):
         blank=True,
         help_text="The quality indicators of the self-evaluation the report covers, if any.",
     )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "Exempt under Schedule 12A, paragraph", choices=ExemptParagraph.choices, null=True, blank=True,
+        help_text="Only if the item is to be taken in private. Its papers and minutes are then kept out of the "
+        "public agenda, the board pack and anything else published.",
+    )
     forward_plan_item = models.OneToOneField(
         "ForwardPlanItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_item",
         help_text="The forward work programme topic this item reports on.",
@@ -292,6 +309,10 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_exempt(self):
+        return self.exempt_paragraph is not None
 
     @property
     def measure_list(self):
@@ -377,6 +398,98 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.membership.user}: {self.get_status_display()}"
+
+
+class InterestKind(models.TextChoices):
+    """The kinds of interest in a council's members' code of conduct."""
+
+    DISCLOSABLE_PECUNIARY = "dpi", "Disclosable pecuniary interest"
+    OTHER_REGISTRABLE = "other_registrable", "Other registrable interest"
+    NON_REGISTRABLE = "non_registrable", "Non-registrable interest"
+
+
+class DeclarationAction(models.TextChoices):
+    LEFT_ROOM = "left_room", "Left the room and took no part"
+    DID_NOT_VOTE = "did_not_vote", "Stayed, spoke as allowed, and did not vote"
+    TOOK_PART = "took_part", "Took part and voted (the interest did not prevent it)"
+    DISPENSATION = "dispensation", "Took part under a dispensation"
+
+
+class Declaration(models.Model):
+    """A member's declaration of interest at a meeting, on an item: the kind, the interest, and what they did."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="declarations",
+        help_text="The item the interest relates to.",
+    )
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="declarations",
+                                   verbose_name="Member")
+    kind = models.CharField("Kind of interest", max_length=20, choices=InterestKind.choices)
+    interest = models.TextField("The interest", help_text="What the interest is, as the member declared it.")
+    action = models.CharField("What they did", max_length=15, choices=DeclarationAction.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "agenda_item__order", "id"]
+
+    def __str__(self):
+        return f"{self.membership.user}: {self.get_kind_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.membership_id and self.meeting_id and self.membership.board_id != self.meeting.board_id:
+            errors["membership"] = "Choose a member of this meeting's board."
+        if self.agenda_item_id and self.meeting_id and self.agenda_item.meeting_id != self.meeting_id:
+            errors["agenda_item"] = "Choose an item on this meeting's agenda."
+        if self.kind == InterestKind.DISCLOSABLE_PECUNIARY and self.action in (
+            DeclarationAction.TOOK_PART, DeclarationAction.DID_NOT_VOTE
+        ):
+            errors["action"] = (
+                "A member with a disclosable pecuniary interest must leave the room and take no part, "
+                "unless they have a dispensation."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegisterCategory(models.TextChoices):
+    EMPLOYMENT = "employment", "Employment, office, trade, profession or vocation"
+    SPONSORSHIP = "sponsorship", "Sponsorship"
+    CONTRACTS = "contracts", "Contracts with the council"
+    LAND = "land", "Land in the council's area"
+    LICENCES = "licences", "Licences to occupy land"
+    CORPORATE_TENANCIES = "tenancies", "Corporate tenancies"
+    SECURITIES = "securities", "Securities"
+    BODIES = "bodies", "Membership or management of other bodies"
+    GIFTS = "gifts", "Gifts and hospitality"
+
+
+class RegisteredInterest(models.Model):
+    """An entry in the register of members' interests, kept by the clerk."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_interests")
+    category = models.CharField(max_length=15, choices=RegisterCategory.choices)
+    description = models.TextField()
+    registered_on = models.DateField("Date registered", default=timezone.localdate)
+    ended_on = models.DateField("Date it ended", null=True, blank=True)
+
+    class Meta:
+        ordering = ["member__last_name", "member__first_name", "category", "registered_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("registered_on")),
+                name="boards_interest_ends_after_registered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_category_display()}"
+
+    def clean(self):
+        if self.ended_on and self.registered_on and self.ended_on < self.registered_on:
+            raise ValidationError({"ended_on": "The end date must be on or after the date registered."})
 
 
 class MinuteKind(models.TextChoices):
@@ -653,5 +766,8 @@ class Response(models.Model):
 
 
 # The board's record is evidence for inspectors: keep who changed what.
-for _model in (Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, MinuteCorrection, ActionItem, PledgeCommitment, Response):
+for _model in (
+    Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, MinuteCorrection, ActionItem, PledgeCommitment,
+    Response, Declaration, RegisteredInterest,
+):
     auditlog.register(_model)

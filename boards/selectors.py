@@ -53,6 +53,7 @@ from .models import (
     PledgeCommitment,
     PledgeUpdate,
     Rag,
+    RegisteredInterest,
 )
 
 SEE_ALL_BOARDS = frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE})
@@ -292,6 +293,7 @@ def meeting_detail(meeting, user, today=None):
         )),
         "topics_not_on_agenda": [topic for topic in topics if not topic.on_agenda],
         "previous_meeting": previous_meeting(meeting),
+        "declarations": declarations_for(meeting),
     }
 
 
@@ -482,8 +484,13 @@ def meeting_pack(meeting, today=None):
     What a board pack needs: the meeting, agenda items in order with authors and published papers (and
     minutes, if held), attendance with the quorum result, the board's open actions (``is_overdue`` annotated
     as at the meeting date unless ``today`` is given), the actions arising, and the Care Pledge progress.
+    The pack is a published document: exempt items (Schedule 12A) appear only as their number and paragraph,
+    and actions arising from exempt items are left out.
     """
     as_at = today or meeting.date
+    public_actions = ActionItem.objects.filter(
+        Q(agenda_item__isnull=True) | Q(agenda_item__exempt_paragraph__isnull=True)
+    )
     return {
         "meeting": meeting,
         "board": meeting.board,
@@ -492,12 +499,15 @@ def meeting_pack(meeting, today=None):
         "quorum": quorum_check(meeting),
         "open_actions": list(
             with_overdue(
-                ActionItem.objects.filter(meeting__board_id=meeting.board_id, status__in=OPEN_ACTION_STATUSES)
+                public_actions.filter(meeting__board_id=meeting.board_id, status__in=OPEN_ACTION_STATUSES)
                 .select_related("owner", "meeting"),
                 as_at,
             ).order_by("-is_overdue", "due_on", "id")
         ),
-        "actions_arising": actions_arising(meeting, as_at),
+        "actions_arising": [
+            action for action in actions_arising(meeting, as_at)
+            if action.agenda_item is None or not action.agenda_item.is_exempt
+        ],
         "pledge_progress": pledge_progress(),
     }
 
@@ -688,3 +698,22 @@ def recommendations(user, *, outstanding_only=False, today=None):
     if outstanding_only:
         found = found.filter(response_received_on__isnull=True)
     return found.order_by("-agenda_item__meeting__starts_at", "number", "id")
+
+
+# --- Declarations and the register of interests -------------------------------------------------------
+
+
+def declarations_for(meeting):
+    return list(
+        meeting.declarations.select_related("membership__user", "agenda_item").order_by(
+            "agenda_item__order", "membership__user__last_name", "id"
+        )
+    )
+
+
+def register_of_interests(*, include_ended=False, today=None):
+    """The register of members' interests: current entries (or every entry), by member then category."""
+    entries = RegisteredInterest.objects.select_related("member")
+    if not include_ended:
+        entries = entries.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=_today(today)))
+    return entries.order_by("member__last_name", "member__first_name", "category", "registered_on", "id")

@@ -33,6 +33,7 @@ from .models import (
     AttendanceStatus,
     Board,
     ChildrensView,
+    Declaration,
     Meeting,
     MeetingStatus,
     Membership,
@@ -512,6 +513,25 @@ def approve_minutes(meeting, *, approved_by, today=None):
     previous.minutes_approved_on = meeting.date
     previous.save(update_fields=["minutes_approved_at", "minutes_approved_on"])
     return previous
+
+
+# --- Declarations of interest and the register -------------------------------------------------------
+
+
+def record_declaration(*, meeting, membership, kind, interest, action, recorded_by, agenda_item=None):
+    return _save(
+        Declaration(meeting=meeting), membership=membership, agenda_item=agenda_item, kind=kind, interest=interest,
+        action=action, recorded_by=recorded_by,
+    )
+
+
+def remove_declaration(declaration):
+    _refuse_if_approved(declaration.meeting)
+    declaration.delete()
+
+
+def save_registered_interest(entry, /, **fields):
+    return _save(entry, **fields)
 
 
 # --- Actions -------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .forms import (
     AgendaTemplateChoiceForm,
     AgendaTemplateForm,
     ApologiesForm,
+    DeclarationForm,
     AttendanceForm,
     ChildrensViewForm,
     CommitmentForm,
@@ -34,10 +35,11 @@ from .forms import (
     MinuteForm,
     PaperForm,
     PledgeUpdateForm,
+    RegisteredInterestForm,
     ResponseForm,
     ResponseToRecommendationForm,
 )
-from .models import AgendaTemplate, Board, ChildrensView, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment, may_record_attendance
+from .models import AgendaTemplate, Board, ChildrensView, Declaration, RegisteredInterest, ForwardPlanItem, Membership, Minute, Paper, PledgeCommitment, may_record_attendance
 
 PAGE_SIZE = 20
 
@@ -500,6 +502,79 @@ def minutes_approve(request, pk):
     else:
         messages.success(request, f"The minutes of {previous} are approved as a correct record and now fixed.")
     return redirect("boards:meeting_detail", pk=meeting.pk)
+
+
+@role_required(*OFFICERS)
+def declaration_add(request, pk):
+    meeting = _meeting(request, pk)
+    form = DeclarationForm(request.POST or None, meeting=meeting, instance=Declaration(meeting=meeting))
+    return _meeting_form(
+        request, meeting, form, title="Record a declaration of interest", done="Declaration of interest recorded.",
+        save=lambda data: services.record_declaration(meeting=meeting, recorded_by=request.user, **data),
+    )
+
+
+@role_required(*OFFICERS)
+def declaration_remove(request, pk, declaration_pk):
+    meeting = _meeting(request, pk)
+    declaration = get_object_or_404(meeting.declarations.select_related("membership__user"), pk=declaration_pk)
+    back = reverse("boards:meeting_detail", args=[meeting.pk])
+    if _is_post(request):
+        try:
+            services.remove_declaration(declaration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The declaration was removed.")
+        return redirect(back)
+    return _confirm_page(
+        request, title="Remove this declaration?", caption=str(meeting),
+        warning=f"{declaration.membership.user}'s declaration will no longer be part of the record of this meeting.",
+        button="Remove the declaration", back_url=back, back_label="Back to the meeting",
+    )
+
+
+@role_required(*BOARD_READERS)
+def public_agenda(request, pk):
+    """The public part of the meeting: the agenda, published papers and minutes, without exempt business."""
+    meeting = _meeting(request, pk)
+    return render(
+        request, "boards/public_agenda.html",
+        {"meeting": meeting, "agenda_items": selectors.agenda(meeting, include_unpublished=False)},
+    )
+
+
+@role_required(*BOARD_READERS)
+def register_of_interests(request):
+    include_ended = request.GET.get("show") == "all"
+    return render(
+        request, "boards/register.html",
+        {
+            "page_obj": _page(request, selectors.register_of_interests(include_ended=include_ended)),
+            "include_ended": include_ended, "is_clerk": request.user.role in CLERKS,
+        },
+    )
+
+
+@role_required(*CLERKS)
+def register_add(request):
+    return _register_form(request, RegisteredInterest(), "Add to the register of interests")
+
+
+@role_required(*CLERKS)
+def register_edit(request, pk):
+    return _register_form(request, get_object_or_404(RegisteredInterest, pk=pk), "Change or end a registered interest")
+
+
+def _register_form(request, entry, title):
+    form = RegisteredInterestForm(request.POST or None, instance=entry)
+    if _is_post(request) and form.is_valid():
+        services.save_registered_interest(entry, **form.cleaned_data)
+        messages.success(request, "The register of interests is updated.")
+        return redirect("boards:register")
+    return _form_page(
+        request, form, title=title, back_url=reverse("boards:register"), back_label="Back to the register"
+    )
 
 
 @role_required(*BOARD_READERS)

@@ -94,6 +94,11 @@ def paper(**filters):
     return kwargs
 
 
+def declaration():
+    found = one("boards.Declaration")
+    return {"pk": found.meeting_id, "declaration_pk": found.pk}
+
+
 def minute():
     found = one("boards.Minute", agenda_item__meeting__minutes_approved_on__isnull=True)
     return {"pk": found.agenda_item.meeting_id, "minute_pk": found.pk}
@@ -183,6 +188,12 @@ RULES = {
     "boards:carry_forward": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_move": post_only(OFFICERS, kwargs=agenda_item),
     "boards:minute_correct": Rule({ADM}, kwargs=minute),
+    "boards:public_agenda": Rule(BOARD_READERS, kwargs=pk("boards.Meeting")),
+    "boards:declaration_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:declaration_remove": Rule(OFFICERS, kwargs=declaration),
+    "boards:register": Rule(BOARD_READERS),
+    "boards:register_add": Rule({ADM}),
+    "boards:register_edit": Rule({ADM}, kwargs=pk("boards.RegisteredInterest")),
     "boards:minutes_approve": post_only({ADM}, kwargs=pk("boards.Meeting")),
     "boards:recommendation_list": Rule(BOARD_READERS),
     "boards:recommendation_response": Rule({ADM}, kwargs=pk("boards.Minute", kind="recommendation")),

@@ -31,6 +31,22 @@ def _recommendation(w):
     ).pk
 
 
+def _declaration(w):
+    from boards import services
+
+    declaration = services.record_declaration(
+        meeting=w.held, membership=w.board.memberships.get(user=w.chair), agenda_item=w.item,
+        kind="other_registrable", interest="Trustee of a care leavers' charity", action="did_not_vote", recorded_by=w.clerk,
+    )
+    return [w.held.pk, declaration.pk]
+
+
+def _interest(w):
+    from boards.models import RegisteredInterest
+
+    return RegisteredInterest.objects.create(member=w.chair, category="bodies", description="Trustee").pk
+
+
 def _template(w):
     from boards import services
 
@@ -55,6 +71,12 @@ MATRIX = {
     "carry_forward": (EDITORS, "post", lambda w: [w.upcoming.pk]),
     "agenda_item_move": (EDITORS, "post", lambda w: [w.held.pk, w.item.pk]),
     "minute_correct": (CLERKS, "get", _minute),
+    "public_agenda": (READERS, "get", lambda w: [w.held.pk]),
+    "declaration_add": (EDITORS, "get", lambda w: [w.held.pk]),
+    "declaration_remove": (EDITORS, "get", lambda w: _declaration(w)),
+    "register": (READERS, "get", lambda w: []),
+    "register_add": (CLERKS, "get", lambda w: []),
+    "register_edit": (CLERKS, "get", lambda w: [_interest(w)]),
     "minutes_approve": (CLERKS, "post", lambda w: [w.held.pk]),
     "recommendation_list": (READERS, "get", lambda w: []),
     "recommendation_response": (CLERKS, "get", lambda w: [_recommendation(w)]),
