@@ -443,6 +443,8 @@ def _minute(meeting, minute_pk):
 def _approved_elsewhere(request, meeting, minute):
     """Approved minutes are fixed: send the clerk to record a correction instead."""
     messages.info(request, services.APPROVED_MESSAGE)
+    if request.user.role not in CLERKS:
+        return redirect("boards:meeting_detail", pk=meeting.pk)
     return redirect("boards:minute_correct", pk=meeting.pk, minute_pk=minute.pk)
 
 
@@ -592,7 +594,9 @@ def recommendation_response(request, pk):
     minute = get_object_or_404(selectors.recommendations(request.user), pk=pk)
     form = ResponseToRecommendationForm(request.POST or None, instance=minute)
     if _is_post(request) and form.is_valid():
-        services.record_response(minute, **form.cleaned_data)
+        services.record_response(
+            minute, response=form.cleaned_data["response"], received_on=form.cleaned_data["response_received_on"]
+        )
         messages.success(request, f"Response to recommendation {minute.number} recorded.")
         return redirect("boards:recommendation_list")
     return _form_page(

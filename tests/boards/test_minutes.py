@@ -107,3 +107,18 @@ def test_editing_an_approved_minute_sends_the_clerk_to_record_a_correction(two_m
     response = client.post(response.url, {"text": "Corrected.", "reason": "Typing error."})
     assert response.status_code == 302
     assert minute.corrections.get().corrected_text == "Corrected."
+
+
+def test_the_clerk_records_a_response_through_the_page(two_meetings, client, today):
+    clerk, first, second, item = two_meetings
+    recommendation = services.record_minute(
+        agenda_item=item, kind=MinuteKind.RECOMMENDATION, text="That Cabinet funds it.", recorded_by=clerk,
+        recommended_to="Cabinet", response_due=today,
+    )
+    client.force_login(clerk)
+    url = reverse("boards:recommendation_response", args=[recommendation.pk])
+    future = client.post(url, {"response": "Agreed.", "response_received_on": (today + datetime.timedelta(days=1)).isoformat()})
+    assert future.status_code == 200 and "cannot be in the future" in future.content.decode()
+    assert client.post(url, {"response": "Agreed.", "response_received_on": today.isoformat()}).status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.response, recommendation.response_received_on) == ("Agreed.", today)

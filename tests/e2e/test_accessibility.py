@@ -57,7 +57,7 @@ def main_pages():
     draft = first("indicators.Evaluation", status="draft").pk
     meeting = first("boards.Meeting").pk
     paper = first("boards.Paper")
-    minute = first("boards.Minute")
+    minute = first("boards.Minute", agenda_item__meeting__minutes_approved_on__isnull=True)
     officer_pages = [
         reverse("children:child_list"),
         reverse("children:child_detail", args=[first("children.Child").pk]),
@@ -104,7 +104,18 @@ def main_pages():
             reverse("boards:commitment_detail", args=[first("boards.PledgeCommitment").pk]),
             reverse("boards:feedback"),
         ],
-        Role.ADMINISTRATOR: [reverse("indicators:framework_list"), reverse("reports:schedule_list")],
+        Role.ADMINISTRATOR: [
+            reverse("indicators:framework_list"),
+            reverse("reports:schedule_list"),
+            reverse("boards:clerk_desk"),
+            reverse("boards:meeting_detail", args=[meeting]),
+            reverse("boards:public_agenda", args=[meeting]),
+            reverse("boards:board_detail", args=[first("boards.Board").pk]),
+            reverse("boards:board_attendance", args=[first("boards.Board").pk]),
+            reverse("boards:register"),
+            reverse("boards:recommendation_list") + "?show=all",
+            reverse("boards:declaration_add", args=[meeting]),
+        ],
     }
 
 
