@@ -16,6 +16,7 @@ from .models import (
     AgendaItemKind,
     AgendaTemplate,
     AttendanceStatus,
+    Board,
     ChildrensView,
     Declaration,
     ForwardPlanItem,
@@ -61,6 +62,14 @@ class GdsFormMixin:
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class BoardForm(GdsFormMixin, forms.ModelForm):
+    """The board's terms of reference as the council agreed them: quorum, substitutes, when papers are due."""
+
+    class Meta:
+        model = Board
+        fields = ["name", "terms_of_reference", "quorum", "substitutes_count_towards_quorum", "papers_due_working_days"]
 
 
 class MembershipForm(GdsFormMixin, forms.ModelForm):

@@ -61,6 +61,11 @@ def _save(instance, /, **fields):
 # --- Members -------------------------------------------------------------------------------------------
 
 
+def update_board(board, /, **fields):
+    """The board's name, terms of reference, quorum, whether substitutes count, and when papers are due."""
+    return _save(board, **fields)
+
+
 def add_member(*, board, user, role, start_date, voting=True, end_date=None):
     return _save(Membership(board=board), user=user, role=role, start_date=start_date, voting=voting, end_date=end_date)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("boards/desk/", views.clerk_desk, name="clerk_desk"),
     path("boards/<int:pk>/", views.board_detail, name="board_detail"),
     path("boards/<int:pk>/attendance/", views.board_attendance, name="board_attendance"),
+    path("boards/<int:pk>/edit/", views.board_edit, name="board_edit"),
     path("boards/<int:pk>/members/add/", views.member_add, name="member_add"),
     path("boards/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),

@@ -26,6 +26,7 @@ from .forms import (
     ApologiesForm,
     DeclarationForm,
     AttendanceForm,
+    BoardForm,
     ChildrensViewForm,
     CommitmentForm,
     ForwardPlanForm,
@@ -155,6 +156,20 @@ def board_attendance(request, pk):
         request, "boards/board_attendance.html",
         {"board": board, "year": year, "rows": rows, "earlier": CollectionYear(year.year - 1),
          "later": CollectionYear(year.year + 1) if year.year < latest.year else None},
+    )
+
+
+@role_required(*CLERKS)
+def board_edit(request, pk):
+    board = get_object_or_404(Board, pk=pk)
+    form = BoardForm(request.POST or None, instance=board)
+    if _is_post(request) and form.is_valid():
+        services.update_board(board, **form.cleaned_data)
+        messages.success(request, f"{board} updated.")
+        return redirect("boards:board_detail", pk=board.pk)
+    return _form_page(
+        request, form, title="Change the board's terms of reference", caption=str(board),
+        back_url=reverse("boards:board_detail", args=[board.pk]), back_label="Back to the board",
     )
 
 

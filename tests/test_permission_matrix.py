@@ -176,6 +176,7 @@ RULES = {
     "boards:meeting_list": Rule(BOARD_READERS),
     "boards:board_detail": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
     "boards:board_attendance": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
+    "boards:board_edit": Rule({ADM}, kwargs=pk("boards.Board")),
     "boards:member_add": Rule(OFFICERS, kwargs=pk("boards.Board")),
     "boards:member_edit": Rule(OFFICERS, kwargs=pk("boards.Membership")),
     "boards:meeting_create": Rule(OFFICERS),

@@ -126,3 +126,22 @@ def test_attendance_by_member_over_the_year(client, board, member, make_user, to
     client.force_login(make_user(Role.CHIEF_EXECUTIVE))
     page = client.get(reverse("boards:board_attendance", args=[board.pk])).content.decode()
     assert "Rhian Price" in page and f"Attendance by member, {year.label}" in page
+
+
+def test_the_clerk_sets_whether_substitutes_count_on_the_boards_page(client, board, make_user):
+    from django.urls import reverse
+
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.post(reverse("boards:board_edit", args=[board.pk]), {
+        "name": board.name, "terms_of_reference": "Substitutes do not count towards the quorum.", "quorum": "3",
+        "papers_due_working_days": "2",
+    })
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert (board.quorum, board.substitutes_count_towards_quorum, board.papers_due_working_days) == (3, False, 2)
+    refused = client.post(reverse("boards:board_edit", args=[board.pk]), {
+        "name": board.name, "terms_of_reference": "x", "quorum": "0", "papers_due_working_days": "2",
+    })
+    assert refused.status_code == 200
+    board.refresh_from_db()
+    assert board.quorum == 3
