@@ -180,3 +180,17 @@ def officer(user, today=None):
         "evaluations": _later(lambda: list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS])),
         "today": today,
     }
+
+
+def public_measures():
+    """The public page: the councillors' questions answered with the same suppressed figures and charts."""
+    panel = measure_figures.measure_panel(suppress=True)
+    if not panel.has_data:
+        return {"panel": panel}
+    return {
+        "panel": panel,
+        "questions": [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS],
+        "looked_after_chart": panel.trend("looked_after_at_31_march"),
+        "why_chart": measure_charts.category_of_need_chart(panel.results[panel.year], suppress=True),
+        "where_chart": measure_charts.placement_mix_chart(panel.results, suppress=True),
+    }

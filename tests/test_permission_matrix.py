@@ -122,6 +122,9 @@ RULES = {
     "dashboards:chief_executive": Rule({CE, *OFFICERS}),
     "dashboards:councillor": Rule({CLLR, CE, *OFFICERS}),
     "dashboards:officer": Rule(OFFICERS),
+    # The public measures page is off until an administrator turns it on (tests/dashboards/test_public_page.py).
+    "dashboards:public_measures": Rule(EVERYONE, ok=404, anonymous=404),
+    "dashboards:public_settings": Rule({Role.ADMINISTRATOR}),
     # children: officers only; councillors, the chief executive and young people never see a child's record
     "children:child_list": Rule(OFFICERS),
     "children:child_export": Rule(OFFICERS),

@@ -243,14 +243,16 @@ class Intruder:
 
     def read_page(self, root, url):
         page_title = " ".join(node.text() for node in root.find_all("h1"))
-        page_year = None
+        page_year = self._year_in(page_title) or next(
+            (self._year_in(p.text()) for p in root.find_all("p") if p.text().startswith("Figures for ")), None
+        )
         for table in root.find_all("table"):
             caption, header, rows = _table(table)
             table_year = self.registry.year_of(table.attrs.get("data-year", "") or "")
             if caption.startswith("Data for the chart:"):
                 self._chart_table(caption.removeprefix("Data for the chart:").strip(), header, rows, url)
             elif header[:2] == ["Measure", "Council"]:
-                year = table_year or page_year
+                year = table_year or self._year_in(caption) or page_year
                 for row in rows:
                     measure = self.registry.measure(row[0])
                     if measure is None:

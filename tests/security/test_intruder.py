@@ -31,8 +31,8 @@ def misread(intruder):
     return wrong
 
 
-def attack(client, report, label):
-    intruder = Intruder(client).walk()
+def attack(client, report, label, start="/"):
+    intruder = Intruder(client).walk(start)
     wrong = misread(intruder)
     assert not wrong, "the intruder misread:\n" + "\n".join(wrong[:20])
     findings = solve(intruder)
@@ -74,3 +74,12 @@ def test_charts_draw_no_more_than_their_printed_labels(demo_council, db, report)
     report(f"charts: {intruder.chart_marks} marks measured on {intruder.pages} pages and {intruder.pdfs} PDFs")
     assert intruder.chart_marks and intruder.pdfs
     assert not intruder.measured, "drawn more precisely than printed:\n" + "\n".join(map(str, intruder.measured[:10]))
+
+
+def test_the_public_page_gives_nothing_away_to_an_anonymous_visitor(demo_council, db, report):  # noqa: F811
+    from dashboards.models import PublicPage
+
+    PublicPage.switch(enabled=True, user=None)
+    intruder, findings, narrowed = attack(Client(), report, "demo, anonymous visitor of the public page", start="/dashboard/public/")
+    assert intruder.pages == 1 and intruder.seen and findings
+    assert not narrowed, "withheld figures worked out:\n" + "\n".join(map(str, narrowed))
