@@ -12,10 +12,11 @@ PEOPLE = [
     ("officer.lindqvist", "Hanna", "Lindqvist", Role.OFFICER, "Head of Children in Care", "Wyvern County Council"),
     ("officer.adeyemi", "Tunde", "Adeyemi", Role.OFFICER, "Performance Analyst", "Wyvern County Council"),
     ("officer.carr", "Joanne", "Carr", Role.OFFICER, "Virtual School Head", "Wyvern County Council"),
-    ("partner.nhs", "Rachel", "Wood", Role.OFFICER, "Designated Nurse for Looked-After Children", "Wyvern Integrated Care Board"),
+    ("partner.nhs", "Rachel", "Wood", Role.PARTNER, "Designated Nurse for Looked-After Children", "Wyvern Integrated Care Board"),
     ("ycc.rep", "Jay", "Morgan", Role.YOUNG_PERSON, "Children in Care Council representative", "Wyvern Children in Care Council"),
     ("ycc.rep2", "Kacey", "Lowe", Role.YOUNG_PERSON, "Children in Care Council representative", "Wyvern Children in Care Council"),
-    ("clerk", "Deborah", "Ashworth", Role.ADMINISTRATOR, "Democratic Services Officer (clerk)", "Wyvern County Council"),
+    ("clerk", "Deborah", "Ashworth", Role.CLERK, "Democratic Services Officer (clerk)", "Wyvern County Council"),
+    ("admin.osei", "Kwame", "Osei", Role.ADMINISTRATOR, "Systems Administrator", "Wyvern County Council"),
 ]
 
 

@@ -9,7 +9,9 @@ class Role(models.TextChoices):
     COUNCILLOR = "councillor", "Councillor (board member)"
     OFFICER = "officer", "Officer"
     YOUNG_PERSON = "young_person", "Children in Care Council representative"
-    ADMINISTRATOR = "administrator", "Administrator (clerk)"
+    CLERK = "clerk", "Clerk (democratic services)"
+    PARTNER = "partner", "Partner agency"
+    ADMINISTRATOR = "administrator", "Administrator"
 
 
 class User(AbstractUser):
@@ -29,8 +31,10 @@ class User(AbstractUser):
 
     @property
     def is_officer(self):
-        """Officers and administrators keep the data; only they see a child's record."""
-        return self.role in (Role.OFFICER, Role.ADMINISTRATOR)
+        """Officers and administrators keep the data; only they see a child's record (core.permissions)."""
+        from core.permissions import may_see_child_records
+
+        return may_see_child_records(self)
 
     def has_role(self, *roles):
         return self.is_authenticated and self.is_active and self.role in roles

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
+from core import permissions
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -56,7 +57,6 @@ from .models import (
     RegisteredInterest,
 )
 
-SEE_ALL_BOARDS = frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE})
 
 
 def _today(today=None):
@@ -64,7 +64,7 @@ def _today(today=None):
 
 
 def sees_unpublished_papers(user):
-    return bool(user.is_authenticated and user.is_officer)
+    return permissions.sees_unpublished_papers(user)
 
 
 # --- Boards and members --------------------------------------------------------------------------------
@@ -83,9 +83,9 @@ def boards_for(user, today=None):
     """The boards a person may read: all for officers, the clerk and the chief executive; their own for members."""
     if not user.is_authenticated:
         return Board.objects.none()
-    if user.role in SEE_ALL_BOARDS:
+    if permissions.sees_all_boards(user):
         return Board.objects.all()
-    if user.role == Role.COUNCILLOR:
+    if user.role in (Role.COUNCILLOR, Role.PARTNER):
         today = _today(today)
         return Board.objects.filter(
             id__in=Membership.objects.filter(Membership.current_q(today), user=user).values("board_id")
@@ -451,7 +451,7 @@ def feedback_for(user):
     views = ChildrensView.objects.select_related("commitment", "response", "response__responded_by").order_by(
         "-heard_on", "-id"
     )
-    if not (user.is_authenticated and user.is_officer):
+    if not permissions.may_keep_pledge(user):
         views = views.filter(response__published=True)
     return views
 

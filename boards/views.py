@@ -13,7 +13,17 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from core.collection_year import CollectionYear
 from core.files import private_file_response
-from core.permissions import ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS, role_required
+from core.permissions import (
+    ALL_ROLES,
+    BOARD_READERS,
+    BOARD_STAFF,
+    CLERKS,
+    OFFICERS,
+    may_keep_pledge,
+    may_run_board,
+    may_update_action,
+    role_required,
+)
 
 from . import selectors, services
 from .forms import (
@@ -118,7 +128,7 @@ def meeting_list(request):
             "boards": selectors.boards_for(request.user),
             "upcoming": upcoming,
             "page_obj": past,
-            "can_edit": request.user.is_officer,
+            "can_edit": may_run_board(request.user),
         },
     )
 
@@ -135,7 +145,7 @@ def board_detail(request, pk):
         request,
         "boards/board_detail.html",
         {
-            "board": board, "members": selectors.board_members(board), "can_edit": request.user.is_officer,
+            "board": board, "members": selectors.board_members(board), "can_edit": may_run_board(request.user),
             "is_clerk": request.user.role in CLERKS, "templates": board.agenda_templates.prefetch_related("items"),
         },
     )
@@ -173,7 +183,7 @@ def board_edit(request, pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def member_add(request, pk):
     board = get_object_or_404(Board, pk=pk)
     form = MembershipForm(request.POST or None, instance=Membership(board=board))
@@ -187,7 +197,7 @@ def member_add(request, pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def member_edit(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("board", "user"), pk=pk)
     form = MembershipForm(request.POST or None, instance=membership)
@@ -204,7 +214,7 @@ def member_edit(request, pk):
 # --- Meetings ------------------------------------------------------------------------------------------
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def meeting_create(request):
     form = MeetingForm(request.POST or None, user=request.user)
     if _is_post(request) and form.is_valid():
@@ -221,7 +231,7 @@ def meeting_create(request):
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     context = selectors.meeting_detail(meeting, request.user)
-    context["can_edit"] = request.user.is_officer
+    context["can_edit"] = may_run_board(request.user)
     context["may_record_attendance"] = may_record_attendance(meeting)
     context["is_clerk"] = request.user.role in CLERKS
     if context["is_clerk"]:
@@ -229,7 +239,7 @@ def meeting_detail(request, pk):
     return render(request, "boards/meeting_detail.html", context)
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
 
@@ -261,7 +271,7 @@ def agenda_publish(request, pk):
     return redirect("boards:meeting_detail", pk=meeting.pk)
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def agenda_item_add(request, pk):
     meeting = _meeting(request, pk)
     return _meeting_form(
@@ -270,7 +280,7 @@ def agenda_item_add(request, pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def agenda_item_edit(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = _agenda_item(meeting, item_pk)
@@ -282,7 +292,7 @@ def agenda_item_edit(request, pk, item_pk):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def agenda_item_move(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = _agenda_item(meeting, item_pk)
@@ -348,7 +358,7 @@ def template_remove(request, pk):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def forward_plan_to_agenda(request, pk):
     meeting = _meeting(request, pk)
     added = services.add_forward_plan_topics(meeting)
@@ -356,7 +366,7 @@ def forward_plan_to_agenda(request, pk):
     return redirect("boards:meeting_detail", pk=meeting.pk)
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def paper_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = _agenda_item(meeting, item_pk)
@@ -375,7 +385,7 @@ def paper_download(request, pk, paper_pk):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def paper_publish(request, pk, paper_pk):
     meeting = _meeting(request, pk)
     paper = _paper(meeting, paper_pk)
@@ -388,7 +398,7 @@ def paper_publish(request, pk, paper_pk):
     return redirect("boards:meeting_detail", pk=meeting.pk)
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def paper_remove(request, pk, paper_pk):
     meeting = _meeting(request, pk)
     paper = _paper(meeting, paper_pk)
@@ -404,7 +414,7 @@ def paper_remove(request, pk, paper_pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def attendance(request, pk):
     meeting = _meeting(request, pk)
     if not may_record_attendance(meeting):
@@ -424,7 +434,7 @@ def attendance(request, pk):
     return render(request, "boards/attendance.html", {"form": form, "meeting": meeting, "title": "Record attendance and apologies"})
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def apologies(request, pk):
     meeting = _meeting(request, pk)
     form = ApologiesForm(request.POST or None, memberships=selectors.current_memberships(meeting.board, meeting.date))
@@ -438,7 +448,7 @@ def apologies(request, pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def minute_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = _agenda_item(meeting, item_pk)
@@ -463,7 +473,7 @@ def _approved_elsewhere(request, meeting, minute):
     return redirect("boards:minute_correct", pk=meeting.pk, minute_pk=minute.pk)
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def minute_edit(request, pk, minute_pk):
     meeting = _meeting(request, pk)
     minute = _minute(meeting, minute_pk)
@@ -477,7 +487,7 @@ def minute_edit(request, pk, minute_pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def minute_remove(request, pk, minute_pk):
     meeting = _meeting(request, pk)
     minute = _minute(meeting, minute_pk)
@@ -521,7 +531,7 @@ def minutes_approve(request, pk):
     return redirect("boards:meeting_detail", pk=meeting.pk)
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def declaration_add(request, pk):
     meeting = _meeting(request, pk)
     form = DeclarationForm(request.POST or None, meeting=meeting, instance=Declaration(meeting=meeting))
@@ -531,7 +541,7 @@ def declaration_add(request, pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def declaration_remove(request, pk, declaration_pk):
     meeting = _meeting(request, pk)
     declaration = get_object_or_404(meeting.declarations.select_related("membership__user"), pk=declaration_pk)
@@ -621,7 +631,7 @@ def recommendation_response(request, pk):
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def action_add(request, pk):
     meeting = _meeting(request, pk)
     return _meeting_form(
@@ -631,7 +641,7 @@ def action_add(request, pk):
 
 
 @require_POST
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def carry_forward(request, pk):
     meeting = _meeting(request, pk)
     item = services.carry_forward_overdue_actions(meeting)
@@ -661,9 +671,9 @@ def action_list(request):
 @role_required(*BOARD_READERS)
 def action_detail(request, pk):
     action = get_object_or_404(selectors.action_log(request.user), pk=pk)
-    may_update = request.user.is_officer or action.owner_id == request.user.pk
+    may_update = may_update_action(request.user, action)
     form = ActionUpdateForm(
-        request.POST or None, initial={"status": action.status}, action=action, may_reassign=request.user.is_officer
+        request.POST or None, initial={"status": action.status}, action=action, may_reassign=may_run_board(request.user)
     )
     if _is_post(request):
         if not may_update:
@@ -691,16 +701,16 @@ def forward_plan(request):
     return render(
         request,
         "boards/forward_plan.html",
-        {"page_obj": _page(request, selectors.forward_plan(request.user)), "can_edit": request.user.is_officer},
+        {"page_obj": _page(request, selectors.forward_plan(request.user)), "can_edit": may_run_board(request.user)},
     )
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def forward_plan_add(request):
     return _forward_plan_form(request, ForwardPlanItem(), "Add a topic to the forward plan")
 
 
-@role_required(*OFFICERS)
+@role_required(*BOARD_STAFF)
 def forward_plan_edit(request, pk):
     return _forward_plan_form(request, get_object_or_404(ForwardPlanItem, pk=pk), "Change a forward plan topic")
 
@@ -729,22 +739,22 @@ def pledge(request):
         {
             "progress": progress,
             "rag_counts": counts,
-            "can_edit": request.user.is_officer,
-            "retired": selectors.retired_commitments() if request.user.is_officer else [],
+            "can_edit": may_keep_pledge(request.user),
+            "retired": selectors.retired_commitments() if may_keep_pledge(request.user) else [],
         },
     )
 
 
 @role_required(*ALL_ROLES)
 def commitment_detail(request, pk):
-    commitment = get_object_or_404(selectors.pledge_with_history(include_retired=request.user.is_officer), pk=pk)
+    commitment = get_object_or_404(selectors.pledge_with_history(include_retired=may_keep_pledge(request.user)), pk=pk)
     return render(
         request,
         "boards/commitment_detail.html",
         {
             "commitment": commitment,
             "views": selectors.feedback_for(request.user).filter(commitment=commitment),
-            "can_edit": request.user.is_officer,
+            "can_edit": may_keep_pledge(request.user),
         },
     )
 
@@ -793,7 +803,7 @@ def feedback(request):
         "boards/feedback.html",
         {
             "page_obj": _page(request, views),
-            "can_edit": request.user.is_officer,
+            "can_edit": may_keep_pledge(request.user),
             "for_young_people": request.user.role == Role.YOUNG_PERSON,
         },
     )

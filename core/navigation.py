@@ -4,9 +4,7 @@ The views check the same roles on the server; hiding a link is a courtesy, not t
 """
 from dataclasses import dataclass
 
-from accounts.models import Role
-
-from .permissions import ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS
+from .permissions import ADMINISTRATORS, ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ NAVIGATION = (
     NavItem("Meetings", "boards:meeting_list", BOARD_READERS, "/boards/"),
     NavItem("Care Pledge", "boards:pledge", ALL_ROLES, "/pledge/"),
     NavItem("Reports", "reports:report_list", BOARD_READERS, "/reports/"),
-    NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR}), "/admin/"),
+    NavItem("Administration", "admin:index", ADMINISTRATORS, "/admin/"),
 )
 
 

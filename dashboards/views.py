@@ -34,7 +34,9 @@ LANDING = {
     Role.CHIEF_EXECUTIVE: "dashboards:chief_executive",
     Role.COUNCILLOR: "dashboards:councillor",
     Role.OFFICER: "dashboards:officer",
-    Role.ADMINISTRATOR: "boards:clerk_desk",
+    Role.ADMINISTRATOR: "dashboards:officer",
+    Role.CLERK: "boards:clerk_desk",
+    Role.PARTNER: "dashboards:councillor",
     Role.YOUNG_PERSON: "boards:pledge",
 }
 
@@ -59,7 +61,7 @@ class ChiefExecutiveDashboard(DashboardView):
 
 
 class CouncillorDashboard(DashboardView):
-    allowed_roles = {Role.COUNCILLOR, Role.CHIEF_EXECUTIVE, *OFFICERS}
+    allowed_roles = {Role.COUNCILLOR, Role.PARTNER, Role.CHIEF_EXECUTIVE, *OFFICERS}
     template_name = "dashboards/councillor.html"
     selector = selectors.councillor
 

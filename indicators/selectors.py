@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import Role
-from core.permissions import OFFICERS, user_has_role
+from core import permissions
 
 from .models import (
     ActionStatus,
@@ -37,7 +36,7 @@ def _today(today=None):
 
 def sees_drafts(user):
     """Officers and administrators see evaluations at every stage; everyone else only approved ones."""
-    return user_has_role(user, OFFICERS)
+    return permissions.sees_draft_evaluations(user)
 
 
 def known_measures():
@@ -124,9 +123,9 @@ def evaluations_to_complete(user):
     queryset = Evaluation.objects.filter(status__in=Evaluation.EDITABLE).select_related(
         "cycle", "indicator", "assigned_officer"
     )
-    if not user_has_role(user, OFFICERS):
+    if not permissions.may_change_evaluations(user):
         return queryset.none()
-    if user.role != Role.ADMINISTRATOR:
+    if not permissions.is_administrator(user):
         queryset = queryset.filter(assigned_officer=user)
     return queryset.order_by("cycle__ends_on", "indicator__area__number", "indicator__position")
 

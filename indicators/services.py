@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role
 from core import stamps
+from core import permissions
 from core.permissions import OFFICERS, user_has_role
 
 from .models import (
@@ -43,7 +43,7 @@ class WorkflowError(ValidationError):
 
 
 def _require_officer(user):
-    if not user_has_role(user, OFFICERS):
+    if not permissions.may_change_evaluations(user):
         raise PermissionDenied("Only officers can change self-evaluations.")
 
 
@@ -203,7 +203,7 @@ def submit_evaluation(evaluation, user, comment=""):
     locked = _locked(evaluation)
     if locked.status not in Evaluation.EDITABLE:
         raise WorkflowError(f"Only draft or returned evaluations can be submitted; this one is {locked.get_status_display().lower()}.")
-    if locked.assigned_officer_id and locked.assigned_officer_id != user.pk and user.role != Role.ADMINISTRATOR:
+    if not permissions.may_submit_evaluation(user, locked):
         raise WorkflowError(f"Only the assigned officer, {locked.assigned_officer}, can submit this evaluation.")
     missing = [
         label

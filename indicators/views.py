@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core import charts
 from core.files import private_file_response
-from core.permissions import BOARD_READERS, OFFICERS, role_required
+from core import permissions
+from core.permissions import ADMINISTRATORS, BOARD_READERS, OFFICERS, role_required
 
 from . import selectors, services
 from .forms import (
@@ -38,7 +38,6 @@ from .forms import (
 from .models import Cycle, Evaluation, EvaluationStatus, EvidenceItem, Framework, ImprovementAction, Level, QualityIndicator
 
 PAGE_SIZE = 25
-ADMINISTRATORS = (Role.ADMINISTRATOR,)
 
 
 def _posted(request, files=False):
@@ -157,12 +156,10 @@ def evaluation_detail(request, pk):
     context = {
         "evaluation": evaluation,
         "sees_drafts": sees_drafts,
-        "can_edit": sees_drafts and evaluation.is_editable,
-        "can_submit": sees_drafts
-        and evaluation.is_editable
-        and (not evaluation.assigned_officer_id or evaluation.assigned_officer_id == user.pk or user.role == Role.ADMINISTRATOR),
-        "can_moderate": sees_drafts and evaluation.status == EvaluationStatus.SUBMITTED and evaluation.submitted_by_id != user.pk,
-        "can_approve": sees_drafts and evaluation.status == EvaluationStatus.MODERATED,
+        "can_edit": permissions.may_change_evaluations(user) and evaluation.is_editable,
+        "can_submit": permissions.may_submit_evaluation(user, evaluation),
+        "can_moderate": permissions.may_moderate_evaluation(user, evaluation),
+        "can_approve": permissions.may_approve_evaluation(user, evaluation),
     }
     return render(request, "indicators/evaluation_detail.html", context)
 
@@ -433,7 +430,7 @@ def framework_detail(request, pk):
         request,
         "indicators/framework_detail.html",
         {"framework": framework, "areas": selectors.framework_with_indicators(framework),
-         "is_administrator": request.user.role == Role.ADMINISTRATOR},
+         "is_administrator": permissions.may_keep_frameworks(request.user)},
     )
 
 

@@ -6,10 +6,13 @@ The URLs come from the URL configuration itself, so a new URL without a rule in 
 Each URL is requested (GET) by a person of each role and by an anonymous visitor against the synthetic demo
 council, and the status must be what the rule says: the page (200), a redirect (302), 405 for a POST-only
 action the role may use, 403 Forbidden for a role that may not, and a redirect to sign-in for anonymous.
+URLs without a name are walked too (their rule is keyed by their path). Where a URL serves objects of
+different kinds (a published and a draft paper, an approved and a draft evaluation), the rule is a list with
+one entry per kind, and roles that may open the page but not that object get 404 Not Found.
 Those refused also try a forged POST, which must be refused the same way (tests/security/test_bad_input.py
 shows such requests change nothing).
 
-Django admin (``admin:``) is Django's own and guarded by ``is_staff``; ``test_admin_is_for_staff_only``
+Django admin (``admin:``) is Django's own and for administrators only; ``test_admin_is_for_administrators_only``
 covers it. Sign-in and sign-out are covered by tests/accounts.
 """
 import pytest
@@ -26,16 +29,21 @@ from .security.demo import (  # noqa: F401  (fixtures)
     one,
 )
 
-CE, CLLR, OFF, YP, ADM = (
+CE, CLLR, OFF, YP, ADM, CLK, PTR = (
     Role.CHIEF_EXECUTIVE,
     Role.COUNCILLOR,
     Role.OFFICER,
     Role.YOUNG_PERSON,
     Role.ADMINISTRATOR,
+    Role.CLERK,
+    Role.PARTNER,
 )
 EVERYONE = frozenset(Role)
+# Child-level data, and the pledge's upkeep: officers and administrators only.
 OFFICERS = frozenset({OFF, ADM})
-BOARD_READERS = frozenset({CE, CLLR, OFF, ADM})
+# The board's business is run by officers and by the clerk (democratic services), who sees no child's record.
+BOARD_STAFF = frozenset({OFF, ADM, CLK})
+BOARD_READERS = frozenset({CE, CLLR, OFF, ADM, CLK, PTR})
 
 NOT_CHECKED = {"admin"}  # namespaces covered elsewhere
 NOT_CHECKED_NAMES = {"login", "logout"}  # tests/accounts
@@ -50,15 +58,19 @@ class Rule:
     arguments from the demo data (a function of nothing, run after the demo is loaded).
     """
 
-    def __init__(self, roles, ok=200, kwargs=None, anonymous="login"):
+    def __init__(self, roles, ok=200, kwargs=None, anonymous="login", not_found=(), kind=""):
         self.roles = frozenset(roles)
         self.ok = ok
         self.kwargs = kwargs
         self.anonymous = anonymous
+        self.not_found = frozenset(not_found)  # may open the page, but not this object
+        self.kind = kind
 
     def expected(self, role):
         if role == ANONYMOUS:
             return self.anonymous
+        if role in self.not_found:
+            return 404
         return self.ok if role in self.roles else 403
 
 
@@ -120,7 +132,7 @@ RULES = {
     # dashboards: each role lands on its own; the chief executive's and councillors' views are aggregates
     "dashboards:home": Rule(EVERYONE, ok=302),
     "dashboards:chief_executive": Rule({CE, *OFFICERS}),
-    "dashboards:councillor": Rule({CLLR, CE, *OFFICERS}),
+    "dashboards:councillor": Rule({CLLR, PTR, CE, *OFFICERS}),
     "dashboards:officer": Rule(OFFICERS),
     # The public measures page is off until an administrator turns it on (tests/dashboards/test_public_page.py).
     "dashboards:public_measures": Rule(EVERYONE, ok=404, anonymous=404),
@@ -150,8 +162,14 @@ RULES = {
     "indicators:cycle_create": Rule(OFFICERS),
     "indicators:cycle_detail": Rule(BOARD_READERS, kwargs=pk("indicators.Cycle")),
     "indicators:cycle_approve": Rule(OFFICERS, kwargs=pk("indicators.Cycle")),
-    "indicators:evaluation_detail": Rule(BOARD_READERS, kwargs=pk("indicators.Evaluation", status="approved")),
-    "indicators:evaluation_edit": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
+    "indicators:evaluation_detail": [
+        Rule(BOARD_READERS, kind="approved", kwargs=pk("indicators.Evaluation", status="approved")),
+        Rule(OFFICERS, kind="draft", kwargs=pk("indicators.Evaluation", status="draft"), not_found=BOARD_READERS - OFFICERS),
+    ],
+    "indicators:evaluation_edit": [
+        Rule(OFFICERS, kind="draft", kwargs=pk("indicators.Evaluation", status="draft")),
+        Rule(OFFICERS, kind="approved: sent back to the page", ok=302, kwargs=pk("indicators.Evaluation", status="approved")),
+    ],
     "indicators:evaluation_submit": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="draft")),
     "indicators:evaluation_moderate": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="submitted")),
     "indicators:evaluation_approve": Rule(OFFICERS, kwargs=pk("indicators.Evaluation", status="moderated")),
@@ -175,53 +193,57 @@ RULES = {
     "indicators:framework_create": Rule({ADM}),
     "indicators:area_add": Rule({ADM}, kwargs=pk("indicators.Framework")),
     "indicators:indicator_add": Rule({ADM}, kwargs=pk("indicators.Framework")),
-    # boards and meetings: board readers; officers and the clerk run them
+    # boards and meetings: board readers (councillors and partners: the boards they sit on); officers and the
+    # clerk run them
     "boards:meeting_list": Rule(BOARD_READERS),
     "boards:board_detail": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
     "boards:board_attendance": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
-    "boards:board_edit": Rule({ADM}, kwargs=pk("boards.Board")),
-    "boards:member_add": Rule(OFFICERS, kwargs=pk("boards.Board")),
-    "boards:member_edit": Rule(OFFICERS, kwargs=pk("boards.Membership")),
-    "boards:meeting_create": Rule(OFFICERS),
+    "boards:board_edit": Rule({CLK, ADM}, kwargs=pk("boards.Board")),
+    "boards:member_add": Rule(BOARD_STAFF, kwargs=pk("boards.Board")),
+    "boards:member_edit": Rule(BOARD_STAFF, kwargs=pk("boards.Membership")),
+    "boards:meeting_create": Rule(BOARD_STAFF),
     "boards:meeting_detail": Rule(BOARD_READERS, kwargs=pk("boards.Meeting")),
-    "boards:meeting_edit": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:attendance": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:apologies": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:clerk_desk": Rule({ADM}),
-    "boards:agenda_publish": post_only({ADM}, kwargs=pk("boards.Meeting")),
-    "boards:carry_forward": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:agenda_item_move": post_only(OFFICERS, kwargs=agenda_item),
-    "boards:minute_correct": Rule({ADM}, kwargs=minute),
+    "boards:meeting_edit": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:attendance": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:apologies": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:clerk_desk": Rule({CLK, ADM}),
+    "boards:agenda_publish": post_only({CLK, ADM}, kwargs=pk("boards.Meeting")),
+    "boards:carry_forward": post_only(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:agenda_item_move": post_only(BOARD_STAFF, kwargs=agenda_item),
+    "boards:minute_correct": Rule({CLK, ADM}, kwargs=minute),
     "boards:public_agenda": Rule(BOARD_READERS, kwargs=pk("boards.Meeting")),
-    "boards:declaration_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:declaration_remove": Rule(OFFICERS, kwargs=declaration),
+    "boards:declaration_add": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:declaration_remove": Rule(BOARD_STAFF, kwargs=declaration),
     "boards:register": Rule(BOARD_READERS),
-    "boards:register_add": Rule({ADM}),
-    "boards:register_edit": Rule({ADM}, kwargs=pk("boards.RegisteredInterest")),
-    "boards:minutes_approve": post_only({ADM}, kwargs=pk("boards.Meeting")),
+    "boards:register_add": Rule({CLK, ADM}),
+    "boards:register_edit": Rule({CLK, ADM}, kwargs=pk("boards.RegisteredInterest")),
+    "boards:minutes_approve": post_only({CLK, ADM}, kwargs=pk("boards.Meeting")),
     "boards:recommendation_list": Rule(BOARD_READERS),
-    "boards:recommendation_response": Rule({ADM}, kwargs=pk("boards.Minute", kind="recommendation")),
-    "boards:agenda_from_template": post_only({ADM}, kwargs=pk("boards.Meeting")),
-    "boards:agenda_save_template": Rule({ADM}, kwargs=pk("boards.Meeting")),
-    "boards:forward_plan_to_agenda": post_only(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:template_standard": post_only({ADM}, kwargs=pk("boards.Board")),
-    "boards:template_remove": Rule({ADM}, kwargs=pk("boards.AgendaTemplate")),
-    "boards:agenda_item_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
-    "boards:agenda_item_edit": Rule(OFFICERS, kwargs=agenda_item),
-    "boards:paper_add": Rule(OFFICERS, kwargs=agenda_item),
-    "boards:minute_add": Rule(OFFICERS, kwargs=agenda_item),
-    "boards:paper_download": Rule(BOARD_READERS, kwargs=paper(published=True)),
-    "boards:paper_publish": post_only(OFFICERS, kwargs=paper()),
-    "boards:paper_remove": Rule(OFFICERS, kwargs=paper()),
-    "boards:minute_edit": Rule(OFFICERS, kwargs=minute),
-    "boards:minute_remove": Rule(OFFICERS, kwargs=minute),
-    "boards:action_add": Rule(OFFICERS, kwargs=pk("boards.Meeting")),
+    "boards:recommendation_response": Rule({CLK, ADM}, kwargs=pk("boards.Minute", kind="recommendation")),
+    "boards:agenda_from_template": post_only({CLK, ADM}, kwargs=pk("boards.Meeting")),
+    "boards:agenda_save_template": Rule({CLK, ADM}, kwargs=pk("boards.Meeting")),
+    "boards:forward_plan_to_agenda": post_only(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:template_standard": post_only({CLK, ADM}, kwargs=pk("boards.Board")),
+    "boards:template_remove": Rule({CLK, ADM}, kwargs=pk("boards.AgendaTemplate")),
+    "boards:agenda_item_add": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
+    "boards:agenda_item_edit": Rule(BOARD_STAFF, kwargs=agenda_item),
+    "boards:paper_add": Rule(BOARD_STAFF, kwargs=agenda_item),
+    "boards:minute_add": Rule(BOARD_STAFF, kwargs=agenda_item),
+    "boards:paper_download": [
+        Rule(BOARD_READERS, kind="published", kwargs=paper(published=True)),
+        Rule(BOARD_STAFF, kind="draft", kwargs=paper(published=False), not_found=BOARD_READERS - BOARD_STAFF),
+    ],
+    "boards:paper_publish": post_only(BOARD_STAFF, kwargs=paper()),
+    "boards:paper_remove": Rule(BOARD_STAFF, kwargs=paper()),
+    "boards:minute_edit": Rule(BOARD_STAFF, kwargs=minute),
+    "boards:minute_remove": Rule(BOARD_STAFF, kwargs=minute),
+    "boards:action_add": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
     "boards:action_list": Rule(BOARD_READERS),
     "boards:action_detail": Rule(BOARD_READERS, kwargs=pk("boards.ActionItem")),
     "boards:forward_plan": Rule(BOARD_READERS),
-    "boards:forward_plan_add": Rule(OFFICERS),
-    "boards:forward_plan_edit": Rule(OFFICERS, kwargs=pk("boards.ForwardPlanItem")),
-    # the Care Pledge and "you said, we did": everyone, young people's representatives included
+    "boards:forward_plan_add": Rule(BOARD_STAFF),
+    "boards:forward_plan_edit": Rule(BOARD_STAFF, kwargs=pk("boards.ForwardPlanItem")),
+    # the Care Pledge and "you said, we did": everyone, young people's representatives included; officers keep it
     "boards:pledge": Rule(EVERYONE),
     "boards:commitment_add": Rule(OFFICERS),
     "boards:commitment_detail": Rule(EVERYONE, kwargs=pk("boards.PledgeCommitment")),
@@ -243,8 +265,11 @@ RULES = {
 }
 
 
-def project_urls(resolver=None, namespace=""):
-    """(qualified name, URL pattern) for every named URL, walking through every include()."""
+def project_urls(resolver=None, namespace="", prefix=""):
+    """
+    (qualified name, URL pattern) for every URL, walking through every include(). A URL without a name is
+    listed by its path (``"/some/path/"``), so it too needs a rule.
+    """
     resolver = resolver or get_resolver()
     found = []
     for entry in resolver.url_patterns:
@@ -252,15 +277,34 @@ def project_urls(resolver=None, namespace=""):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             if entry.namespace in NOT_CHECKED:
                 continue
-            found.extend(project_urls(entry, inner))
-        elif isinstance(entry, URLPattern) and entry.name:
-            name = f"{namespace}{entry.name}"
+            found.extend(project_urls(entry, inner, prefix + str(entry.pattern)))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else "/" + prefix + str(entry.pattern)
             if name not in NOT_CHECKED_NAMES:
                 found.append((name, entry))
     return found
 
 
 URL_NAMES = sorted({name for name, _ in project_urls()})
+
+
+def rules_for(url_name):
+    rule = RULES[url_name]
+    return rule if isinstance(rule, list) else [rule]
+
+
+def url_of(url_name, rule):
+    if url_name.startswith("/"):
+        return url_name
+    return reverse(url_name, kwargs=rule.kwargs() if rule.kwargs else None)
+
+
+CASES = [
+    pytest.param(url_name, index, id=f"{url_name}[{rule.kind}]" if rule.kind else url_name)
+    for url_name in URL_NAMES
+    if url_name in RULES
+    for index, rule in enumerate(rules_for(url_name))
+]
 
 
 def test_every_url_has_a_rule():
@@ -285,28 +329,32 @@ def _wrong_answer(response, expected):
     return None
 
 
-@pytest.mark.parametrize("url_name", [name for name in URL_NAMES if name in RULES])
-def test_each_role_gets_what_the_rule_says(clients, url_name):
+def test_the_matrix_has_every_role(clients):
+    assert set(clients) == {ANONYMOUS, *Role}, "tests/security/demo.py needs a demo person for every role"
+
+
+@pytest.mark.parametrize("url_name,index", CASES)
+def test_each_role_gets_what_the_rule_says(clients, url_name, index):
     """
     GET for everyone; and for those the rule refuses (and anonymous visitors), a forged POST too, which must
     be refused the same way before the view does anything.
     """
-    rule = RULES[url_name]
-    url = reverse(url_name, kwargs=rule.kwargs() if rule.kwargs else None)
+    rule = rules_for(url_name)[index]
+    url = url_of(url_name, rule)
     wrong = []
     for role, client in clients.items():
         expected = rule.expected(role)
-        methods = ["get"] if expected not in (403, "login") else ["post"] if rule.ok == 405 else ["get", "post"]
+        methods = ["get"] if expected not in (403, 404, "login") else ["post"] if rule.ok == 405 else ["get", "post"]
         for method in methods:
             problem = _wrong_answer(getattr(client, method)(url, {"forged": "1"} if method == "post" else None), expected)
             if problem:
                 wrong.append(f"{role} {method.upper()}: {problem}")
-    assert not wrong, f"{url} ({url_name}):\n" + "\n".join(wrong)
+    assert not wrong, f"{url} ({url_name} {rule.kind}):\n" + "\n".join(wrong)
 
 
-def test_admin_is_for_staff_only(clients):
-    assert clients[ADM].get("/admin/").status_code == 200  # the demo clerk is staff
-    for role in (ANONYMOUS, CE, CLLR, OFF, YP):
+def test_admin_is_for_administrators_only(clients):
+    assert clients[ADM].get("/admin/").status_code == 200
+    for role in (ANONYMOUS, *(role for role in Role if role != ADM)):
         response = clients[role].get("/admin/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"], role
 
@@ -323,7 +371,7 @@ def test_every_menu_link_a_role_sees_opens_for_that_role(clients):
             response = clients[role].get(reverse(item.url_name))
             if response.status_code not in (200, 302):
                 dead.append(f"{role} sees {item.label} but gets {response.status_code}")
-            elif RULES[item.url_name].expected(role) == 403:
+            elif rules_for(item.url_name)[0].expected(role) == 403:
                 dead.append(f"{role} sees {item.label} but RULES refuse it")
     assert not dead, "\n".join(dead)
 
@@ -338,8 +386,7 @@ def test_every_url_refuses_a_post_without_the_csrf_token(demo_council, db):
     officer.force_login(User.objects.get(username="officer.lindqvist"))
     accepted = []
     for url_name in URL_NAMES:
-        rule = RULES[url_name]
-        url = reverse(url_name, kwargs=rule.kwargs() if rule.kwargs else None)
+        url = url_of(url_name, rules_for(url_name)[0])
         response = officer.post(url, {"forged": "1"})
         if response.status_code != 403 or b"CSRF" not in response.content:
             accepted.append(f"{url} ({url_name}): {response.status_code}")

@@ -12,6 +12,8 @@ LANDING = {
     Role.OFFICER: "/dashboard/officer/",
     Role.ADMINISTRATOR: "/boards/desk/",
     Role.YOUNG_PERSON: "/pledge/",
+    Role.CLERK: "/boards/",
+    Role.PARTNER: "/dashboard/councillor/",
 }
 
 

@@ -6,10 +6,12 @@ from accounts.models import Role
 from boards.models import BoardRole
 from boards.urls import urlpatterns
 
-READERS = {Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR}
-EDITORS = {Role.OFFICER, Role.ADMINISTRATOR}
+READERS = {Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR, Role.CLERK, Role.PARTNER}
+# The clerk runs the board's business; the pledge and "you said, we did" are kept by officers.
+EDITORS = {Role.OFFICER, Role.ADMINISTRATOR, Role.CLERK}
+PLEDGE_KEEPERS = {Role.OFFICER, Role.ADMINISTRATOR}
 EVERYONE = set(Role)
-CLERKS = {Role.ADMINISTRATOR}
+CLERKS = {Role.CLERK, Role.ADMINISTRATOR}
 
 
 
@@ -102,13 +104,13 @@ MATRIX = {
     "forward_plan_add": (EDITORS, "get", lambda w: []),
     "forward_plan_edit": (EDITORS, "get", lambda w: [w.plan.pk]),
     "pledge": (EVERYONE, "get", lambda w: []),
-    "commitment_add": (EDITORS, "get", lambda w: []),
+    "commitment_add": (PLEDGE_KEEPERS, "get", lambda w: []),
     "commitment_detail": (EVERYONE, "get", lambda w: [w.commitment.pk]),
-    "commitment_edit": (EDITORS, "get", lambda w: [w.commitment.pk]),
-    "pledge_update_add": (EDITORS, "get", lambda w: [w.commitment.pk]),
+    "commitment_edit": (PLEDGE_KEEPERS, "get", lambda w: [w.commitment.pk]),
+    "pledge_update_add": (PLEDGE_KEEPERS, "get", lambda w: [w.commitment.pk]),
     "feedback": (EVERYONE, "get", lambda w: []),
-    "view_add": (EDITORS, "get", lambda w: []),
-    "respond": (EDITORS, "get", lambda w: [w.shown.pk]),
+    "view_add": (PLEDGE_KEEPERS, "get", lambda w: []),
+    "respond": (PLEDGE_KEEPERS, "get", lambda w: [w.shown.pk]),
 }
 
 
@@ -126,6 +128,8 @@ def test_each_role_gets_exactly_what_it_may_use(name, world, client, make_user, 
         user = make_user(role)
         if role == Role.COUNCILLOR:
             member(user, BoardRole.COUNCILLOR)
+        if role == Role.PARTNER:
+            member(user, BoardRole.PARTNER, voting=False)
         client.force_login(user)
         response = getattr(client, method)(url)
         if role in allowed:
@@ -143,6 +147,21 @@ def test_a_councillor_who_is_not_a_member_cannot_see_the_boards_business(world, 
     page = client.get(reverse("boards:meeting_list")).content.decode()
     assert "You are not a member of any board" in page
     assert world.board.name not in page
+
+
+def test_a_partner_agency_sees_only_the_boards_they_sit_on(world, client_for, member, make_user, client):
+    outsider = client_for(Role.PARTNER)
+    assert outsider.get(reverse("boards:meeting_detail", args=[world.held.pk])).status_code == 404
+    nurse = make_user(Role.PARTNER)
+    member(nurse, BoardRole.PARTNER, voting=False)
+    client.force_login(nurse)
+    page = client.get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
+    assert "Published report" in page and "Draft report" not in page
+
+
+def test_the_clerk_sees_draft_papers_and_every_board(world, client_for):
+    page = client_for(Role.CLERK).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
+    assert "Published report" in page and "Draft report" in page
 
 
 def test_a_former_member_loses_sight_of_the_board(world, make_user, member, client, today):

@@ -38,7 +38,9 @@ DEMO_PERSON = {
     Role.COUNCILLOR: "cllr.okafor",
     Role.OFFICER: "officer.lindqvist",
     Role.YOUNG_PERSON: "ycc.rep",
-    Role.ADMINISTRATOR: "clerk",
+    Role.CLERK: "clerk",
+    Role.PARTNER: "partner.nhs",
+    Role.ADMINISTRATOR: "admin.osei",
 }
 
 
@@ -104,9 +106,7 @@ def main_pages():
             reverse("boards:commitment_detail", args=[first("boards.PledgeCommitment").pk]),
             reverse("boards:feedback"),
         ],
-        Role.ADMINISTRATOR: [
-            reverse("indicators:framework_list"),
-            reverse("reports:schedule_list"),
+        Role.CLERK: [
             reverse("boards:clerk_desk"),
             reverse("boards:meeting_detail", args=[meeting]),
             reverse("boards:public_agenda", args=[meeting]),
@@ -116,6 +116,8 @@ def main_pages():
             reverse("boards:recommendation_list") + "?show=all",
             reverse("boards:declaration_add", args=[meeting]),
         ],
+        Role.PARTNER: [reverse("dashboards:councillor"), reverse("measures:measure_list")],
+        Role.ADMINISTRATOR: [reverse("indicators:framework_list"), reverse("reports:schedule_list")],
     }
 
 
@@ -270,7 +272,7 @@ def test_grade_an_evaluation_with_the_keyboard_only(page, officer, cycle):
 def test_schedule_a_meeting_with_the_keyboard_only(page, browser, board, make_user):
     from boards.models import Meeting
 
-    clerk = make_user(Role.ADMINISTRATOR, username="deborah")
+    clerk = make_user(Role.CLERK, username="deborah")
     sign_in(page, clerk)
     page.goto("/meetings/new/")
     tab_to(page, page.get_by_label("Board"))

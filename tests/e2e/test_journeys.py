@@ -170,7 +170,7 @@ def test_an_officer_grades_an_indicator_with_evidence_and_submits_it(page, offic
 
 
 def test_the_clerk_schedules_a_meeting_records_attendance_and_actions(page, board, make_user):
-    clerk = make_user(Role.ADMINISTRATOR, username="deborah", first_name="Deborah", last_name="Ashworth")
+    clerk = make_user(Role.CLERK, username="deborah", first_name="Deborah", last_name="Ashworth")
     day = timezone.localdate() + datetime.timedelta(days=30)
 
     sign_in(page, clerk)

@@ -11,21 +11,22 @@ from reports.models import AnnualReportContent, Report, ReportSchedule, ReportSt
 
 pytestmark = pytest.mark.django_db
 
-READERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR)
+READERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.OFFICER, Role.ADMINISTRATOR, Role.CLERK, Role.PARTNER)
 OFFICER_ROLES = (Role.OFFICER, Role.ADMINISTRATOR)
 NOT_OFFICERS = (Role.CHIEF_EXECUTIVE, Role.COUNCILLOR, Role.YOUNG_PERSON)
 
 
 @pytest.fixture
 def reader(client_for, board):
-    """A signed-in client of the role; a councillor sits on the board (councillors read their own boards' packs)."""
+    """A signed-in client of the role; a councillor or partner sits on the board (they read their own boards' packs)."""
     from boards.models import BoardRole, Membership
 
     def sign_in(role):
         client = client_for(role)
-        if role == Role.COUNCILLOR:
+        if role in (Role.COUNCILLOR, Role.PARTNER):
             Membership.objects.create(
-                board=board, user=client.user, role=BoardRole.COUNCILLOR, start_date=datetime.date(2020, 1, 1)
+                board=board, user=client.user, role=BoardRole.COUNCILLOR if role == Role.COUNCILLOR else BoardRole.PARTNER,
+                start_date=datetime.date(2020, 1, 1),
             )
         return client
 

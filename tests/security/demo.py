@@ -22,7 +22,9 @@ DEMO_PERSON = {
     Role.COUNCILLOR: "cllr.okafor",
     Role.OFFICER: "officer.lindqvist",
     Role.YOUNG_PERSON: "ycc.rep",
-    Role.ADMINISTRATOR: "clerk",
+    Role.CLERK: "clerk",
+    Role.PARTNER: "partner.nhs",
+    Role.ADMINISTRATOR: "admin.osei",
 }
 PROJECT_APPS = ("accounts", "children", "indicators", "boards", "reports")
 
