@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -8,12 +7,7 @@ admin.site.site_title = "Corporate Parenting Board"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboards:home", permanent=False), name="root"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("children/", include("children.urls")),
     path("", include("indicators.urls")),

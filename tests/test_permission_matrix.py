@@ -127,8 +127,32 @@ def ready_report():
     return {"pk": report.pk, "version": report.version}
 
 
+def access_attempt():
+    from axes.models import AccessAttempt
+
+    attempt, _ = AccessAttempt.objects.get_or_create(
+        username="cllr.okafor", ip_address="192.0.2.10", user_agent="test",
+        defaults={"failures_since_start": 5, "get_data": "", "post_data": "", "http_accept": "", "path_info": "/"},
+    )
+    return {"pk": attempt.pk}
+
+
+def password_reset_link():
+    return {"uidb64": "MQ", "token": "set-password"}  # a link that does not work: the page says so
+
+
 RULES = {
     "root": Rule(EVERYONE, ok=302, anonymous=302),
+    # accounts: each person's own account and password; the password reset pages are for people signed out
+    "account": Rule(EVERYONE),
+    "password_change": Rule(EVERYONE),
+    "password_change_done": Rule(EVERYONE),
+    "password_reset": Rule(EVERYONE, anonymous=200),
+    "password_reset_done": Rule(EVERYONE, anonymous=200),
+    "password_reset_confirm": Rule(EVERYONE, anonymous=200, kwargs=password_reset_link),
+    "password_reset_complete": Rule(EVERYONE, anonymous=200),
+    "locked_sign_ins": Rule({ADM}),
+    "unlock_sign_in": post_only({ADM}, kwargs=access_attempt),
     # dashboards: each role lands on its own; the chief executive's and councillors' views are aggregates
     "dashboards:home": Rule(EVERYONE, ok=302),
     "dashboards:chief_executive": Rule({CE, *OFFICERS}),

@@ -1,0 +1,58 @@
+"""
+Sessions end after ``SESSION_IDLE_TIMEOUT`` seconds without a request (30 minutes by default) and, whatever
+the person does, ``SESSION_COOKIE_AGE`` seconds after signing in (12 hours).
+
+Written here rather than taken from a library: the session-timeout packages on PyPI either need jQuery and
+inline script (which the content security policy forbids) or are no longer maintained, and the rule is two
+timestamps in the session.
+"""
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+
+LAST_SEEN = "last_seen"
+SIGNED_IN_AT = "signed_in_at"
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            ended = self._ended(request)
+            if ended:
+                from accounts import security
+
+                security.record_session_end(request, ended)
+                logout(request)
+                messages.info(request, ended)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    def _ended(self, request):
+        now = time.time()
+        session = request.session
+        signed_in_at = session.setdefault(SIGNED_IN_AT, now)
+        last_seen = session.get(LAST_SEEN, now)
+        idle = settings.SESSION_IDLE_TIMEOUT
+        if now - last_seen > idle:
+            return f"You were signed out because you had not used the service for {_minutes(idle)}. Sign in again to carry on."
+        if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+            return f"You were signed out because you signed in more than {_minutes(settings.SESSION_COOKIE_AGE)} ago. Sign in again to carry on."
+        # Write the session only when the time has moved on enough to matter, not on every request.
+        if now - last_seen >= min(60, idle / 4) or LAST_SEEN not in session:
+            session[LAST_SEEN] = now
+        return None
+
+
+def _minutes(seconds):
+    minutes = round(seconds / 60)
+    if minutes >= 120 and minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    if minutes < 1:
+        return f"{int(seconds)} seconds"
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"

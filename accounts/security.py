@@ -1,0 +1,51 @@
+"""
+Sign-in events: every sign-in, sign-out, failed sign-in, lockout and ended session is logged (logger
+``accounts.security``) with the person and the address it came from (``core.addresses``: trusted proxies
+only). The throttle itself is django-axes (settings ``AXES_*``).
+"""
+import logging
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from core.addresses import client_address
+
+log = logging.getLogger("accounts.security")
+
+
+def _address(request):
+    return client_address(request) if request is not None else None
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.security.signed_in")
+def signed_in(sender, request, user, **kwargs):
+    log.info("Signed in: %s (%s) from %s", user.get_username(), user.email, _address(request))
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.security.signed_out")
+def signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        log.info("Signed out: %s from %s", user.get_username(), _address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.security.sign_in_failed")
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    log.warning("Failed sign-in for %r from %s", credentials.get("username", ""), _address(request))
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.security.locked_out")
+def locked_out(sender, request, username, ip_address, **kwargs):
+    log.warning("Locked out after repeated failed sign-ins: %r from %s", username, ip_address)
+
+
+def record_session_end(request, reason):
+    log.info("Session ended for %s: %s", request.user.get_username(), reason)
+
+
+def unlocked(request, username, ip_address):
+    log.warning("Unlocked sign-in for %r and from %s by %s", username, ip_address, request.user.get_username())
+
+
+def password_changed(request, user, by_reset=False):
+    log.info("Password %s for %s from %s", "reset by email" if by_reset else "changed", user.get_username(), _address(request))
