@@ -17,6 +17,11 @@ LAST_SEEN = "last_seen"
 SIGNED_IN_AT = "signed_in_at"
 
 
+def start_session_clock(session):
+    """At sign-in: both clocks start now (so the first request after it need not write the session)."""
+    session[SIGNED_IN_AT] = session[LAST_SEEN] = time.time()
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -20,6 +20,10 @@ def _address(request):
 
 @receiver(user_logged_in, dispatch_uid="accounts.security.signed_in")
 def signed_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        from .middleware import start_session_clock
+
+        start_session_clock(request.session)
     log.info("Signed in: %s (%s) from %s", user.get_username(), user.email, _address(request))
 
 
