@@ -10,9 +10,9 @@ LANDING = {
     Role.CHIEF_EXECUTIVE: "/dashboard/chief-executive/",
     Role.COUNCILLOR: "/dashboard/councillor/",
     Role.OFFICER: "/dashboard/officer/",
-    Role.ADMINISTRATOR: "/boards/desk/",
+    Role.ADMINISTRATOR: "/dashboard/officer/",
     Role.YOUNG_PERSON: "/pledge/",
-    Role.CLERK: "/boards/",
+    Role.CLERK: "/boards/desk/",
     Role.PARTNER: "/dashboard/councillor/",
 }
 

@@ -42,7 +42,7 @@ def member(board, today):
 
 @pytest.fixture
 def world(board, member, make_user, today):
-    clerk = make_user(Role.ADMINISTRATOR)
+    clerk = make_user(Role.ADMINISTRATOR)  # an administrator standing in for the clerk
     officer = make_user(Role.OFFICER)
     chair = make_user(Role.COUNCILLOR)
     member(chair, BoardRole.CHAIR)

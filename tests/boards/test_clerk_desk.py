@@ -120,7 +120,7 @@ def test_the_desk_lists_what_the_clerk_must_do(setting, board, make_user, django
 
 
 def test_the_clerk_lands_on_the_desk(client, make_user, world):
-    client.force_login(world.clerk)
+    client.force_login(make_user(Role.CLERK))
     response = client.get(reverse("dashboards:home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("boards:clerk_desk")
     page = response.content.decode()

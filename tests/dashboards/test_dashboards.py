@@ -40,7 +40,8 @@ def small_cohort():
         (Role.CHIEF_EXECUTIVE, "dashboards:chief_executive"),
         (Role.COUNCILLOR, "dashboards:councillor"),
         (Role.OFFICER, "dashboards:officer"),
-        (Role.ADMINISTRATOR, "boards:clerk_desk"),
+        (Role.ADMINISTRATOR, "dashboards:officer"),
+        (Role.CLERK, "boards:clerk_desk"),
         (Role.YOUNG_PERSON, "boards:pledge"),
     ],
 )
