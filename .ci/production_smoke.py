@@ -123,12 +123,12 @@ def planned_requests():
     assert not missing, f"URLs with no rule in the permission matrix: {missing}"
     plan = []
     for name in matrix.URL_NAMES:
-        rule = matrix.RULES[name]
-        path = reverse(name, kwargs=rule.kwargs() if rule.kwargs else None)
-        expected = {role: (rule.expected(role),) for role in [*DEMO_PERSON, ANONYMOUS]}
-        if rule.ok == 405:  # a POST-only action: a GET may be refused as the wrong method before the role check
-            expected = {role: (*answers, 405) for role, answers in expected.items()}
-        plan.append((name, path, expected))
+        for rule in matrix.rules_for(name):  # one object of each kind the URL serves
+            path = matrix.url_of(name, rule)
+            expected = {role: (rule.expected(role),) for role in [*DEMO_PERSON, ANONYMOUS]}
+            if rule.ok == 405:  # a POST-only action: a GET may be refused as the wrong method before the role check
+                expected = {role: (*answers, 405) for role, answers in expected.items()}
+            plan.append((f"{name} {rule.kind}".strip(), path, expected))
     return plan
 
 
