@@ -114,7 +114,6 @@ def prepare_the_council():
 
 def planned_requests():
     """(url name, path, {role: expected}) for every URL in the matrix."""
-    from django.urls import reverse
 
     from tests import test_permission_matrix as matrix
     from tests.security.demo import ANONYMOUS, DEMO_PERSON

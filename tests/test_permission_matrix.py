@@ -131,7 +131,7 @@ def access_attempt():
     from axes.models import AccessAttempt
 
     attempt, _ = AccessAttempt.objects.get_or_create(
-        username="cllr.okafor", ip_address="192.0.2.10", user_agent="test",
+        username="not.a.person", ip_address="192.0.2.10", user_agent="test",
         defaults={"failures_since_start": 5, "get_data": "", "post_data": "", "http_accept": "", "path_info": "/"},
     )
     return {"pk": attempt.pk}
