@@ -1,3 +1,4 @@
+from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -38,3 +39,24 @@ class User(AbstractUser):
 
     def has_role(self, *roles):
         return self.is_authenticated and self.is_active and self.role in roles
+
+    def delete(self, *args, **kwargs):
+        """People are deactivated, never deleted: the audit trail names them (and refuses the change)."""
+        raise PersonCannotBeDeleted(
+            f"{self} cannot be deleted: the audit trail names them. Deactivate the account instead "
+            "(untick \"Active\"), which stops them signing in."
+        )
+
+
+class PersonCannotBeDeleted(Exception):
+    pass
+
+
+# Every change to a person, their role, their access to the admin or their active flag is in the audit trail.
+auditlog.register(
+    User,
+    include_fields=[
+        "username", "first_name", "last_name", "email", "role", "job_title", "organisation", "is_active",
+        "is_staff", "is_superuser",
+    ],
+)

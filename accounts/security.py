@@ -9,6 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from audit.services import record_event
 from core.addresses import client_address
 
 log = logging.getLogger("accounts.security")
@@ -25,31 +26,39 @@ def signed_in(sender, request, user, **kwargs):
 
         start_session_clock(request.session)
     log.info("Signed in: %s (%s) from %s", user.get_username(), user.email, _address(request))
+    record_event("signed_in", user=user, request=request, obj=user)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.security.signed_out")
 def signed_out(sender, request, user, **kwargs):
     if user is not None:
         log.info("Signed out: %s from %s", user.get_username(), _address(request))
+        record_event("signed_out", user=user, request=request, obj=user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.security.sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
-    log.warning("Failed sign-in for %r from %s", credentials.get("username", ""), _address(request))
+    username = str(credentials.get("username", ""))[:150]
+    log.warning("Failed sign-in for %r from %s", username, _address(request))
+    record_event("sign_in_failed", user=None, request=request, object_repr=username, username_tried=username)
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.security.locked_out")
 def locked_out(sender, request, username, ip_address, **kwargs):
     log.warning("Locked out after repeated failed sign-ins: %r from %s", username, ip_address)
+    record_event("locked_out", user=None, request=request, object_repr=str(username or "")[:150], username_tried=username or "")
 
 
 def record_session_end(request, reason):
     log.info("Session ended for %s: %s", request.user.get_username(), reason)
+    record_event("session_ended", request=request, obj=request.user, reason=reason)
 
 
 def unlocked(request, username, ip_address):
     log.warning("Unlocked sign-in for %r and from %s by %s", username, ip_address, request.user.get_username())
+    record_event("unlocked", request=request, object_repr=str(username)[:150], username_unlocked=username, address_unlocked=ip_address)
 
 
 def password_changed(request, user, by_reset=False):
     log.info("Password %s for %s from %s", "reset by email" if by_reset else "changed", user.get_username(), _address(request))
+    record_event("password_reset" if by_reset else "password_changed", user=user, request=request, obj=user)

@@ -253,7 +253,7 @@ def run_import(import_id, *, progress=None):
             )
             return cohort_import
         _set(cohort_import, stage="Saving the year's records", warnings=warnings)
-        counts = _save_return(parsed, cohort_import.created_by, lookups.districts)
+        counts = _save_return(parsed, cohort_import.created_by, lookups.districts, import_pk=cohort_import.pk)
         _set(
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
             stage="Finished", finished_at=timezone.now(),
@@ -348,13 +348,15 @@ ROW_WRITERS = {
 
 
 @transaction.atomic
-def _save_return(parsed, user, districts):
+def _save_return(parsed, user, districts, import_pk=None):
     """
     Replace one year's records with the checked rows (``districts`` as read for checking them). Runs inside
-    one transaction.
+    one transaction, which also writes the audit trail: an entry for every child the import changed, and for
+    every child whose records for the year it removed, naming the import and the officer who ran it.
     """
     cohort_return, _created = CohortReturn.objects.get_or_create(year=parsed.year)
     cohort_return = CohortReturn.objects.select_for_update().get(pk=cohort_return.pk)
+    before = _children_in_return(cohort_return)
     # The year's rows are replaced, not edited: plain SQL, so no per-row signals or audit entries.
     with connection.cursor() as cursor:
         for model in RETURN_MODELS:
@@ -379,8 +381,31 @@ def _save_return(parsed, user, districts):
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
     cohort_return.save(update_fields=["imported_at", "imported_by"])
+    _audit_import(user, import_pk, parsed.year, before, children)
     _refresh_planner_statistics()
     return counts
+
+
+def _children_in_return(cohort_return):
+    """{primary key: CHILD} of every child with a record in the year's return."""
+    pks = set()
+    for model in RETURN_MODELS:
+        pks.update(model.objects.filter(cohort_return=cohort_return).values_list("child_id", flat=True).distinct())
+    return dict(Child.objects.filter(pk__in=pks).values_list("pk", "child_id")) if pks else {}
+
+
+def _audit_import(user, import_pk, year, before, children):
+    from auditlog.models import LogEntry
+
+    from audit import services as audit
+
+    imported = sorted((pk, child_id) for child_id, pk in children.items())
+    still_there = set(children.values())
+    removed = sorted((pk, child_id) for pk, child_id in before.items() if pk not in still_there)
+    audit.record_for_children("imported", imported, user=user, import_pk=import_pk, year=year)
+    audit.record_for_children(
+        "removed_by_import", removed, user=user, import_pk=import_pk, year=year, action=LogEntry.Action.DELETE
+    )
 
 
 def _refresh_planner_statistics():

@@ -24,6 +24,7 @@ NAVIGATION = (
     NavItem("Meetings", "boards:meeting_list", BOARD_READERS, "/boards/"),
     NavItem("Care Pledge", "boards:pledge", ALL_ROLES, "/pledge/"),
     NavItem("Reports", "reports:report_list", BOARD_READERS, "/reports/"),
+    NavItem("Audit trail", "audit:trail", OFFICERS, "/audit/"),
     NavItem("Administration", "admin:index", ADMINISTRATORS, "/admin/"),
 )
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "axes",
+    "audit",
     "accounts",
     "core",
     "children",
@@ -71,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # django-auditlog's, with the trusted-proxy address, and every refused request written to the trail.
+    "audit.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

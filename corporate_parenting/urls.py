@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("children/", include("children.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("indicators.urls")),
     path("measures/", include("measures.urls")),
     path("", include("boards.urls")),

@@ -174,6 +174,9 @@ RULES = {
     "children:import_retry": post_only(OFFICERS, kwargs=pk("children.CohortImport")),
     "children:import_progress": Rule(OFFICERS, kwargs=pk("children.CohortImport")),
     "children:import_file": Rule(OFFICERS, kwargs=import_file),
+    # the audit trail: officers search it by person and by child, and export it
+    "audit:trail": Rule(OFFICERS),
+    "audit:export": Rule(OFFICERS),
     # measures: aggregates for board readers; officers keep the population, comparators and targets
     "measures:measure_list": Rule(BOARD_READERS),
     "measures:measure_detail": Rule(BOARD_READERS, kwargs=measure),
