@@ -16,7 +16,7 @@ from accounts.models import PersonCannotBeDeleted, Role
 from audit import services as audit
 from children.models import Child
 
-from ..children.conftest import file_set, reference_data, run_files  # noqa: F401  (fixtures)
+from tests.children.conftest import file_set, reference_data, run_files  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
