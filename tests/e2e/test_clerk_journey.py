@@ -41,7 +41,7 @@ def at(day, hour, minute=0):
 
 def test_the_clerk_runs_a_meeting_from_agenda_to_the_response_to_its_recommendation(page, board, make_user, tmp_path, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    clerk = make_user(Role.ADMINISTRATOR, username="deborah", first_name="Deborah", last_name="Ashworth")
+    clerk = make_user(Role.CLERK, username="deborah", first_name="Deborah", last_name="Ashworth")
     today = timezone.localdate()
     later = today + datetime.timedelta(days=28)
     planned = board_services.schedule_meeting(board=board, starts_at=at(later, 14), venue="Council Chamber")
