@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = "Measures"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -2,7 +2,7 @@
 from core import charts
 from core.collection_year import label as year_label
 
-from .registry import BY_IDENTIFIER, CATEGORIES_OF_NEED, PERCENTAGE, PLACEMENT_GROUPS, format_value
+from .registry import BY_IDENTIFIER, CATEGORIES_OF_NEED, PERCENTAGE, PLACEMENT_PARTS, format_value
 
 COUNCIL_SERIES = "Council"
 
@@ -50,7 +50,7 @@ def placement_mix_chart(results, *, suppress):
     """Placement mix at 31 March for each year in ``results`` (from ``compute``), as 100% stacked bars."""
     years = sorted(results)
     segments, labels = [], {}
-    for group in PLACEMENT_GROUPS:
+    for group in PLACEMENT_PARTS:
         measure = BY_IDENTIFIER[f"placement_{group}"]
         values = [results[year][measure.identifier] for year in years]
         name = measure.title.removeprefix("Placed ")

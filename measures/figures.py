@@ -5,7 +5,7 @@ several years that dashboards and reports read.
 """
 from dataclasses import dataclass
 
-from core import collection_year
+from core import collection_year, suppression
 
 from . import charts, queries, selectors
 from .registry import COUNT, HIGHER, PERCENTAGE, RATE, MeasureValue, format_value, get
@@ -95,6 +95,19 @@ class BoardFigure:
         if gap is None or self.measure.better is None or gap == 0:
             return None
         return (gap > 0) == (self.measure.better == HIGHER)
+
+    @property
+    def out_of(self):
+        """
+        The denominator in words, "out of 216 children looked after at 31 March"; "" for a count, without a
+        value, or when the audience must not see a small denominator.
+        """
+        value = self.value
+        if value.measure.unit == COUNT or value.denominator is None or value.value is None:
+            return ""
+        if self.suppress and value.measure.suppressible and suppression.is_small(value.denominator):
+            return ""
+        return f"out of {value.denominator:,} {value.measure.denominator_label}".rstrip()
 
     @property
     def target_text(self):

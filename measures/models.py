@@ -65,3 +65,122 @@ class Target(models.Model):
 
     def __str__(self):
         return f"Target for {self.measure}: {self.value}"
+
+
+# --- Each child's history across returns (derived; rebuilt by measures.history) --------------------------
+
+
+class CareEpisode(models.Model):
+    """
+    One episode of a child's care history, joined from every imported return by child identifier. Each
+    return speaks for the time from its first episode onwards (for a return in the DfE's shape, the episode
+    open on 1 April), so an episode is taken from the latest return that holds it, and an earlier return's
+    episode still open where a later return takes over is closed there. Rebuilt, never edited.
+    """
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="care_episodes")
+    source = models.ForeignKey(
+        "children.CohortReturn", on_delete=models.CASCADE, related_name="+", help_text="The return this row is from."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    reason_new_episode = models.CharField(max_length=10)
+    legal_status = models.CharField(max_length=10)
+    category_of_need = models.CharField(max_length=10)
+    placement_type = models.CharField(max_length=10)
+    placement_provider = models.CharField(max_length=10, blank=True)
+    reason_ceased = models.CharField(max_length=10, blank=True)
+    distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    placed_outside_area = models.BooleanField(null=True, blank=True)
+    closed_where_a_later_return_takes_over = models.BooleanField(default=False)
+    period_start = models.DateField(help_text="When the period of care this episode belongs to began.")
+    carer_start = models.DateField(help_text="When the child began living with this episode's carer.")
+
+    class Meta:
+        ordering = ["child", "start_date"]
+        constraints = [models.UniqueConstraint(fields=["child", "start_date"], name="one_care_episode_per_start")]
+
+    def __str__(self):
+        return f"Episode from {self.start_date:%d/%m/%Y} for {self.child_id}"
+
+
+class ChildYear(models.Model):
+    """
+    What the measures need to know about one child in one collection year, worked out from the child's
+    history (``CareEpisode``) and that year's return. One row per child in each year's return; the measures
+    are aggregates over these rows, in one query for every year.
+    """
+
+    cohort_return = models.ForeignKey("children.CohortReturn", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+    in_episodes = models.BooleanField(help_text="The year's Episodes table holds the child.")
+    looked_after = models.BooleanField(help_text="Looked after in the year, not only under short breaks (V3, V4).")
+    short_breaks_only = models.BooleanField()
+    started = models.BooleanField(help_text="A period of care (RNE S) started in the year.")
+    ceased = models.BooleanField(help_text="A period of care ended in the year (REC other than X1).")
+    reason_ceased = models.CharField(max_length=10, blank=True, help_text="How the year's last period ended.")
+    age_ceased = models.PositiveSmallIntegerField(null=True, blank=True)
+    at_year_end = models.BooleanField(help_text="Looked after on the year's last day (not under V3, V4).")
+    age_at_year_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_started = models.PositiveSmallIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=10, blank=True)
+    category_of_need = models.CharField(max_length=10, blank=True)
+    placement_type = models.CharField(max_length=10, blank=True)
+    placement_provider = models.CharField(max_length=10, blank=True)
+    distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    placed_outside_area = models.BooleanField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    carer_start = models.DateField(null=True, blank=True)
+    placements = models.PositiveSmallIntegerField(default=0, help_text="Placements (carers) in the year.")
+    twelve_months = models.BooleanField(help_text="Looked after continuously through the year (the OC2 group).")
+    uasc_at_year_end = models.BooleanField(default=False)
+    # The year's OC2 row, if it has one
+    has_oc2 = models.BooleanField(default=False)
+    sdq_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    health_assessment = models.BooleanField(null=True, blank=True)
+    teeth_check = models.BooleanField(null=True, blank=True)
+    immunisations = models.BooleanField(null=True, blank=True)
+    health_check = models.BooleanField(null=True, blank=True)
+    convicted = models.BooleanField(null=True, blank=True)
+    substance_misuse = models.BooleanField(null=True, blank=True)
+    intervention_received = models.BooleanField(null=True, blank=True)
+    intervention_offered = models.BooleanField(null=True, blank=True)
+    # Missing and away incidents starting in the year
+    missing_incidents = models.PositiveIntegerField(default=0)
+    away_incidents = models.PositiveIntegerField(default=0)
+    # The year's OC3 row, if it has one
+    care_leaver_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The birthday (17 to 21) that fell in the year, for a care leaver."
+    )
+    in_touch = models.CharField(max_length=10, blank=True)
+    activity = models.CharField(max_length=10, blank=True)
+    accommodation = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["year", "child"]
+        constraints = [models.UniqueConstraint(fields=["year", "child"], name="one_child_year")]
+        indexes = [models.Index(fields=["child"], name="child_year_child")]
+
+    def __str__(self):
+        return f"{self.child_id} in {self.year}"
+
+
+class ReturnDifference(models.Model):
+    """
+    Where two years' returns disagree about a child (the DfE's rules 502 and 503): last year's return ended
+    with an open episode, and this year's first episode does not match it. Both years' rows are kept.
+    """
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="The later of the two years.")
+    rule = models.CharField(max_length=10, help_text="The DfE validation rule, e.g. 502 or 503B; blank for others.")
+    message = models.CharField(max_length=255)
+    previous = models.JSONField(help_text="Last year's row.")
+    current = models.JSONField(null=True, blank=True, help_text="This year's row (none if the child is missing).")
+
+    class Meta:
+        ordering = ["year", "child", "rule"]
+
+    def __str__(self):
+        return f"{self.rule or 'Difference'} for {self.child_id} in {self.year}"

@@ -5,9 +5,11 @@ The board's measures worked out in the database from the cohort returns.
 (whatever the cohort size or the number of years), so a page, a dashboard or a board pack reads them all at
 once. The measures themselves (titles, definitions, units) are ``measures.registry``.
 
-Every measure for a year reads that year's ``CohortReturn`` alone (each return holds the full episode history
-of the children looked after during the year). Children looked after under a series of short-term
-placements (legal status V3 or V4, "short breaks") are left out of every measure, as the DfE does.
+Every measure reads the children's histories joined from every imported return (``measures.history``), one
+row per child and year (``ChildYear``): a year's children are those in its return, and what happened to them
+before (when a period of care or a placement began) comes from the returns before. Children looked after
+only under a series of short-term placements (legal status V3 or V4, "short breaks") are left out of every
+measure, as the DfE does.
 """
 import calendar
 import dataclasses
@@ -19,13 +21,13 @@ from operator import or_
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Case, Count, DateField, F, Func, IntegerField, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, F, Func, Max, Q, Subquery, Sum, Value
 
 from children.models import CareLeaverOutcome, Code, CodeList, CohortReturn, Episode, HealthOutcome, MissingEpisode
 from core import collection_year, suppression
 
 from . import selectors
+from .models import ChildYear
 from .registry import (
     BY_IDENTIFIER,
     CATEGORIES_OF_NEED,
@@ -34,17 +36,15 @@ from .registry import (
     PARTS_OF_THE_WHOLE,
     PERCENTAGE,
     PLACEMENT_GROUPS,
-    MeasureValue,
+    PLACEMENT_SUBGROUPS,
     get,
-    value_of,
 )
 
 CACHE_SECONDS = 60 * 60  # the dashboards' cached aggregates; a new import or edit changes the key anyway
 
-SHORT_BREAK_STATUSES = ("V3", "V4")
-NEW_PERIOD_OF_CARE = "S"
-PLACEMENT_CHANGE_REASONS = ("P", "B", "T", "U")  # a new episode that is also a new placement
-CEASED_AND_NEW_EPISODE = "X1"  # an episode ended only because another began: still looked after
+CARE_LEAVERS_19_TO_21 = (19, 20, 21)
+LEFT_OUT_OF_CARE_LEAVERS = ("DIED", "RHOM")  # died; returned home to parents for six months or more
+SDQ_AGES = Q(age_at_year_end__gte=5, age_at_year_end__lte=16)
 
 
 def _years_ago(date, years):
@@ -78,14 +78,8 @@ class _Window:
 
 
 def _any_year(years, condition):
-    """OR of ``condition(window)`` for each year, each tied to its own return."""
-    return reduce(or_, (Q(cohort_return_id=pk) & condition(_Window(year)) for year, pk in years.items()))
-
-
-def _by_year(rows, years):
-    """Rows grouped by ``cohort_return_id`` -> {year: row}. ``years`` is {year: return id} throughout."""
-    year_of = {pk: year for year, pk in years.items()}
-    return {year_of[row["cohort_return_id"]]: row for row in rows}
+    """OR of ``condition(window)`` for each year, each tied to its own year's rows."""
+    return reduce(or_, (Q(year=year) & condition(_Window(year)) for year in years))
 
 
 def _never():
@@ -111,173 +105,72 @@ def _in(field, codes):
     return Q(**{f"{field}__in": codes}) if codes else _never()
 
 
-def _episode_counts(years):
-    """Children looked after during, starting and ceasing in each year (one query)."""
-    during = _any_year(
-        years,
-        lambda w: Q(start_date__lte=w.ends_on) & (Q(end_date__isnull=True) | Q(end_date__gte=w.starts_on)),
-    )
-    started = _any_year(years, lambda w: Q(start_date__range=(w.starts_on, w.ends_on))) & Q(
-        reason_new_episode=NEW_PERIOD_OF_CARE
-    )
-    ceased = _any_year(years, lambda w: Q(end_date__range=(w.starts_on, w.ends_on))) & ~Q(
-        reason_ceased=CEASED_AND_NEW_EPISODE
-    )
-    rows = (
-        Episode.objects.filter(cohort_return_id__in=years.values())
-        .exclude(legal_status__in=SHORT_BREAK_STATUSES)
-        .order_by()
-        .values("cohort_return_id")
-        .annotate(
-            during=Count("child", distinct=True, filter=during),
-            started=Count("child", distinct=True, filter=started),
-            ceased=Count("child", distinct=True, filter=ceased),
-        )
-    )
-    return _by_year(rows, years)
+def _count(condition):
+    return Count("pk", filter=condition)
 
 
-def _year_end_counts(years, placement_codes):
-    """
-    Everything about children looked after at 31 March (one query): how many, why, where, stability.
-
-    The open episode carries three correlated subqueries over the child's other episodes in the same
-    return: when the period of care began, when the current placement began, and how many placement
-    moves the year held.
-    """
-    open_at_end = _any_year(
-        years,
-        lambda w: Q(start_date__lte=w.ends_on) & (Q(end_date__isnull=True) | Q(end_date__gt=w.ends_on)),
-    )
-    same_child = Episode.objects.filter(cohort_return=OuterRef("cohort_return"), child=OuterRef("child")).order_by()
-    period_start = Subquery(
-        same_child.filter(reason_new_episode=NEW_PERIOD_OF_CARE, start_date__lte=OuterRef("start_date"))
-        .order_by("-start_date")
-        .values("start_date")[:1],
-        output_field=DateField(),
-    )
-    placement_start = Subquery(
-        same_child.filter(
-            reason_new_episode__in=(NEW_PERIOD_OF_CARE, *PLACEMENT_CHANGE_REASONS),
-            start_date__lte=OuterRef("start_date"),
-        )
-        .order_by("-start_date")
-        .values("start_date")[:1],
-        output_field=DateField(),
-    )
-    year_start = Case(
-        *(When(cohort_return_id=pk, then=Value(_Window(year).starts_on)) for year, pk in years.items()),
-        output_field=DateField(),
-    )
-    moves = Coalesce(
-        Subquery(
-            same_child.filter(
-                reason_new_episode__in=PLACEMENT_CHANGE_REASONS,
-                start_date__gte=OuterRef("year_start"),
-                start_date__lte=OuterRef("start_date"),
-            )
-            .values("child")
-            .annotate(moves=Count("pk"))
-            .values("moves"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-    long_term_group = _any_year(
-        years,
-        lambda w: Q(child__date_of_birth__gt=_years_ago(w.ends_on, 16))
-        & Q(period_start__lte=w.two_and_a_half_years_before_end),
-    )
-    long_term_stable = long_term_group & (
-        _any_year(years, lambda w: Q(placement_start__lte=_years_ago(w.ends_on, 2)))
-        | _in("placement_type", placement_codes.get("adoption", []))
-    )
-    grouped_codes = [code for group in PLACEMENT_GROUPS if group != "other" for code in placement_codes.get(group, [])]
-    aggregates = {
-        "total": Count("child", distinct=True),
-        "over_20_miles": Count("child", distinct=True, filter=Q(distance_miles__gt=20)),
-        "outside_area": Count("child", distinct=True, filter=Q(placed_outside_area=True)),
-        "three_or_more_placements": Count("child", distinct=True, filter=Q(moves__gte=2)),
-        "long_term_group": Count("child", distinct=True, filter=long_term_group),
-        "long_term_stable": Count("child", distinct=True, filter=long_term_stable),
-        "placement_other": Count("child", distinct=True, filter=~_in("placement_type", grouped_codes)),
-    }
-    for code in CATEGORIES_OF_NEED:
-        aggregates[f"cin_{code}"] = Count("child", distinct=True, filter=Q(category_of_need=code))
-    for group, codes in LEGAL_STATUS_GROUPS.items():
-        aggregates[f"ls_{group}"] = Count("child", distinct=True, filter=Q(legal_status__in=codes))
-    for group in PLACEMENT_GROUPS:
-        if group != "other":
-            aggregates[f"placement_{group}"] = Count(
-                "child", distinct=True, filter=_in("placement_type", placement_codes.get(group, []))
-            )
-    rows = (
-        Episode.objects.filter(cohort_return_id__in=years.values())
-        .exclude(legal_status__in=SHORT_BREAK_STATUSES)
-        .filter(open_at_end)
-        .annotate(
-            year_start=year_start, period_start=period_start, placement_start=placement_start, moves=moves
-        )
-        .order_by()
-        .values("cohort_return_id")
-        .annotate(**aggregates)
-    )
-    return _by_year(rows, years)
-
-
-def _health(years):
-    rows = (
-        HealthOutcome.objects.filter(cohort_return_id__in=years.values())
-        .order_by()
-        .values("cohort_return_id")
-        .annotate(
-            total=Count("pk"),
-            health_assessment=Count("pk", filter=Q(health_assessment=True)),
-            dental_check=Count("pk", filter=Q(teeth_check=True)),
-            immunisations=Count("pk", filter=Q(immunisations=True)),
-            sdq_count=Count("sdq_score"),
-            sdq_mean=Avg("sdq_score"),
-        )
-    )
-    return _by_year(rows, years)
-
-
-def _missing(years):
-    rows = (
-        MissingEpisode.objects.filter(
-            _any_year(years, lambda w: Q(start_date__range=(w.starts_on, w.ends_on))), kind="M"
-        )
-        .order_by()
-        .values("cohort_return_id")
-        .annotate(children=Count("child", distinct=True), incidents=Count("pk"))
-    )
-    return _by_year(rows, years)
-
-
-def _care_leavers(years, code_groups):
-    """OC3 rows for care leavers whose 19th, 20th or 21st birthday fell in the year (one query)."""
+def _aggregates(years, code_groups):
+    """Every count the measures need, as aggregates over ``ChildYear`` rows (one row per child and year)."""
+    placement_codes = code_groups.get(CodeList.PLACEMENT_TYPE, {})
     in_touch = code_groups.get(CodeList.IN_TOUCH, {}).get("in_touch", [])
     eet = code_groups.get(CodeList.CARE_LEAVER_ACTIVITY, {}).get("eet", [])
     suitable = code_groups.get(CodeList.CARE_LEAVER_ACCOMMODATION, {}).get("suitable", [])
-    rows = (
-        CareLeaverOutcome.objects.filter(
-            _any_year(
-                years,
-                lambda w: Q(
-                    child__date_of_birth__range=(_years_ago(w.starts_on, 21), _years_ago(w.ends_on, 19))
-                ),
-            )
-        )
-        .order_by()
-        .values("cohort_return_id")
-        .annotate(
-            total=Count("pk"),
-            in_touch=Count("pk", filter=_in("in_touch", in_touch)),
-            eet=Count("pk", filter=_in("activity", eet)),
-            suitable=Count("pk", filter=_in("accommodation", suitable)),
-        )
+    at_end = Q(at_year_end=True)
+    long_term_group = at_end & Q(age_at_year_end__lt=16) & _any_year(
+        years, lambda w: Q(period_start__lte=w.two_and_a_half_years_before_end)
     )
-    return _by_year(rows, years)
+    twelve_months = Q(twelve_months=True)
+    care_leavers = Q(care_leaver_age__in=CARE_LEAVERS_19_TO_21) & ~Q(in_touch__in=LEFT_OUT_OF_CARE_LEAVERS)
+    aggregates = {
+        "total": _count(at_end),
+        "during": _count(Q(looked_after=True)),
+        "started": _count(Q(looked_after=True, started=True)),
+        "ceased": _count(Q(looked_after=True, ceased=True)),
+        "over_20_miles": _count(at_end & Q(distance_miles__gt=20)),
+        "outside_area": _count(at_end & Q(placed_outside_area=True)),
+        "three_or_more_placements": _count(at_end & Q(placements__gte=3)),
+        "long_term_group": _count(long_term_group),
+        "long_term_stable": _count(
+            long_term_group & _any_year(years, lambda w: Q(carer_start__lte=_years_ago(w.ends_on, 2)))
+        ),
+        "health_total": _count(twelve_months),
+        "health_assessment": _count(twelve_months & Q(health_assessment=True)),
+        "dental_check": _count(twelve_months & Q(teeth_check=True)),
+        "immunisations": _count(twelve_months & Q(immunisations=True)),
+        "sdq_count": _count(twelve_months & SDQ_AGES & Q(sdq_score__isnull=False)),
+        "sdq_mean": Avg("sdq_score", filter=twelve_months & SDQ_AGES),
+        "went_missing": _count(Q(looked_after=True, missing_incidents__gt=0)),
+        "missing_incidents": Sum("missing_incidents", filter=Q(looked_after=True), default=0),
+        "care_leavers": _count(care_leavers),
+        "care_leavers_in_touch": _count(care_leavers & _in("in_touch", in_touch)),
+        "care_leavers_eet": _count(care_leavers & _in("activity", eet)),
+        "care_leavers_suitable": _count(care_leavers & _in("accommodation", suitable)),
+    }
+    for code in CATEGORIES_OF_NEED:
+        aggregates[f"cin_{code}"] = _count(at_end & Q(category_of_need=code))
+    for group, codes in LEGAL_STATUS_GROUPS.items():
+        aggregates[f"ls_{group}"] = _count(at_end & Q(legal_status__in=codes))
+    grouped = []
+    for group, parts in PLACEMENT_GROUPS.items():
+        codes = [code for part in parts for code in placement_codes.get(part, [])]
+        grouped += codes
+        aggregates[f"placement_{group}"] = _count(at_end & _in("placement_type", codes))
+    aggregates["placement_other"] = _count(at_end & ~_in("placement_type", grouped))
+    for group, parts in PLACEMENT_SUBGROUPS.items():
+        codes = [code for part in parts for code in placement_codes.get(part, [])]
+        aggregates[f"placement_{group}"] = _count(at_end & _in("placement_type", codes))
+    return aggregates
+
+
+def _year_rows(years, code_groups):
+    """{year: {aggregate: value}} for ``years`` in one query over the children's years."""
+    rows = (
+        ChildYear.objects.filter(year__in=years)
+        .order_by()
+        .values("year")
+        .annotate(**_aggregates(years, code_groups))
+    )
+    return {row["year"]: row for row in rows}
 
 
 def _inputs_version_query():
@@ -335,27 +228,17 @@ def inputs_version():
     return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
 
 
-def _cohort_figures(years, code_groups, *, cached):
-    """The heavy aggregate queries, or their results from the cache for the same cohort version and codes."""
-
-    def queries():
-        return (
-            _episode_counts(years),
-            _year_end_counts(years, code_groups.get(CodeList.PLACEMENT_TYPE, {})),
-            _health(years),
-            _missing(years),
-            _care_leavers(years, code_groups),
-        )
-
+def _counts(years, code_groups, *, cached):
+    """The year's counts (one aggregate query), or their results from the cache for the same inputs and codes."""
     # (PostgreSQL's JIT compiler is switched off for every connection in settings: it spent seconds
     # compiling these high-cost-estimate but quick aggregates.)
     if not cached:
-        return queries()
-    key_source = repr((sorted(years.items()), sorted((k, sorted(v.items())) for k, v in code_groups.items()), inputs_version()))
+        return _year_rows(years, code_groups)
+    key_source = repr((years, sorted((k, sorted(v.items())) for k, v in code_groups.items()), inputs_version()))
     key = "measures:" + hashlib.sha256(key_source.encode()).hexdigest()
     figures = cache.get(key)
     if figures is None:
-        figures = queries()
+        figures = _year_rows(years, code_groups)
         cache.set(key, figures, CACHE_SECONDS)
     return figures
 
@@ -365,62 +248,22 @@ def compute(years=None, *, cached=False):
     Every measure for every year asked for that has a return (default: all of them), as
     ``{year: {identifier: MeasureValue}}``. A fixed number of queries, whatever the cohort or the years.
 
-    ``cached=True`` (the dashboards) reuses the aggregates computed for the same cohort version (see
-    ``inputs_version``): one cheap query replaces five heavy ones until the next import or edit. Population,
-    codes and returns are always read afresh.
+    ``cached=True`` (the dashboards) reuses the counts computed for the same inputs version (see
+    ``inputs_version``) until the next import or edit. Population, codes and returns are always read afresh.
     """
-    with_return = dict(CohortReturn.objects.values_list("year", "pk"))
-    wanted = sorted(with_return if years is None else set(years) & set(with_return))
+    with_return = set(CohortReturn.objects.values_list("year", flat=True))
+    wanted = sorted(with_return if years is None else set(years) & with_return)
     if not wanted:
         return {}
-    years = {year: with_return[year] for year in wanted}
     code_groups = _code_groups()
-    episodes, year_end, health, missing, care_leavers = _cohort_figures(years, code_groups, cached=cached)
-    populations = selectors.populations(years)
-
+    rows = _counts(wanted, code_groups, cached=cached)
+    populations = selectors.populations(wanted)
     results = {}
-    for year in years:
-        ep = episodes.get(year, {})
-        end = year_end.get(year, {})
-        hl = health.get(year, {})
-        ms = missing.get(year, {})
-        cl = care_leavers.get(year, {})
-        total = end.get("total", 0)
-        figures = {
-            "looked_after_at_31_march": (total, None),
-            "looked_after_rate_per_10000": (total, populations.get(year)),
-            "started_during_year": (ep.get("started", 0), None),
-            "ceased_during_year": (ep.get("ceased", 0), None),
-            "placed_over_20_miles": (end.get("over_20_miles", 0), total),
-            "placed_outside_area": (end.get("outside_area", 0), total),
-            "three_or_more_placements": (end.get("three_or_more_placements", 0), total),
-            "long_term_stability": (end.get("long_term_stable", 0), end.get("long_term_group", 0)),
-            "health_assessment": (hl.get("health_assessment", 0), hl.get("total", 0)),
-            "dental_check": (hl.get("dental_check", 0), hl.get("total", 0)),
-            "immunisations": (hl.get("immunisations", 0), hl.get("total", 0)),
-            "went_missing": (ms.get("children", 0), ep.get("during", 0)),
-            "missing_incidents": (ms.get("incidents", 0), None),
-            "care_leavers_in_touch": (cl.get("in_touch", 0), cl.get("total", 0)),
-            "care_leavers_in_eet": (cl.get("eet", 0), cl.get("total", 0)),
-            "care_leavers_suitable_accommodation": (cl.get("suitable", 0), cl.get("total", 0)),
-        }
-        for code in CATEGORIES_OF_NEED:
-            figures[f"category_of_need_{code.lower()}"] = (end.get(f"cin_{code}", 0), total)
-        for group in LEGAL_STATUS_GROUPS:
-            figures[f"legal_status_{group}"] = (end.get(f"ls_{group}", 0), total)
-        for group in PLACEMENT_GROUPS:
-            figures[f"placement_{group}"] = (end.get(f"placement_{group}", 0), total)
-
-        values = {}
-        for identifier, (numerator, denominator) in figures.items():
-            values[identifier] = value_of(BY_IDENTIFIER[identifier], year, numerator, denominator)
+    for year in wanted:
+        counts = {**rows.get(year, {}), "population": populations.get(year)}
+        values = {measure.identifier: measure.value_in(year, counts) for measure in MEASURES}
         disclosure_control(values)
-        sdq = BY_IDENTIFIER["mean_sdq_score"]
-        sdq_mean = hl.get("sdq_mean")
-        values["mean_sdq_score"] = MeasureValue(
-            sdq, year, None, hl.get("sdq_count", 0), float(sdq_mean) if sdq_mean is not None else None
-        )
-        results[year] = {measure.identifier: values[measure.identifier] for measure in MEASURES}
+        results[year] = values
     return results
 
 

@@ -1,12 +1,13 @@
 """
 The registry of the board's measures: what each is called, how the Department for Education defines it (in
-our words), its unit, which way is better, and whether its figures are small-number suppressed; and the
-value of a measure in a year (``MeasureValue``), carrying its raw numerator and denominator so that each page
-decides what its audience may see (officer-only pages may show small numbers; everything else goes through
-``core.suppression``).
+our words, with where the DfE says so), its unit, which way is better, whether its figures are small-number
+suppressed, and which of the counts worked out from the children's histories are its numerator and
+denominator; and the value of a measure in a year (``MeasureValue``), carrying its raw numerator and
+denominator so that each page decides what its audience may see (officer-only pages may show small numbers;
+everything else goes through ``core.suppression``).
 
-How the figures are worked out is ``measures.queries``; how pages show them beside comparators and targets is
-``measures.figures``; their charts are ``measures.charts``.
+How the counts are worked out is ``measures.queries`` (over ``measures.history``); how pages show them
+beside comparators and targets is ``measures.figures``; their charts are ``measures.charts``.
 """
 from dataclasses import dataclass
 
@@ -21,12 +22,17 @@ UNIT_LABELS = {COUNT: "children", PERCENTAGE: "%", RATE: "per 10,000 children", 
 HIGHER = "higher"
 LOWER = "lower"
 
-SHORT_BREAK_STATUSES = ("V3", "V4")
-NEW_PERIOD_OF_CARE = "S"
-PLACEMENT_CHANGE_REASONS = ("P", "B", "T", "U")  # a new episode that is also a new placement
-CEASED_AND_NEW_EPISODE = "X1"  # an episode ended only because another began: still looked after
-
-PLACEMENT_GROUPS = ("foster", "kinship", "residential", "with_parents", "adoption", "other")
+# Placement groups as the DfE publishes them, from the groups of the placement type code list: the DfE's
+# foster care includes foster care with relatives or friends (the code list's "kinship" group), which is
+# also shown on its own as a part of foster care.
+PLACEMENT_GROUPS = {
+    "foster": ("foster", "kinship"),
+    "residential": ("residential",),
+    "with_parents": ("with_parents",),
+    "adoption": ("adoption",),
+}
+PLACEMENT_PARTS = (*PLACEMENT_GROUPS, "other")  # add up to every child looked after at 31 March
+PLACEMENT_SUBGROUPS = {"kinship": ("kinship",)}  # a part of foster care
 LEGAL_STATUS_GROUPS = {
     "interim_care_order": ("C1",),
     "full_care_order": ("C2",),
@@ -56,6 +62,25 @@ TOPICS = {
     "care_leavers": "Care leavers",
 }
 
+# Where the DfE states each definition (see /docs and README for the list of releases).
+RELEASE = "DfE, Children looked after in England including adoptions, reporting year 2024"
+SOURCE_HEADLINE = f"{RELEASE}: national and local authority tables, and methodology"
+SOURCE_PLACEMENTS = f"{RELEASE}: placement tables, and methodology"
+SOURCE_LOCATION = f"{RELEASE}: a focus on placement location"
+SOURCE_STABILITY = f"{RELEASE}: placement stability data guidance"
+SOURCE_HEALTH = (
+    f"{RELEASE}: outcomes for children continuously looked after for 12 months (OC2) data guidance; "
+    "the DfE's 903 validation rules 2024-25, rule 190 (continuously looked after)"
+)
+SOURCE_SDQ = f"{SOURCE_HEALTH}; LG Inform metric 2135 (average SDQ score)"
+SOURCE_MISSING = f"{RELEASE}: missing and away from placement tables, and methodology"
+SOURCE_CARE_LEAVERS = f"{RELEASE}: care leavers data guidance; the DfE's 903 validation rules 2024-25, rule 132"
+SOURCE_RATE = f"{RELEASE}: national and local authority tables (rate per 10,000 children aged under 18)"
+
+AT_31_MARCH = "children looked after at 31 March"
+IN_THE_YEAR = "children looked after during the year"
+TWELVE_MONTHS = "children looked after for 12 months"
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -67,6 +92,9 @@ class Measure:
     better: str | None = None  # HIGHER, LOWER or None when neither is better (e.g. how many children)
     suppressible: bool = True
     denominator_label: str = ""
+    numerator: str = ""  # the count (``measures.queries``) that is the numerator, or the mean
+    denominator: str = ""  # the count that is the denominator ("" for a count)
+    source: str = ""  # where the DfE states the definition
 
     @property
     def topic_label(self):
@@ -75,6 +103,16 @@ class Measure:
     @property
     def unit_label(self):
         return UNIT_LABELS[self.unit]
+
+    def value_in(self, year, counts):
+        """This measure's ``MeasureValue`` in ``year`` from the year's counts."""
+        if self.unit == MEAN:
+            mean = counts.get(self.numerator)
+            return MeasureValue(
+                self, year, None, counts.get(self.denominator, 0), float(mean) if mean is not None else None
+            )
+        denominator = counts.get(self.denominator) if self.denominator else None
+        return value_of(self, year, counts.get(self.numerator, 0), denominator)
 
 
 @dataclass(frozen=True)
@@ -134,16 +172,24 @@ def format_value(measure, value):
     return f"{value:.1f}"
 
 
-def _placement_measure(group, title, definition):
+def _share(identifier, title, topic, definition, numerator, *, source=SOURCE_HEADLINE, better=None,
+           denominator="total", denominator_label=AT_31_MARCH):
+    """A percentage of the children looked after at 31 March (unless told otherwise)."""
     return Measure(
+        identifier, title, topic, PERCENTAGE, definition, better=better, denominator_label=denominator_label,
+        numerator=numerator, denominator=denominator, source=source,
+    )
+
+
+def _placement_measure(group, title, definition):
+    return _share(
         f"placement_{group}",
         f"Placed {title}",
         "where",
-        PERCENTAGE,
         "Children looked after at 31 March whose placement at that date was " + definition
-        + ", as a percentage of all children looked after at 31 March. The placement type codes that count "
-        "are those whose group in the placement type code list is '" + group + "'.",
-        denominator_label="children looked after at 31 March",
+        + ", as a percentage of all children looked after at 31 March.",
+        f"placement_{group}",
+        source=SOURCE_PLACEMENTS,
     )
 
 
@@ -156,7 +202,10 @@ MEASURES = (
         "The number of children with an episode of care open on 31 March of the collection year: the episode "
         "started on or before 31 March and had not ended by then (an episode that ends on 31 March itself is "
         "not open at the year end). Children looked after only under a series of short-term placements "
-        "(legal status V3 or V4) are not counted.",
+        "(legal status V3 or V4) are not counted. Each child's episodes are joined from every imported "
+        "return, so a child is counted from the year's return and their history.",
+        numerator="total",
+        source=SOURCE_HEADLINE,
     ),
     Measure(
         "looked_after_rate_per_10000",
@@ -167,6 +216,9 @@ MEASURES = (
         "area, using the mid-year population estimate entered for the year. Without a population figure "
         "there is no rate.",
         denominator_label="children aged 0 to 17 in the area",
+        numerator="total",
+        denominator="population",
+        source=SOURCE_RATE,
     ),
     Measure(
         "started_during_year",
@@ -175,6 +227,8 @@ MEASURES = (
         COUNT,
         "Children who started a new period of care (an episode with reason for new episode S) between "
         "1 April and 31 March. A child who started more than once in the year is counted once.",
+        numerator="started",
+        source=SOURCE_HEADLINE,
     ),
     Measure(
         "ceased_during_year",
@@ -184,182 +238,208 @@ MEASURES = (
         "Children whose period of care ended between 1 April and 31 March: an episode ended with any reason "
         "other than X1 (which means a new episode followed at once). A child who left care more than once "
         "in the year is counted once.",
+        numerator="ceased",
+        source=SOURCE_HEADLINE,
     ),
     *(
-        Measure(
+        _share(
             f"category_of_need_{code.lower()}",
             f"Category of need: {label}",
             "why",
-            PERCENTAGE,
             f"Children looked after at 31 March whose category of need at that date was {code} ({label}), "
-            "as a percentage of all children looked after at 31 March.",
-            denominator_label="children looked after at 31 March",
+            "as a percentage of all children looked after at 31 March. The category of need is recorded when "
+            "a period of care begins (validator rule 504).",
+            f"cin_{code}",
         )
         for code, label in CATEGORIES_OF_NEED.items()
     ),
-    Measure(
+    _share(
         "legal_status_interim_care_order",
         "Legal status: interim care order",
         "why",
-        PERCENTAGE,
         "Children looked after at 31 March on an interim care order (C1), as a percentage of all children "
         "looked after at 31 March.",
-        denominator_label="children looked after at 31 March",
+        "ls_interim_care_order",
     ),
-    Measure(
+    _share(
         "legal_status_full_care_order",
         "Legal status: full care order",
         "why",
-        PERCENTAGE,
         "Children looked after at 31 March on a full care order (C2), as a percentage of all children looked "
         "after at 31 March.",
-        denominator_label="children looked after at 31 March",
+        "ls_full_care_order",
     ),
-    Measure(
+    _share(
         "legal_status_placement_order",
         "Legal status: placement order",
         "why",
-        PERCENTAGE,
         "Children looked after at 31 March under a placement order or freeing order (E1, D1), as a percentage "
         "of all children looked after at 31 March.",
-        denominator_label="children looked after at 31 March",
+        "ls_placement_order",
     ),
-    Measure(
+    _share(
         "legal_status_voluntary",
         "Legal status: voluntary agreement (section 20)",
         "why",
-        PERCENTAGE,
         "Children looked after at 31 March under a voluntary agreement for single placements (V2), as a "
         "percentage of all children looked after at 31 March.",
-        denominator_label="children looked after at 31 March",
+        "ls_voluntary",
     ),
-    Measure(
+    _share(
         "legal_status_protection_orders",
         "Legal status: police or emergency protection",
         "why",
-        PERCENTAGE,
         "Children looked after at 31 March under police protection, an emergency protection order or a child "
         "assessment order (L1, L2, L3), as a percentage of all children looked after at 31 March.",
-        denominator_label="children looked after at 31 March",
+        "ls_protection_orders",
     ),
-    Measure(
+    _share(
         "legal_status_youth_justice",
         "Legal status: youth justice",
         "why",
-        PERCENTAGE,
         "Children looked after at 31 March on remand or under a youth justice order (J1, J2, J3), as a "
         "percentage of all children looked after at 31 March.",
-        denominator_label="children looked after at 31 March",
+        "ls_youth_justice",
     ),
-    _placement_measure("foster", "with foster carers", "with unrelated foster carers"),
-    _placement_measure("kinship", "with family or friends (kinship)", "with relatives or friends as carers"),
     _placement_measure(
-        "residential", "in residential care", "in a children's home, secure unit, hostel or other residential setting"
+        "foster", "with foster carers",
+        "with foster carers, including foster carers who are relatives or friends (placement types U1 to U6), "
+        "as the DfE counts foster care",
+    ),
+    _placement_measure(
+        "kinship", "with foster carers who are relatives or friends",
+        "with foster carers who are relatives or friends (U1 to U3; these children are also counted in foster "
+        "care)",
+    ),
+    _placement_measure(
+        "residential", "in residential care",
+        "in a secure unit, children's home, semi-independent living, residential school or other residential "
+        "setting",
     ),
     _placement_measure("with_parents", "with parents", "with their parents or others with parental responsibility"),
     _placement_measure("adoption", "for adoption", "with prospective adopters"),
     _placement_measure("other", "in other placements", "of any other type (including codes with no group)"),
-    Measure(
+    _share(
         "placed_over_20_miles",
         "Placed more than 20 miles from home",
         "where",
-        PERCENTAGE,
         "Children looked after at 31 March whose placement at that date was more than 20 miles from their "
         "home address (worked out from the home and placement postcode districts), as a percentage of all "
-        "children looked after at 31 March. Children whose distance is not known are not counted as placed "
-        "far from home.",
+        "children looked after at 31 March. Children whose distance is not known stay in the total.",
+        "over_20_miles",
         better=LOWER,
-        denominator_label="children looked after at 31 March",
+        source=SOURCE_LOCATION,
     ),
-    Measure(
+    _share(
         "placed_outside_area",
         "Placed outside the council's area",
         "where",
-        PERCENTAGE,
         "Children looked after at 31 March whose placement at that date was outside the council's area, as a "
         "percentage of all children looked after at 31 March.",
+        "outside_area",
         better=LOWER,
-        denominator_label="children looked after at 31 March",
+        source=SOURCE_LOCATION,
     ),
-    Measure(
+    _share(
         "three_or_more_placements",
         "Three or more placements in the year",
         "stability",
-        PERCENTAGE,
         "Children looked after at 31 March who had three or more placements between 1 April and 31 March, as "
-        "a percentage of all children looked after at 31 March. A child's placements in the year are the "
-        "placement they were in on 1 April (or in which they started care) plus each episode starting in "
-        "the year because the placement changed (reason for new episode P, B, T or U). A change of legal "
-        "status alone (L) is not a new placement.",
+        "a percentage of all children looked after at 31 March. A placement is a carer: every period of care "
+        "begins with one, and an episode starting with reason P (placement and carer) or B (legal status, "
+        "placement and carer) begins another. A move with the same carer (T, U), a change of legal status "
+        "alone (L), and a placement for adoption with the child's current foster carers (A3, A5) are not new "
+        "placements. A child who leaves care and comes back in the year counts the placement that begins "
+        "each period.",
+        "three_or_more_placements",
         better=LOWER,
-        denominator_label="children looked after at 31 March",
+        source=SOURCE_STABILITY,
     ),
-    Measure(
+    _share(
         "long_term_stability",
         "Same placement for 2 years (long-term stability)",
         "stability",
-        PERCENTAGE,
         "Of children under 16 at 31 March who had been looked after continuously for at least two and a half "
-        "years, the percentage who had been in the same placement for at least two years, or were placed for "
-        "adoption. Looked after for two and a half years means the period of care began on or before 30 "
-        "September two and a half years before the year end; in the same placement for two years means the "
-        "placement began on or before 31 March two years earlier. The period of care starts at the child's "
-        "latest episode with reason S; the placement "
-        "starts at the latest episode with reason S, P, B, T or U.",
+        "years, the percentage who had been living with the same carer for at least two years. Looked after "
+        "for two and a half years means the period of care began on or before 30 September two and a half "
+        "years before the year end; with the same carer for two years means the carer's placement began on "
+        "or before 31 March two years earlier. Moves with the same carer (T, U), changes of legal status (L) "
+        "and placement for adoption with the current foster carers (A3, A5) keep the same carer; a child "
+        "placed for adoption with new carers has a new placement like any other. The child's history is "
+        "joined from every imported return, so periods of care that began years before are seen.",
+        "long_term_stable",
         better=HIGHER,
+        denominator="long_term_group",
         denominator_label="children under 16 looked after for 2.5 years or more",
+        source=SOURCE_STABILITY,
     ),
-    Measure(
+    _share(
         "health_assessment",
         "Annual health assessment up to date",
         "health",
-        PERCENTAGE,
         "Children looked after continuously for 12 months at 31 March (the OC2 group) whose annual health "
-        "assessment was up to date, as a percentage of that group.",
+        "assessment was up to date, as a percentage of that group. The group is worked out from the "
+        "episodes: looked after in the year with no period of care starting after 1 April, none ending "
+        "before 31 March, and no short-break episode (V3, V4) in the year. A child in the group without an "
+        "OC2 row counts in the group but not as assessed.",
+        "health_assessment",
         better=HIGHER,
-        denominator_label="children looked after for 12 months",
+        denominator="health_total",
+        denominator_label=TWELVE_MONTHS,
+        source=SOURCE_HEALTH,
     ),
-    Measure(
+    _share(
         "dental_check",
         "Dental check up to date",
         "health",
-        PERCENTAGE,
-        "Children looked after continuously for 12 months at 31 March whose teeth had been checked by a "
-        "dentist in the year, as a percentage of that group.",
+        "Children looked after continuously for 12 months at 31 March (the OC2 group, worked out from the "
+        "episodes) whose teeth had been checked by a dentist in the year, as a percentage of that group.",
+        "dental_check",
         better=HIGHER,
-        denominator_label="children looked after for 12 months",
+        denominator="health_total",
+        denominator_label=TWELVE_MONTHS,
+        source=SOURCE_HEALTH,
     ),
-    Measure(
+    _share(
         "immunisations",
         "Immunisations up to date",
         "health",
-        PERCENTAGE,
-        "Children looked after continuously for 12 months at 31 March whose immunisations were up to date, as "
-        "a percentage of that group.",
+        "Children looked after continuously for 12 months at 31 March (the OC2 group, worked out from the "
+        "episodes) whose immunisations were up to date, as a percentage of that group.",
+        "immunisations",
         better=HIGHER,
-        denominator_label="children looked after for 12 months",
+        denominator="health_total",
+        denominator_label=TWELVE_MONTHS,
+        source=SOURCE_HEALTH,
     ),
     Measure(
         "mean_sdq_score",
         "Average emotional and behavioural health (SDQ) score",
         "health",
         MEAN,
-        "The mean Strengths and Difficulties Questionnaire score (0 to 40) of children looked after "
-        "continuously for 12 months at 31 March who have a score (usually those aged 5 to 16). A score of 14 "
-        "to 16 is borderline; 17 or more is a cause for concern. Lower is better.",
+        "The mean Strengths and Difficulties Questionnaire score (0 to 40) of children aged 5 to 16 at "
+        "31 March in the OC2 group (looked after continuously for 12 months, worked out from the episodes) "
+        "who have a score. Younger children's scores, which the return also asks for at age 4, are left out. "
+        "A score of 14 to 16 is borderline; 17 or more is a cause for concern. Lower is better.",
         better=LOWER,
-        denominator_label="children with an SDQ score",
+        denominator_label="children aged 5 to 16 with an SDQ score",
+        numerator="sdq_mean",
+        denominator="sdq_count",
+        source=SOURCE_SDQ,
     ),
-    Measure(
+    _share(
         "went_missing",
         "Children who went missing",
         "missing",
-        PERCENTAGE,
         "Children looked after during the year who had at least one missing incident (not 'away without "
         "authorisation') starting between 1 April and 31 March, as a percentage of all children looked "
-        "after at any time in the year.",
+        "after at any time in the year. Children looked after only under short breaks (V3, V4) are in "
+        "neither figure.",
+        "went_missing",
         better=LOWER,
-        denominator_label="children looked after during the year",
+        denominator="during",
+        denominator_label=IN_THE_YEAR,
+        source=SOURCE_MISSING,
     ),
     Measure(
         "missing_incidents",
@@ -367,40 +447,51 @@ MEASURES = (
         "missing",
         COUNT,
         "The number of missing incidents (not 'away without authorisation') starting between 1 April and "
-        "31 March, for all children looked after during the year.",
+        "31 March, of children looked after during the year (not only under short breaks).",
         better=LOWER,
+        numerator="missing_incidents",
+        source=SOURCE_MISSING,
     ),
-    Measure(
+    _share(
         "care_leavers_in_touch",
         "Care leavers aged 19 to 21 in touch",
         "care_leavers",
-        PERCENTAGE,
         "Care leavers whose 19th, 20th or 21st birthday fell in the year (the OC3 group aged 19 to 21) with "
-        "whom the council was in touch around their birthday, as a percentage of that group.",
+        "whom the council was in touch around their birthday, as a percentage of that group. Young people "
+        "who have died (DIED) or returned home for six months or more (RHOM) are left out; 'not known' "
+        "stays in the total.",
+        "care_leavers_in_touch",
         better=HIGHER,
+        denominator="care_leavers",
         denominator_label="care leavers aged 19 to 21",
+        source=SOURCE_CARE_LEAVERS,
     ),
-    Measure(
+    _share(
         "care_leavers_in_eet",
         "Care leavers aged 19 to 21 in education, employment or training",
         "care_leavers",
-        PERCENTAGE,
-        "Care leavers aged 19 to 21 (birthday in the year) whose main activity was education, training or "
-        "employment, full or part time, as a percentage of that group.",
+        "Care leavers aged 19 to 21 (birthday in the year; DIED and RHOM left out) whose main activity was "
+        "education, training or employment, full or part time, as a percentage of that group.",
+        "care_leavers_eet",
         better=HIGHER,
+        denominator="care_leavers",
         denominator_label="care leavers aged 19 to 21",
+        source=SOURCE_CARE_LEAVERS,
     ),
-    Measure(
+    _share(
         "care_leavers_suitable_accommodation",
         "Care leavers aged 19 to 21 in suitable accommodation",
         "care_leavers",
-        PERCENTAGE,
-        "Care leavers aged 19 to 21 (birthday in the year) whose accommodation was judged suitable, as a "
-        "percentage of that group.",
+        "Care leavers aged 19 to 21 (birthday in the year; DIED and RHOM left out) whose accommodation was "
+        "judged suitable, as a percentage of that group.",
+        "care_leavers_suitable",
         better=HIGHER,
+        denominator="care_leavers",
         denominator_label="care leavers aged 19 to 21",
+        source=SOURCE_CARE_LEAVERS,
     ),
 )
+
 BY_IDENTIFIER = {measure.identifier: measure for measure in MEASURES}
 
 
@@ -435,6 +526,6 @@ def value_of(measure, year, numerator, denominator):
 PARTS_OF_THE_WHOLE = (
     [f"category_of_need_{code.lower()}" for code in CATEGORIES_OF_NEED],
     [f"legal_status_{group}" for group in LEGAL_STATUS_GROUPS],
-    [f"placement_{group}" for group in PLACEMENT_GROUPS],
+    [f"placement_{group}" for group in PLACEMENT_PARTS],
 )
 

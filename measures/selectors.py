@@ -1,7 +1,7 @@
 """Reading what sits beside the measures: which years have a return, the comparators and the targets."""
 from children.models import CohortReturn
 
-from .models import ChildPopulation, Comparator, Target
+from .models import ChildPopulation, Comparator, ReturnDifference, Target
 
 
 def available_years():
@@ -21,3 +21,8 @@ def comparators_and_targets(years=None):
 def populations(years):
     """{year: children aged 0 to 17} for the years that have a population entered."""
     return dict(ChildPopulation.objects.filter(year__in=years).values_list("year", "population"))
+
+
+def return_differences():
+    """Where consecutive returns disagree about a child (rules 502, 503), newest year first."""
+    return ReturnDifference.objects.select_related("child").order_by("-year", "child__child_id", "rule")

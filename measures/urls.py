@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.measure_list, name="measure_list"),
     path("comparators/upload/", views.comparator_upload, name="comparator_upload"),
     path("population/", views.population, name="population"),
+    path("differences/", views.differences, name="differences"),
     path("<slug:identifier>/", views.measure_detail, name="measure_detail"),
     path("<slug:identifier>/comparators/", views.comparator_edit, name="comparator_edit"),
     path("<slug:identifier>/target/", views.target_edit, name="target_edit"),

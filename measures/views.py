@@ -179,3 +179,9 @@ def population(request):
         "measures/population.html",
         {"form": form, "page_obj": Paginator(ChildPopulation.objects.all(), 20).get_page(request.GET.get("page"))},
     )
+
+
+@role_required(*OFFICERS)
+def differences(request):
+    page = Paginator(selectors.return_differences(), 50).get_page(request.GET.get("page"))
+    return render(request, "measures/differences.html", {"page_obj": page})

@@ -181,6 +181,7 @@ RULES = {
     "measures:measure_list": Rule(BOARD_READERS),
     "measures:measure_detail": Rule(BOARD_READERS, kwargs=measure),
     "measures:population": Rule(OFFICERS),
+    "measures:differences": Rule(OFFICERS),
     "measures:comparator_upload": Rule(OFFICERS),
     "measures:comparator_edit": Rule(OFFICERS, kwargs=measure),
     "measures:target_edit": Rule(OFFICERS, kwargs=measure),

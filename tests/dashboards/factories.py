@@ -16,6 +16,7 @@ from children.models import (
     HealthOutcome,
     MissingEpisode,
 )
+from measures import history
 
 PLACEMENT_CODES = {
     "U1": "foster", "U4": "foster", "U6": "foster",
@@ -162,4 +163,5 @@ def bulk_cohort(children, year=2025, seed=1, years=1):
         HealthOutcome.objects.bulk_create(health)
         CareLeaverOutcome.objects.bulk_create(leavers)
         MissingEpisode.objects.bulk_create(missing)
+    history.rebuild()  # bulk_create sends no signals: join the histories as an import does
     return made

@@ -48,6 +48,16 @@ def test_definition_page_has_trend_chart_with_data_table(cohort, client_for):
     assert "-68" in html  # 12 against England's 80
 
 
+def test_a_measure_page_names_its_source_and_its_denominator(cohort, client_for):
+    # The cohort: 12 children looked after at 31 March, 3 of them placed more than 20 miles away.
+    url = reverse("measures:measure_detail", args=["placed_over_20_miles"])
+    html = client_for(Role.COUNCILLOR).get(url).content.decode()
+    assert "Source of the definition" in html and "a focus on placement location" in html
+    assert "out of 12 children looked after at 31 March" in html  # the 3 are withheld; the 12 are not small
+    officer = client_for(Role.OFFICER).get(url).content.decode()
+    assert "25%" in officer and "out of 12 children looked after at 31 March" in officer
+
+
 def test_unknown_measure_is_not_found(client_for):
     assert client_for(Role.OFFICER).get(reverse("measures:measure_detail", args=["nonsense"])).status_code == 404
 

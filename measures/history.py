@@ -1,0 +1,384 @@
+"""
+Each child's care history joined from every imported return, and what each year's measures need to know
+about each child.
+
+A return in the DfE's shape holds, for each child, the episode open on 1 April (the continuation of last
+year's, with its first start date) and the episodes that start in the year; earlier episodes are not sent
+again (validator rules 502 and 503A-F say how the years meet). A council's own extracts often hold the
+whole history instead. Both join the same way: **each return speaks for the time from its first episode
+onwards**, so an episode is taken from the latest return that holds it, and an earlier return's episode
+still open where a later return takes over is closed there (as a continuing episode). Where last year's
+open episode and this year's first episode disagree, the difference is recorded with both years' rows
+(``ReturnDifference``); the later return is taken as right.
+
+From the history, ``ChildYear`` records per child and year who counts (looked after in the year, at 31 March,
+in the 12-month group), the episode open at the year end, the periods of care and carers, and the year's
+OC2, OC3, missing and UASC rows, so that every measure for every year is one aggregate query.
+
+The history is rebuilt, never edited: after an import for the children of the imported year (and those
+left with an episode open at the end of the year before), and for one child after an officer's edit.
+"""
+import datetime
+from collections import defaultdict
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import Q
+
+from children.models import (
+    CareLeaverOutcome,
+    Child,
+    CohortReturn,
+    HealthOutcome,
+    MissingEpisode,
+    Review,
+    UnaccompaniedAsylumSeeker,
+)
+from children.models import Episode as EpisodeRow
+from core.bulk import insert_rows
+from core.collection_year import CollectionYear
+
+from .models import CareEpisode, ChildYear, ReturnDifference
+
+SHORT_BREAKS = ("V3", "V4")
+NEW_PERIOD_OF_CARE = "S"
+CONTINUING = "X1"  # the episode ended only because another began the same day
+# With S, these start life with a new carer. T and U move placement with the same carer; L is legal status only.
+NEW_CARER = ("P", "B")
+ADOPTION_WITH_CURRENT_FOSTER_CARERS = ("A3", "A5")  # the child has not changed carer
+MISSING, AWAY = "M", "A"
+CARE_LEAVER_AGES = (17, 18, 19, 20, 21)
+
+# Validator rules 503A-F: fields of this year's first episode that must match last year's open episode.
+MATCHED_FIELDS = (
+    ("503A", "reason_new_episode", "reason for new episode"),
+    ("503B", "legal_status", "legal status"),
+    ("503C", "category_of_need", "category of need"),
+    ("503D", "placement_type", "placement type"),
+    ("503E", "placement_provider", "placement provider"),
+    ("503F", "urn", "Ofsted URN"),
+)
+CHUNK = 4000  # children rebuilt together: a few thousand rows per query, whatever the cohort's size
+
+
+class Row(NamedTuple):
+    """An Episodes row as a return holds it."""
+
+    year: int
+    start_date: datetime.date
+    end_date: datetime.date | None
+    reason_new_episode: str
+    legal_status: str
+    category_of_need: str
+    placement_type: str
+    placement_provider: str
+    reason_ceased: str
+    distance_miles: object
+    placed_outside_area: bool | None
+    urn: str
+
+    def as_903(self):
+        """The row in the 903's own words, for a difference report."""
+        return {
+            "year": CollectionYear(self.year).label,
+            "DECOM": f"{self.start_date:%d/%m/%Y}",
+            "DEC": f"{self.end_date:%d/%m/%Y}" if self.end_date else "",
+            "RNE": self.reason_new_episode,
+            "LS": self.legal_status,
+            "CIN": self.category_of_need,
+            "PLACE": self.placement_type,
+            "PLACE_PROVIDER": self.placement_provider,
+            "REC": self.reason_ceased,
+            "URN": self.urn,
+        }
+
+
+EPISODE_FIELDS = [
+    "cohort_return__year", "start_date", "end_date", "reason_new_episode", "legal_status", "category_of_need",
+    "placement_type", "placement_provider", "reason_ceased", "distance_miles", "placed_outside_area", "urn",
+]
+
+
+class Episode(NamedTuple):
+    """An episode of the joined history."""
+
+    row: Row
+    end_date: datetime.date | None
+    reason_ceased: str
+    closed: bool  # closed here because a later return takes over
+    period_start: datetime.date
+    carer_start: datetime.date
+
+    @property
+    def start_date(self):
+        return self.row.start_date
+
+    @property
+    def short_break(self):
+        return self.row.legal_status in SHORT_BREAKS
+
+    def open_on(self, day):
+        return self.row.start_date <= day and (self.end_date is None or self.end_date > day)
+
+    def during(self, first, last):
+        return self.row.start_date <= last and (self.end_date is None or self.end_date >= first)
+
+
+def join(rows_by_year):
+    """
+    A child's history from their rows in each return (``{year: [Row]}``, each sorted by start date), as
+    ``[Episode]`` sorted by start date.
+    """
+    taken = []  # (row, end_date, reason_ceased, closed)
+    takes_over_from = None  # where the later returns begin
+    for year in sorted(rows_by_year, reverse=True):
+        rows = rows_by_year[year]
+        for row in rows:
+            if takes_over_from is not None and row.start_date >= takes_over_from:
+                continue
+            end, reason, closed = row.end_date, row.reason_ceased, False
+            if takes_over_from is not None and (end is None or end > takes_over_from):
+                end, reason, closed = takes_over_from, CONTINUING, True
+            taken.append((row, end, reason, closed))
+        if rows:
+            first = rows[0].start_date
+            takes_over_from = first if takes_over_from is None else min(first, takes_over_from)
+    taken.sort(key=lambda item: item[0].start_date)
+    history, previous, period_start, carer_start = [], None, None, None
+    for row, end, reason, closed in taken:
+        new_period = previous is None or row.reason_new_episode == NEW_PERIOD_OF_CARE or previous.reason_ceased != CONTINUING
+        if new_period:
+            period_start = row.start_date
+        if new_period or (
+            row.reason_new_episode in NEW_CARER and row.placement_type not in ADOPTION_WITH_CURRENT_FOSTER_CARERS
+        ):
+            carer_start = row.start_date
+        previous = Episode(row, end, reason, closed, period_start, carer_start)
+        history.append(previous)
+    return history
+
+
+def differences(rows_by_year, imported_years):
+    """
+    Where consecutive returns disagree (rules 502, 503A-F), as ``[(year, rule, message, previous, current)]``;
+    also a child whose episode was open at the end of last year's return but who is not in this year's.
+    """
+    found = []
+    for year in sorted(rows_by_year):
+        following = year + 1
+        last_year_rows = rows_by_year[year]
+        open_at_end = last_year_rows[-1] if last_year_rows and last_year_rows[-1].end_date is None else None
+        if open_at_end is None or following not in imported_years:
+            continue
+        this_year = rows_by_year.get(following)
+        if not this_year:
+            found.append((
+                following, "", "Last year's return ended with an open episode, but this year's return has no "
+                "episode for the child.", open_at_end.as_903(), None,
+            ))
+            continue
+        same = next((row for row in this_year if row.start_date == open_at_end.start_date), None)
+        first = same or this_year[0]
+        if same is None:
+            found.append((
+                following, "502", "Last year's return ended with an open episode. The date on which that episode "
+                "started does not match the start date of the first episode on this year's return.",
+                open_at_end.as_903(), first.as_903(),
+            ))
+        for rule, name, label in MATCHED_FIELDS:
+            if getattr(first, name) != getattr(open_at_end, name):
+                found.append((
+                    following, rule, f"The {label} in the first episode does not match the open episode at the end "
+                    "of last year.", open_at_end.as_903(), first.as_903(),
+                ))
+    return found
+
+
+def age_on(born, day):
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _birthday(born, age):
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:  # 29 February
+        return born.replace(year=born.year + age, day=28)
+
+
+def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(), uasc=None):
+    """
+    What the measures need about one child in one collection year, as a dict of ``ChildYear`` fields.
+    ``history`` is the child's joined history; ``in_episodes`` whether the year's Episodes table holds the
+    child (the year's cohort); ``oc2``, ``oc3``, ``uasc`` the year's rows, if any, and ``missing`` the year's
+    missing and away rows as (kind, start date).
+    """
+    window = CollectionYear(year)
+    first, last = window.starts_on, window.ends_on
+    during = [e for e in history if e.during(first, last)] if in_episodes else []
+    counted = [e for e in during if not e.short_break]
+    looked_after = bool(counted)
+    starts = [e for e in counted if e.row.reason_new_episode == NEW_PERIOD_OF_CARE and first <= e.start_date <= last]
+    ceases = [
+        e for e in counted
+        if e.end_date and first <= e.end_date <= last and e.reason_ceased and e.reason_ceased != CONTINUING
+    ]
+    open_at_end = next((e for e in reversed(during) if e.open_on(last)), None)
+    at_year_end = open_at_end is not None and not open_at_end.short_break
+    # The validator's "continuously looked after" (rule 190 and utils): looked after in the year, with no
+    # period starting after 1 April, none ending before 31 March, and no short-break episode in the year.
+    twelve_months = bool(during) and not any(
+        (e.row.reason_new_episode == NEW_PERIOD_OF_CARE and first < e.start_date <= last)
+        or (e.end_date and first <= e.end_date < last and e.reason_ceased != CONTINUING)
+        or e.short_break
+        for e in during
+    )
+    fields = {
+        "year": year,
+        "in_episodes": in_episodes,
+        "looked_after": looked_after,
+        "short_breaks_only": bool(during) and not looked_after,
+        "started": bool(starts),
+        "age_started": age_on(born, starts[0].start_date) if starts else None,
+        "ceased": bool(ceases),
+        "reason_ceased": ceases[-1].reason_ceased if ceases else "",
+        "age_ceased": age_on(born, ceases[-1].end_date) if ceases else None,
+        "at_year_end": at_year_end,
+        "age_at_year_end": age_on(born, last) if born <= last else None,
+        "placements": len({e.carer_start for e in counted}),
+        "twelve_months": twelve_months,
+        "uasc_at_year_end": bool(at_year_end and uasc is not None and (uasc[0] is None or uasc[0] > last)),
+        "missing_incidents": sum(1 for kind, start in missing if kind == MISSING and first <= start <= last),
+        "away_incidents": sum(1 for kind, start in missing if kind == AWAY and first <= start <= last),
+    }
+    end = open_at_end.row if at_year_end else None
+    fields.update(
+        legal_status=end.legal_status if end else "",
+        category_of_need=end.category_of_need if end else "",
+        placement_type=end.placement_type if end else "",
+        placement_provider=end.placement_provider if end else "",
+        distance_miles=end.distance_miles if end else None,
+        placed_outside_area=end.placed_outside_area if end else None,
+        period_start=open_at_end.period_start if at_year_end else None,
+        carer_start=open_at_end.carer_start if at_year_end else None,
+    )
+    fields["has_oc2"] = oc2 is not None
+    for position, name in enumerate(OC2_FIELDS):
+        fields[name] = oc2[position] if oc2 is not None else None
+    birthdays = [age for age in CARE_LEAVER_AGES if first <= _birthday(born, age) <= last]
+    fields["care_leaver_age"] = birthdays[0] if oc3 is not None and birthdays else None
+    fields["in_touch"], fields["activity"], fields["accommodation"] = oc3 if oc3 is not None else ("", "", "")
+    return fields
+
+
+OC2_FIELDS = [
+    "sdq_score", "health_assessment", "teeth_check", "immunisations", "health_check", "convicted",
+    "substance_misuse", "intervention_received", "intervention_offered",
+]
+CHILD_YEAR_FIELDS = [
+    "year", "in_episodes", "looked_after", "short_breaks_only", "started", "age_started", "ceased",
+    "reason_ceased", "age_ceased", "at_year_end", "age_at_year_end", "placements", "twelve_months",
+    "uasc_at_year_end", "missing_incidents", "away_incidents", "legal_status", "category_of_need",
+    "placement_type", "placement_provider", "distance_miles", "placed_outside_area", "period_start",
+    "carer_start", "has_oc2", *OC2_FIELDS, "care_leaver_age", "in_touch", "activity", "accommodation",
+]
+CARE_EPISODE_FIELDS = [
+    "child", "source", "start_date", "end_date", "reason_new_episode", "legal_status", "category_of_need",
+    "placement_type", "placement_provider", "reason_ceased", "distance_miles", "placed_outside_area",
+    "closed_where_a_later_return_takes_over", "period_start", "carer_start",
+]
+
+
+def _grouped(queryset, fields):
+    """{child pk: [tuple of ``fields``]} in the queryset's order."""
+    grouped = defaultdict(list)
+    for child, *values in queryset.values_list("child_id", *fields):
+        grouped[child].append(values)
+    return grouped
+
+
+def _rebuild_chunk(pks, returns):
+    for model in (CareEpisode, ChildYear, ReturnDifference):
+        model.objects.filter(child__in=pks).delete()
+    born = dict(Child.objects.filter(pk__in=pks).values_list("pk", "date_of_birth"))
+    episodes = defaultdict(lambda: defaultdict(list))
+    for child, *values in (
+        EpisodeRow.objects.filter(child__in=pks).order_by("child", "cohort_return__year", "start_date")
+        .values_list("child_id", *EPISODE_FIELDS)
+    ):
+        episodes[child][values[0]].append(Row(*values))
+    oc2 = _grouped(HealthOutcome.objects.filter(child__in=pks), ["cohort_return__year", *OC2_FIELDS])
+    oc3 = _grouped(
+        CareLeaverOutcome.objects.filter(child__in=pks), ["cohort_return__year", "in_touch", "activity", "accommodation"]
+    )
+    uasc = _grouped(UnaccompaniedAsylumSeeker.objects.filter(child__in=pks), ["cohort_return__year", "date_ceased_uasc"])
+    missing = _grouped(
+        MissingEpisode.objects.filter(child__in=pks).order_by("start_date"), ["cohort_return__year", "kind", "start_date"]
+    )
+    reviews = _grouped(Review.objects.filter(child__in=pks), ["cohort_return__year"])
+    care_episodes, child_years, found = [], [], []
+    imported_years = set(returns)
+    for child in pks:
+        if child not in born:
+            continue
+        by_year = episodes.get(child, {})
+        history = join(by_year)
+        for e in history:
+            care_episodes.append((
+                child, returns[e.row.year], e.start_date, e.end_date, e.row.reason_new_episode, e.row.legal_status,
+                e.row.category_of_need, e.row.placement_type, e.row.placement_provider, e.reason_ceased,
+                e.row.distance_miles, e.row.placed_outside_area, e.closed, e.period_start, e.carer_start,
+            ))
+        for year, rule, message, previous, current in differences(by_year, imported_years):
+            found.append(ReturnDifference(
+                child_id=child, year=year, rule=rule, message=message, previous=previous, current=current
+            ))
+        oc2_by_year = {values[0]: values[1:] for values in oc2.get(child, ())}
+        oc3_by_year = {values[0]: values[1:] for values in oc3.get(child, ())}
+        uasc_by_year = {values[0]: values[1:] for values in uasc.get(child, ())}
+        missing_by_year = defaultdict(list)
+        for year, kind, start in missing.get(child, ()):
+            missing_by_year[year].append((kind, start))
+        years = set(by_year) | set(oc2_by_year) | set(oc3_by_year) | set(uasc_by_year) | set(missing_by_year)
+        years |= {values[0] for values in reviews.get(child, ())}
+        for year in sorted(years):
+            fields = child_year(
+                year, born[child], history, year in by_year, oc2_by_year.get(year), oc3_by_year.get(year),
+                missing_by_year.get(year, ()), uasc_by_year.get(year),
+            )
+            child_years.append((returns[year], child, *(fields[name] for name in CHILD_YEAR_FIELDS)))
+    insert_rows(CareEpisode, CARE_EPISODE_FIELDS, care_episodes)
+    insert_rows(ChildYear, ["cohort_return", "child", *CHILD_YEAR_FIELDS], child_years)
+    ReturnDifference.objects.bulk_create(found)
+    return len(care_episodes), len(child_years), len(found)
+
+
+@transaction.atomic
+def rebuild(children=None):
+    """
+    Rebuild the history, child-years and differences of ``children`` (primary keys; None: every child), in
+    the caller's transaction. Returns (episodes, child-years, differences) written.
+    """
+    returns = dict(CohortReturn.objects.values_list("year", "pk"))
+    pks = sorted(set(children) if children is not None else Child.objects.values_list("pk", flat=True))
+    totals = [0, 0, 0]
+    for start in range(0, len(pks), CHUNK):
+        for position, count in enumerate(_rebuild_chunk(pks[start:start + CHUNK], returns)):
+            totals[position] += count
+    return tuple(totals)
+
+
+RETURN_TABLES = (EpisodeRow, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Review)
+
+
+def children_of_year(year):
+    """
+    The children a change to ``year``'s return can affect: those in it before and after the change, and
+    those left looked after at the end of the year before (whose continuation this year is looked for).
+    """
+    in_return = Q()
+    for model in RETURN_TABLES:
+        in_return |= Q(pk__in=model.objects.filter(cohort_return__year=year).values("child_id"))
+    before = ChildYear.objects.filter(
+        Q(year=year) | Q(year=year - 1) & (Q(at_year_end=True) | Q(short_breaks_only=True))
+    ).values_list("child_id", flat=True)
+    return set(Child.objects.filter(in_return).values_list("pk", flat=True)) | set(before)
