@@ -47,6 +47,8 @@ CONTINUING = "X1"  # the episode ended only because another began the same day
 NEW_CARER = ("P", "B")
 ADOPTION_WITH_CURRENT_FOSTER_CARERS = ("A3", "A5")  # the child has not changed carer
 MISSING, AWAY = "M", "A"
+UNDER_4_AT_REVIEW = "PN0"
+TOOK_PART_IN_REVIEW = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6")  # PN7: did not attend, views not conveyed
 CARE_LEAVER_AGES = (17, 18, 19, 20, 21)
 
 # Validator rules 503A-F: fields of this year's first episode that must match last year's open episode.
@@ -205,12 +207,12 @@ def _birthday(born, age):
         return born.replace(year=born.year + age, day=28)
 
 
-def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(), uasc=None):
+def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(), uasc=None, reviews=()):
     """
     What the measures need about one child in one collection year, as a dict of ``ChildYear`` fields.
     ``history`` is the child's joined history; ``in_episodes`` whether the year's Episodes table holds the
-    child (the year's cohort); ``oc2``, ``oc3``, ``uasc`` the year's rows, if any, and ``missing`` the year's
-    missing and away rows as (kind, start date).
+    child (the year's cohort); ``oc2``, ``oc3``, ``uasc`` the year's rows, if any, ``missing`` the year's
+    missing and away rows as (kind, start date) and ``reviews`` its reviews as (date, participation code).
     """
     window = CollectionYear(year)
     first, last = window.starts_on, window.ends_on
@@ -249,6 +251,10 @@ def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(),
         "uasc_at_year_end": bool(at_year_end and uasc is not None and (uasc[0] is None or uasc[0] > last)),
         "missing_incidents": sum(1 for kind, start in missing if kind == MISSING and first <= start <= last),
         "away_incidents": sum(1 for kind, start in missing if kind == AWAY and first <= start <= last),
+        "reviews_aged_4_and_over": sum(
+            1 for held, code in reviews if first <= held <= last and code and code != UNDER_4_AT_REVIEW
+        ),
+        "reviews_taken_part_in": sum(1 for held, code in reviews if first <= held <= last and code in TOOK_PART_IN_REVIEW),
     }
     end = open_at_end.row if at_year_end else None
     fields.update(
@@ -277,7 +283,8 @@ OC2_FIELDS = [
 CHILD_YEAR_FIELDS = [
     "year", "in_episodes", "looked_after", "short_breaks_only", "started", "age_started", "ceased",
     "reason_ceased", "age_ceased", "at_year_end", "age_at_year_end", "placements", "twelve_months",
-    "uasc_at_year_end", "missing_incidents", "away_incidents", "legal_status", "category_of_need",
+    "uasc_at_year_end", "missing_incidents", "away_incidents", "reviews_aged_4_and_over", "reviews_taken_part_in",
+    "legal_status", "category_of_need",
     "placement_type", "placement_provider", "distance_miles", "placed_outside_area", "period_start",
     "carer_start", "has_oc2", *OC2_FIELDS, "care_leaver_age", "in_touch", "activity", "accommodation",
 ]
@@ -314,7 +321,7 @@ def _rebuild_chunk(pks, returns):
     missing = _grouped(
         MissingEpisode.objects.filter(child__in=pks).order_by("start_date"), ["cohort_return__year", "kind", "start_date"]
     )
-    reviews = _grouped(Review.objects.filter(child__in=pks), ["cohort_return__year"])
+    reviews = _grouped(Review.objects.filter(child__in=pks), ["cohort_return__year", "review_date", "participation"])
     care_episodes, child_years, found = [], [], []
     imported_years = set(returns)
     for child in pks:
@@ -339,11 +346,14 @@ def _rebuild_chunk(pks, returns):
         for year, kind, start in missing.get(child, ()):
             missing_by_year[year].append((kind, start))
         years = set(by_year) | set(oc2_by_year) | set(oc3_by_year) | set(uasc_by_year) | set(missing_by_year)
-        years |= {values[0] for values in reviews.get(child, ())}
+        reviews_by_year = defaultdict(list)
+        for year, held, code in reviews.get(child, ()):
+            reviews_by_year[year].append((held, code))
+        years |= set(reviews_by_year)
         for year in sorted(years):
             fields = child_year(
                 year, born[child], history, year in by_year, oc2_by_year.get(year), oc3_by_year.get(year),
-                missing_by_year.get(year, ()), uasc_by_year.get(year),
+                missing_by_year.get(year, ()), uasc_by_year.get(year), reviews_by_year.get(year, ()),
             )
             child_years.append((returns[year], child, *(fields[name] for name in CHILD_YEAR_FIELDS)))
     insert_rows(CareEpisode, CARE_EPISODE_FIELDS, care_episodes)

@@ -149,6 +149,10 @@ class ChildYear(models.Model):
     # Missing and away incidents starting in the year
     missing_incidents = models.PositiveIntegerField(default=0)
     away_incidents = models.PositiveIntegerField(default=0)
+    # Reviews held in the year: those of children aged 4 or over (a participation code other than PN0), and
+    # those in which the child took part (PN1 to PN6)
+    reviews_aged_4_and_over = models.PositiveIntegerField(default=0)
+    reviews_taken_part_in = models.PositiveIntegerField(default=0)
     # The year's OC3 row, if it has one
     care_leaver_age = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The birthday (17 to 21) that fell in the year, for a care leaver."

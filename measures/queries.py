@@ -29,8 +29,14 @@ from core import collection_year, suppression
 from . import selectors
 from .models import ChildYear
 from .registry import (
+    ACCOMMODATION_TYPES,
+    AGE_BANDS,
     BY_IDENTIFIER,
     CATEGORIES_OF_NEED,
+    ETHNIC_GROUPS,
+    PROVIDERS,
+    REASONS_CEASED,
+    SEXES,
     LEGAL_STATUS_GROUPS,
     MEASURES,
     PARTS_OF_THE_WHOLE,
@@ -43,6 +49,8 @@ from .registry import (
 CACHE_SECONDS = 60 * 60  # the dashboards' cached aggregates; a new import or edit changes the key anyway
 
 CARE_LEAVERS_19_TO_21 = (19, 20, 21)
+CARE_LEAVERS_17_18 = (17, 18)
+SDQ_CONCERN = 17  # a score of 17 or more is a cause for concern
 LEFT_OUT_OF_CARE_LEAVERS = ("DIED", "RHOM")  # died; returned home to parents for six months or more
 SDQ_AGES = Q(age_at_year_end__gte=5, age_at_year_end__lte=16)
 
@@ -121,6 +129,9 @@ def _aggregates(years, code_groups):
     )
     twelve_months = Q(twelve_months=True)
     care_leavers = Q(care_leaver_age__in=CARE_LEAVERS_19_TO_21) & ~Q(in_touch__in=LEFT_OUT_OF_CARE_LEAVERS)
+    care_leavers_17_18 = Q(care_leaver_age__in=CARE_LEAVERS_17_18) & ~Q(in_touch__in=LEFT_OUT_OF_CARE_LEAVERS)
+    looked_after = Q(looked_after=True)
+    substance = twelve_months & Q(substance_misuse=True)
     aggregates = {
         "total": _count(at_end),
         "during": _count(Q(looked_after=True)),
@@ -145,7 +156,36 @@ def _aggregates(years, code_groups):
         "care_leavers_in_touch": _count(care_leavers & _in("in_touch", in_touch)),
         "care_leavers_eet": _count(care_leavers & _in("activity", eet)),
         "care_leavers_suitable": _count(care_leavers & _in("accommodation", suitable)),
+        "care_leavers_17_18": _count(care_leavers_17_18),
+        "care_leavers_17_18_in_touch": _count(care_leavers_17_18 & _in("in_touch", in_touch)),
+        "care_leavers_17_18_eet": _count(care_leavers_17_18 & _in("activity", eet)),
+        "care_leavers_17_18_suitable": _count(care_leavers_17_18 & _in("accommodation", suitable)),
+        "uasc": _count(at_end & Q(uasc_at_year_end=True)),
+        "reviews_taken_part_in": Sum("reviews_taken_part_in", filter=looked_after, default=0),
+        "reviews_aged_4_and_over": Sum("reviews_aged_4_and_over", filter=looked_after, default=0),
+        "oc2_aged_10_and_over": _count(twelve_months & Q(age_at_year_end__gte=10)),
+        "convicted": _count(twelve_months & Q(age_at_year_end__gte=10, convicted=True)),
+        "substance_misuse": _count(substance),
+        "substance_intervention": _count(substance & Q(intervention_received=True)),
+        "sdq_concern": _count(twelve_months & SDQ_AGES & Q(sdq_score__gte=SDQ_CONCERN)),
+        "went_away": _count(looked_after & Q(away_incidents__gt=0)),
+        "away_incidents": Sum("away_incidents", filter=looked_after, default=0),
     }
+    for part, _label, youngest, oldest in AGE_BANDS:
+        ages = Q(age_at_year_end__gte=youngest) & (Q(age_at_year_end__lte=oldest) if oldest is not None else Q())
+        aggregates[f"age_{part}"] = _count(at_end & ages)
+    for part, _label, code in SEXES:
+        aggregates[f"sex_{part}"] = _count(at_end & Q(child__sex=code))
+    for part, _label, first_letters, codes in ETHNIC_GROUPS:
+        ethnicity = reduce(or_, [Q(child__ethnicity__startswith=letter) for letter in first_letters], _in("child__ethnicity", codes))
+        aggregates[f"ethnicity_{part}"] = _count(at_end & ethnicity)
+    for part, _label, codes in REASONS_CEASED:
+        aggregates[f"ceased_{part}"] = _count(looked_after & Q(ceased=True, reason_ceased__in=codes))
+    for part, _label, letters in ACCOMMODATION_TYPES:
+        accommodation = reduce(or_, [Q(accommodation__startswith=letter) for letter in letters])
+        aggregates[f"accommodation_{part}"] = _count(care_leavers & accommodation)
+    for part, _label, code in PROVIDERS:
+        aggregates[f"provider_{part}"] = _count(at_end & Q(placement_provider=code))
     for code in CATEGORIES_OF_NEED:
         aggregates[f"cin_{code}"] = _count(at_end & Q(category_of_need=code))
     for group, codes in LEGAL_STATUS_GROUPS.items():
@@ -162,15 +202,15 @@ def _aggregates(years, code_groups):
     return aggregates
 
 
+PREFIX = "count_"
+
+
 def _year_rows(years, code_groups):
     """{year: {aggregate: value}} for ``years`` in one query over the children's years."""
-    rows = (
-        ChildYear.objects.filter(year__in=years)
-        .order_by()
-        .values("year")
-        .annotate(**_aggregates(years, code_groups))
-    )
-    return {row["year"]: row for row in rows}
+    # Prefixed, so that no count's name can stand for a field of the same name in another count's filter.
+    aggregates = {f"{PREFIX}{name}": aggregate for name, aggregate in _aggregates(years, code_groups).items()}
+    rows = ChildYear.objects.filter(year__in=years).order_by().values("year").annotate(**aggregates)
+    return {row["year"]: {name.removeprefix(PREFIX): value for name, value in row.items()} for row in rows}
 
 
 def _inputs_version_query():

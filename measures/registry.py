@@ -17,7 +17,10 @@ COUNT = "count"
 PERCENTAGE = "percentage"
 RATE = "rate"
 MEAN = "mean"
-UNIT_LABELS = {COUNT: "children", PERCENTAGE: "%", RATE: "per 10,000 children", MEAN: "mean score"}
+PER_CHILD = "per_child"
+UNIT_LABELS = {
+    COUNT: "children", PERCENTAGE: "%", RATE: "per 10,000 children", MEAN: "mean score", PER_CHILD: "incidents per child",
+}
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -54,13 +57,56 @@ CATEGORIES_OF_NEED = {
 
 TOPICS = {
     "how_many": "How many children we look after",
+    "who": "Who the children are",
     "why": "Why they are looked after",
     "where": "Where they live",
     "stability": "Stability",
-    "health": "Health",
+    "leaving_care": "Why children left care",
+    "reviews": "Reviews",
+    "health": "Health and wellbeing",
     "missing": "Missing from care",
     "care_leavers": "Care leavers",
 }
+# Age at 31 March, as the DfE's tables band it: (identifier part, label, youngest, oldest or None)
+AGE_BANDS = (
+    ("under_1", "under 1", 0, 0), ("1_to_4", "1 to 4", 1, 4), ("5_to_9", "5 to 9", 5, 9),
+    ("10_to_15", "10 to 15", 10, 15), ("16_and_over", "16 and over", 16, None),
+)
+SEXES = (("male", "boys", "M"), ("female", "girls", "F"))
+# The ethnicity groups of the DfE's tables, by the 903's ETHNIC codes (first letter, or whole codes).
+ETHNIC_GROUPS = (
+    ("white", "White", ("W",), ()),
+    ("mixed", "Mixed or multiple ethnic groups", ("M",), ()),
+    ("asian", "Asian or Asian British", ("A",), ("CHNE",)),
+    ("black", "Black, African, Caribbean or Black British", ("B",), ()),
+    ("other", "Other ethnic group", (), ("OOTH",)),
+    ("not_known", "Refused or not yet obtained", (), ("REFU", "NOBT")),
+)
+# Why a period of care ended (REC), grouped as the DfE's tables group it.
+REASONS_CEASED = (
+    ("adopted", "adopted", ("E11", "E12")),
+    ("special_guardianship", "under a special guardianship order", ("E43", "E44", "E45", "E46", "E47", "E48")),
+    ("returned_home_planned", "returned home as part of the care plan", ("E4A",)),
+    ("returned_home_unplanned", "returned home, not as part of the care plan", ("E4B",)),
+    ("child_arrangements", "under a child arrangements order", ("E41",)),
+    ("staying_put", "aged 18 and staying put with their carers", ("E17",)),
+    ("independent_living", "moved to independent living", ("E5", "E6")),
+)
+# The provider of the placement at 31 March (PLACE_PROVIDER).
+PROVIDERS = (
+    ("own", "the council's own provision", "PR1"),
+    ("other_council", "another council's provision", "PR2"),
+    ("private", "private provision", "PR4"),
+    ("voluntary", "voluntary or third-sector provision", "PR5"),
+)
+# Care leavers' accommodation (ACCOM, first letter), for those aged 19 to 21.
+ACCOMMODATION_TYPES = (
+    ("independent", "in independent living", ("U",)),
+    ("with_family", "with parents or relatives", ("B",)),
+    ("semi_independent", "in semi-independent accommodation or supported lodgings", ("D", "E")),
+    ("insecure", "in bed and breakfast, emergency accommodation or of no fixed abode", ("W", "V", "S")),
+    ("custody", "in custody", ("X",)),
+)
 
 # Where the DfE states each definition (see /docs and README for the list of releases).
 RELEASE = "DfE, Children looked after in England including adoptions, reporting year 2024"
@@ -138,7 +184,7 @@ class MeasureValue:
         """True when this value on its own could identify a child (``core.suppression``'s primary rule)."""
         if not self.measure.suppressible:
             return False
-        if self.measure.unit == MEAN:
+        if self.measure.unit in (MEAN, PER_CHILD):
             return suppression.is_small(self.denominator)
         if self.measure.unit == PERCENTAGE:
             return suppression.share_is_small(self.numerator, self.denominator)
@@ -492,6 +538,159 @@ MEASURES = (
     ),
 )
 
+SOURCE_PROFILE = f"{RELEASE}: characteristics of children looked after at 31 March (age, sex, ethnicity, UASC)"
+SOURCE_CEASED = f"{RELEASE}: children who ceased to be looked after, by reason episode ceased"
+SOURCE_REVIEWS = "DfE, SSDA903 guidance: participation in reviews (REVIEW_CODE PN0 to PN7)"
+SOURCE_OUTCOMES = f"{RELEASE}: outcomes for children continuously looked after for 12 months (OC2) data guidance"
+SOURCE_PROVIDER = f"{RELEASE}: placement provider tables"
+SOURCE_STARTS = f"{RELEASE}: children who started to be looked after; ONS mid-year population estimates"
+CARE_LEAVERS_17_18 = "care leavers aged 17 or 18"
+CARE_LEAVERS_19_21 = "care leavers aged 19 to 21"
+
+
+def _new_measures():
+    found = []
+    for part, label, _youngest, _oldest in AGE_BANDS:
+        found.append(_share(
+            f"profile_age_{part}", f"Aged {label} at 31 March", "who",
+            f"Children looked after at 31 March aged {label} on that day, as a percentage of all children looked "
+            "after at 31 March.", f"age_{part}", source=SOURCE_PROFILE,
+        ))
+    for part, label, code in SEXES:
+        found.append(_share(
+            f"profile_{part}", f"{label.capitalize()}", "who",
+            f"Children looked after at 31 March recorded as {label} (SEX {code}), as a percentage of all children "
+            "looked after at 31 March.", f"sex_{part}", source=SOURCE_PROFILE,
+        ))
+    for part, label, _first_letters, _codes in ETHNIC_GROUPS:
+        found.append(_share(
+            f"profile_ethnicity_{part}", f"Ethnicity: {label}", "who",
+            f"Children looked after at 31 March whose recorded ethnicity is in the group '{label}', as a "
+            "percentage of all children looked after at 31 March.", f"ethnicity_{part}", source=SOURCE_PROFILE,
+        ))
+    found.append(_share(
+        "uasc", "Unaccompanied asylum-seeking children", "who",
+        "Children looked after at 31 March who were unaccompanied asylum-seeking children on that day (a UASC "
+        "row with no date ceased to be UASC, or one after 31 March), as a percentage of all children looked "
+        "after at 31 March.", "uasc", source=SOURCE_PROFILE,
+    ))
+    for part, label, codes in REASONS_CEASED:
+        found.append(_share(
+            f"ceased_{part}", f"Left care {label}", "leaving_care",
+            f"Children whose care ended in the year (reason episode ceased {', '.join(codes)} for the last period "
+            "of care to end), as a percentage of all children who ceased to be looked after in the year.",
+            f"ceased_{part}", denominator="ceased", denominator_label="children who ceased to be looked after",
+            source=SOURCE_CEASED,
+        ))
+    found.append(Measure(
+        "started_rate_per_10000", "Children starting care per 10,000", "how_many", RATE,
+        "Children who started to be looked after in the year for every 10,000 children aged 0 to 17 in the "
+        "council's area (the mid-year population estimate entered for the year).",
+        denominator_label="children aged 0 to 17 in the area", numerator="started", denominator="population",
+        source=SOURCE_STARTS,
+    ))
+    found.append(_share(
+        "reviews_taken_part_in", "Reviews the child took part in", "reviews",
+        "Reviews held in the year of children looked after (not only under short breaks) aged 4 or over, in "
+        "which the child took part: attended and spoke, spoke through an advocate, conveyed their views "
+        "without words or another way (PN1 to PN6), as a percentage of all such reviews (PN1 to PN7).",
+        "reviews_taken_part_in", better=HIGHER, denominator="reviews_aged_4_and_over",
+        denominator_label="reviews of children aged 4 or over", source=SOURCE_REVIEWS,
+    ))
+    found += [
+        _share(
+            "convicted", "Convicted or cautioned", "health",
+            "Children aged 10 or over at 31 March in the OC2 group (looked after continuously for 12 months, "
+            "worked out from the episodes) who were convicted, or given a final warning or reprimand, in the "
+            "year, as a percentage of that group's children aged 10 or over.",
+            "convicted", better=LOWER, denominator="oc2_aged_10_and_over",
+            denominator_label="children aged 10 or over looked after for 12 months", source=SOURCE_OUTCOMES,
+        ),
+        _share(
+            "substance_misuse", "Substance misuse identified", "health",
+            "Children in the OC2 group identified as having a substance misuse problem in the year, as a "
+            "percentage of the group.", "substance_misuse", denominator="health_total",
+            denominator_label=TWELVE_MONTHS, source=SOURCE_OUTCOMES,
+        ),
+        _share(
+            "substance_misuse_intervention", "Intervention received for substance misuse", "health",
+            "Children in the OC2 group identified with a substance misuse problem who received an intervention "
+            "for it, as a percentage of those identified.", "substance_intervention", better=HIGHER,
+            denominator="substance_misuse", denominator_label="children with substance misuse identified",
+            source=SOURCE_OUTCOMES,
+        ),
+        _share(
+            "sdq_cause_for_concern", "SDQ score a cause for concern (17 or more)", "health",
+            "Children aged 5 to 16 in the OC2 group whose SDQ score was 17 or more, as a percentage of those "
+            "with a score.", "sdq_concern", better=LOWER, denominator="sdq_count",
+            denominator_label="children aged 5 to 16 with an SDQ score", source=SOURCE_SDQ,
+        ),
+        _share(
+            "away_from_placement", "Children away from placement without authorisation", "missing",
+            "Children looked after during the year (not only under short breaks) with at least one 'away from "
+            "placement without authorisation' incident starting in the year, as a percentage of all children "
+            "looked after in the year.", "went_away", better=LOWER, denominator="during",
+            denominator_label=IN_THE_YEAR, source=SOURCE_MISSING,
+        ),
+        Measure(
+            "missing_incidents_per_child", "Missing incidents per child who went missing", "missing", PER_CHILD,
+            "Missing incidents starting in the year, divided by the children looked after who went missing at "
+            "least once in the year.", better=LOWER, numerator="missing_incidents", denominator="went_missing",
+            denominator_label="children who went missing", source=SOURCE_MISSING,
+        ),
+        Measure(
+            "away_incidents_per_child", "Away incidents per child who was away", "missing", PER_CHILD,
+            "Incidents of being away from placement without authorisation starting in the year, divided by the "
+            "children looked after who were away at least once.", better=LOWER, numerator="away_incidents",
+            denominator="went_away", denominator_label="children who were away", source=SOURCE_MISSING,
+        ),
+    ]
+    for part, label, ages, denominator_label in (
+        ("17_18", "aged 17 or 18", "17th or 18th", CARE_LEAVERS_17_18),
+    ):
+        found += [
+            _share(
+                f"care_leavers_{part}_in_touch", f"Care leavers {label} in touch", "care_leavers",
+                f"Care leavers whose {ages} birthday fell in the year (DIED and RHOM left out) with whom the "
+                "council was in touch, as a percentage of that group.", f"care_leavers_{part}_in_touch",
+                better=HIGHER, denominator=f"care_leavers_{part}", denominator_label=denominator_label,
+                source=SOURCE_CARE_LEAVERS,
+            ),
+            _share(
+                f"care_leavers_{part}_in_eet", f"Care leavers {label} in education, employment or training",
+                "care_leavers",
+                f"Care leavers whose {ages} birthday fell in the year (DIED and RHOM left out) whose main activity "
+                "was education, training or employment, as a percentage of that group.",
+                f"care_leavers_{part}_eet", better=HIGHER, denominator=f"care_leavers_{part}",
+                denominator_label=denominator_label, source=SOURCE_CARE_LEAVERS,
+            ),
+            _share(
+                f"care_leavers_{part}_suitable_accommodation", f"Care leavers {label} in suitable accommodation",
+                "care_leavers",
+                f"Care leavers whose {ages} birthday fell in the year (DIED and RHOM left out) whose accommodation "
+                "was judged suitable, as a percentage of that group.", f"care_leavers_{part}_suitable",
+                better=HIGHER, denominator=f"care_leavers_{part}", denominator_label=denominator_label,
+                source=SOURCE_CARE_LEAVERS,
+            ),
+        ]
+    for part, label, letters in ACCOMMODATION_TYPES:
+        found.append(_share(
+            f"care_leavers_accommodation_{part}", f"Care leavers aged 19 to 21 {label}", "care_leavers",
+            f"Care leavers aged 19 to 21 (DIED and RHOM left out) living {label} (ACCOM codes beginning "
+            f"{', '.join(letters)}), as a percentage of that group.", f"accommodation_{part}",
+            denominator="care_leavers", denominator_label=CARE_LEAVERS_19_21, source=SOURCE_CARE_LEAVERS,
+        ))
+    for part, label, code in PROVIDERS:
+        found.append(_share(
+            f"provider_{part}", f"Placed in {label}", "where",
+            f"Children looked after at 31 March whose placement at that date was provided by {label} "
+            f"(PLACE_PROVIDER {code}), as a percentage of all children looked after at 31 March.",
+            f"provider_{part}", source=SOURCE_PROVIDER,
+        ))
+    return tuple(found)
+
+
+MEASURES = (*MEASURES, *_new_measures())
 BY_IDENTIFIER = {measure.identifier: measure for measure in MEASURES}
 
 
@@ -517,6 +716,8 @@ def value_of(measure, year, numerator, denominator):
         value = 100 * numerator / denominator if numerator is not None and denominator else None
     elif measure.unit == RATE:
         value = 10_000 * numerator / denominator if numerator is not None and denominator else None
+    elif measure.unit == PER_CHILD:
+        value = numerator / denominator if numerator is not None and denominator else None
     else:
         raise ValueError(measure.unit)
     return MeasureValue(measure, year, numerator, denominator, value)

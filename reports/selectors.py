@@ -240,11 +240,14 @@ def annual_report_document(year):
 
     content = AnnualReportContent.objects.filter(year=year).first() or AnnualReportContent(year=year)
     not_written = "Officers have not written this section yet."
-    # Placement types are shown together in the placement mix chart, categories of need in their own chart.
+    # Placement types are shown together in the placement mix chart, categories of need in their own chart;
+    # the other breakdowns (profile, reasons for leaving care, providers, accommodation) on the measures pages.
     all_measures = [
         measure.identifier
         for measure in registry.MEASURES
-        if not measure.identifier.startswith(("placement_", "category_of_need_"))
+        if not measure.identifier.startswith(
+            ("placement_", "category_of_need_", "profile_", "ceased_", "provider_", "care_leavers_accommodation_")
+        )
     ]
     sections = [
         _measures_section(
