@@ -28,9 +28,12 @@ from django.utils import timezone
 
 DASHBOARDS = "dashboards"
 
-TRACKED_APPS = ("boards", "indicators", "measures")
-# What else the dashboards show: imports and their errors, and people's names on actions, papers and evaluations.
-TRACKED_MODELS = ("children.CohortImport", "accounts.User")
+TRACKED_APPS = ("boards", "indicators")
+# What else the dashboards show: imports and their errors, people's names on actions, papers and evaluations,
+# and what officers enter beside the measures (not the children's histories, which are rebuilt in bulk).
+TRACKED_MODELS = (
+    "children.CohortImport", "accounts.User", "measures.Comparator", "measures.Target", "measures.ChildPopulation",
+)
 # Saves that change nothing a page shows: signing in records the time.
 IGNORED_UPDATES = {"accounts.User": frozenset({"last_login"})}
 
