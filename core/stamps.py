@@ -2,7 +2,7 @@
 Change stamps: a token that changes in the same transaction as any write to the data a cached page shows.
 
 The dashboards cache their rendered HTML under this token, the cohort's version
-(``measures.queries.inputs_version``) and the date, so a usual request runs two small queries and one
+(``measures.queries.version``, the ``MEASURES`` stamp) and the date, so a usual request runs two small queries and one
 cache read, yet every change shows on the next request, in every web process, whichever process (a page, a
 Celery worker, a management command, Django admin) made it.
 
@@ -27,6 +27,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 DASHBOARDS = "dashboards"
+# Everything a measure's figure is computed from: the returns and each child's history, officers' edits, code
+# lists, comparators, targets and population (stamped by ``measures.signals`` and the writers that bypass
+# signals). The dashboards' pages key on it too.
+MEASURES = "measures"
 
 TRACKED_APPS = ("boards", "indicators")
 # What else the dashboards show: imports and their errors, people's names on actions, papers and evaluations,
@@ -46,26 +50,26 @@ def tracked_models():
     return models
 
 
-def stamp(using="default"):
-    """Give the dashboards a new token, in the current transaction on database ``using``."""
+def stamp(using="default", name=DASHBOARDS):
+    """Give ``name`` (the dashboards by default) a new token, in the current transaction on database ``using``."""
     from .models import ChangeStamp
 
     ChangeStamp.objects.using(using).bulk_create(
-        [ChangeStamp(name=DASHBOARDS, token=secrets.token_hex(16), changed_at=timezone.now())],
+        [ChangeStamp(name=name, token=secrets.token_hex(16), changed_at=timezone.now())],
         update_conflicts=True,
         unique_fields=["name"],
         update_fields=["token", "changed_at"],
     )
 
 
-def token(using="default"):
-    """The dashboards' current token ("" before the first tracked change). One query."""
+def token(using="default", name=DASHBOARDS):
+    """``name``'s current token (the dashboards' by default; "" before the first change). One query."""
     from .models import ChangeStamp
 
     connection = connections[using]
     table = connection.ops.quote_name(ChangeStamp._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE name = %s", [DASHBOARDS])
+        cursor.execute(f"SELECT token FROM {table} WHERE name = %s", [name])
         row = cursor.fetchone()
     return row[0] if row else ""
 

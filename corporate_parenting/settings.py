@@ -172,7 +172,7 @@ if COHORT_FILE_RETENTION_DAYS < 1:
 
 # --- Cache ------------------------------------------------------------------------------------------
 # Dashboards and measure figures are cached under version tokens read from the database (core.stamps,
-# measures.queries.inputs_version), so each process's own memory is correct on its own. CACHE_URL
+# measures.queries.version), so each process's own memory is correct on its own. CACHE_URL
 # (e.g. redis://redis:6379/1) shares one cache between the web processes, so each page is built once.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 

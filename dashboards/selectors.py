@@ -5,7 +5,7 @@ Each function runs a fixed number of queries whatever the size of the cohort: th
 years are computed once, together, in the database (``measures.queries.compute``), and every other panel
 is one selector call. Nothing is computed until the template asks for it, and the templates cache their HTML:
 
-- the whole page under ``page_version``: the cohort's version (``measures.queries.inputs_version()``),
+- the whole page under ``page_version``: the cohort's version (``measures.queries.version()``),
   the change stamp of the boards, self-evaluation, imports and people (``core.stamps.token()``), today's date
   (actions fall overdue at midnight) and, where the page is personal, the person. Two small queries and a
   cache read answer a usual request, and any change shows on the next one;
@@ -76,7 +76,7 @@ HOW_WELL = [
 def chief_executive_measures():
     """
     The measure sections of the chief executive's dashboard. The page asks for them only when their cached
-    HTML (kept under ``measures.queries.inputs_version()``) is missing, so most requests never compute them.
+    HTML (kept under ``measures.queries.version()``) is missing, so most requests never compute them.
     """
     panel = measure_figures.measure_panel(suppress=True)
     if not panel.has_data:
@@ -104,7 +104,7 @@ def _later(function, *args, **kwargs):
 
 def _versions(today, user=None):
     """The keys the page's HTML and its measure sections are cached under (two queries; see above)."""
-    measures_version = measure_queries.inputs_version()
+    measures_version = measure_queries.version()
     parts = [measures_version, stamps.token(), today.isoformat()]
     if user is not None:
         parts += [str(user.pk), user.role]

@@ -374,6 +374,9 @@ def rebuild(children=None):
     for start in range(0, len(pks), CHUNK):
         for position, count in enumerate(_rebuild_chunk(pks[start:start + CHUNK], returns)):
             totals[position] += count
+    from .signals import figures_changed
+
+    figures_changed()
     return tuple(totals)
 
 

@@ -14,17 +14,16 @@ measure, as the DfE does.
 import calendar
 import dataclasses
 import datetime
-import hashlib
+import time
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Avg, Count, F, Func, Max, Q, Subquery, Sum, Value
+from django.db.models import Avg, Count, Q, Sum
 
-from children.models import CareLeaverOutcome, Code, CodeList, CohortReturn, Episode, HealthOutcome, MissingEpisode
-from core import collection_year, suppression
+from children.models import Code, CodeList, CohortReturn
+from core import collection_year, stamps, suppression
 
 from . import selectors
 from .models import ChildYear
@@ -46,7 +45,9 @@ from .registry import (
     get,
 )
 
-CACHE_SECONDS = 60 * 60  # the dashboards' cached aggregates; a new import or edit changes the key anyway
+CACHE_SECONDS = 24 * 60 * 60  # a change moves the version, and so the key, anyway
+LOCK_SECONDS = 5 * 60  # the longest a computation may hold the others back
+WAIT_SECONDS, POLL_SECONDS = 60, 0.05
 
 CARE_LEAVERS_19_TO_21 = (19, 20, 21)
 CARE_LEAVERS_17_18 = (17, 18)
@@ -213,73 +214,43 @@ def _year_rows(years, code_groups):
     return {row["year"]: {name.removeprefix(PREFIX): value for name, value in row.items()} for row in rows}
 
 
-def _inputs_version_query():
+def version():
     """
-    A token that changes whenever anything the measures read changes, in one cheap query (primary keys and
-    timestamps, never a scan of the cohort): a return imported or removed, cohort rows added, a child or an
-    episode edited (django-auditlog logs every officer's edit), comparators, targets or population entered,
-    code lists reloaded. Caches of measure figures and of the pages built from them are keyed on it.
+    A token that changes in the same transaction as anything a figure is computed from: an import or an
+    officer's edit (the history's rebuild stamps it), a code list reloaded, comparators, targets or population
+    changed (``measures.signals``). One query. The figures and the pages built from them are cached under it.
     """
-    from auditlog.models import LogEntry
-
-    from children.models import Child
-
-    from .models import ChildPopulation, Comparator, Target
-
-    def latest(queryset, field="pk"):
-        return Max(Subquery(queryset.order_by(f"-{field}").values(field)[:1]))
-
-    token_query = CohortReturn.objects.order_by().values(version=Value(1)).annotate(
-        returns=Count("pk"),
-        imported=Max("imported_at"),
-        child=latest(Child.objects.all()),
-        child_created=Max(Subquery(Child.objects.order_by("-pk").values("created_at")[:1])),
-        episode=latest(Episode.objects.all()),
-        health=latest(HealthOutcome.objects.all()),
-        leavers=latest(CareLeaverOutcome.objects.all()),
-        missing=latest(MissingEpisode.objects.all()),
-        edits=latest(LogEntry.objects.filter(content_type__app_label="children")),
-        codes=latest(Code.objects.all()),
-        comparators=latest(Comparator.objects.all(), "updated_at"),
-        comparator_rows=latest(Comparator.objects.all()),
-        targets=latest(Target.objects.all(), "updated_at"),
-        target_rows=latest(Target.objects.all()),
-        population=Max(Subquery(ChildPopulation.objects.order_by().values(total=Func(F("population"), function="SUM"))[:1])),
-        population_rows=latest(ChildPopulation.objects.all()),
-    )
-    return token_query
+    return stamps.token(name=stamps.MEASURES)
 
 
-_version_sql = {}
+def _computed(years, code_groups):
+    return {"rows": _year_rows(years, code_groups), "populations": selectors.populations(years)}
 
 
-def inputs_version():
+def _cached(years, version_token):
     """
-    A token that changes whenever anything the measures read changes (see ``_inputs_version_query``). The
-    query is compiled once per process and database: building its ORM expression costs more than running it.
+    Every year's counts and population for ``version_token``, from the cache or computed once: the first to
+    ask computes while the others wait for its result (the worker usually got there first, after the change).
     """
-
-    if connection.alias not in _version_sql:
-        _version_sql[connection.alias] = _inputs_version_query().query.sql_with_params()
-    sql, params = _version_sql[connection.alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:32]
-
-
-def _counts(years, code_groups, *, cached):
-    """The year's counts (one aggregate query), or their results from the cache for the same inputs and codes."""
-    # (PostgreSQL's JIT compiler is switched off for every connection in settings: it spent seconds
-    # compiling these high-cost-estimate but quick aggregates.)
-    if not cached:
-        return _year_rows(years, code_groups)
-    key_source = repr((years, sorted((k, sorted(v.items())) for k, v in code_groups.items()), inputs_version()))
-    key = "measures:" + hashlib.sha256(key_source.encode()).hexdigest()
+    key = f"measures:{version_token}:{','.join(map(str, years))}"
     figures = cache.get(key)
-    if figures is None:
-        figures = _year_rows(years, code_groups)
+    if figures is not None:
+        return figures
+    lock = f"{key}:computing"
+    waited = 0.0
+    while not cache.add(lock, 1, LOCK_SECONDS):
+        if waited >= WAIT_SECONDS:
+            break  # the one computing is taking too long: compute here rather than leave the page waiting
+        time.sleep(POLL_SECONDS)
+        waited += POLL_SECONDS
+        figures = cache.get(key)
+        if figures is not None:
+            return figures
+    try:
+        figures = _computed(years, _code_groups())
         cache.set(key, figures, CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
     return figures
 
 
@@ -288,19 +259,18 @@ def compute(years=None, *, cached=False):
     Every measure for every year asked for that has a return (default: all of them), as
     ``{year: {identifier: MeasureValue}}``. A fixed number of queries, whatever the cohort or the years.
 
-    ``cached=True`` (the dashboards) reuses the counts computed for the same inputs version (see
-    ``inputs_version``) until the next import or edit. Population, codes and returns are always read afresh.
+    ``cached=True`` (pages, dashboards, reports) reads every year's counts from the cache under the current
+    ``version``: two small queries (the years, the version) when the worker has computed them after the last
+    change, and one computation however many requests arrive together when it has not.
     """
-    with_return = set(CohortReturn.objects.values_list("year", flat=True))
-    wanted = sorted(with_return if years is None else set(years) & with_return)
+    with_return = sorted(CohortReturn.objects.values_list("year", flat=True))
+    wanted = sorted(with_return if years is None else set(years) & set(with_return))
     if not wanted:
         return {}
-    code_groups = _code_groups()
-    rows = _counts(wanted, code_groups, cached=cached)
-    populations = selectors.populations(wanted)
+    figures = _cached(with_return, version()) if cached else _computed(wanted, _code_groups())
     results = {}
     for year in wanted:
-        counts = {**rows.get(year, {}), "population": populations.get(year)}
+        counts = {**figures["rows"].get(year, {}), "population": figures["populations"].get(year)}
         values = {measure.identifier: measure.value_in(year, counts) for measure in MEASURES}
         disclosure_control(values)
         results[year] = values

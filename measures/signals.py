@@ -4,13 +4,20 @@ the change: an import of a year (which saves its ``CohortReturn`` once its rows 
 and an officer's edit of one child's record. The import writes its rows with plain SQL, so it sends no
 per-row signals; a per-row change (an officer's edit, the admin, a test building rows) rebuilds that child.
 """
+import logging
 import threading
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
+from kombu.exceptions import OperationalError
 
-from children.models import Child, CohortReturn
+from children.models import Child, Code, CohortReturn
+from core import stamps
 
 from . import history
+from .models import ChildPopulation, Comparator, Target
+
+logger = logging.getLogger(__name__)
 
 _state = threading.local()
 
@@ -52,6 +59,29 @@ def _child_deleted(sender, instance, **kwargs):
     _state.children_going.discard(instance.pk)
 
 
+def figures_changed(using="default"):
+    """
+    Something a figure is computed from has changed, in the current transaction: move the measures' version
+    with it, and once it commits, have the worker compute the figures before anyone asks for them.
+    """
+    stamps.stamp(using, name=stamps.MEASURES)
+    transaction.on_commit(_warm, using=using)
+
+
+def _warm():
+    """Queued once per committed change; a second warm-up in a row finds the figures cached and stops."""
+    from .tasks import warm_figures
+
+    try:
+        warm_figures.delay()
+    except OperationalError:  # no worker to ask: the first page computes them, once
+        logger.exception("Could not queue the measures' warm-up")
+
+
+def _input_changed(sender, using="default", **kwargs):
+    figures_changed(using)
+
+
 def connect():
     """Called once the apps are ready (``MeasuresConfig.ready``)."""
     uid = "measures.history"
@@ -61,6 +91,9 @@ def connect():
     post_save.connect(_child_saved, sender=Child, dispatch_uid=uid)
     pre_delete.connect(_child_deleting, sender=Child, dispatch_uid=uid)
     post_delete.connect(_child_deleted, sender=Child, dispatch_uid=uid)
+    for model in (Code, Comparator, Target, ChildPopulation):
+        post_save.connect(_input_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_input_changed, sender=model, dispatch_uid=uid)
     for model in history.RETURN_TABLES:
         post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_row_changed, sender=model, dispatch_uid=uid)
