@@ -69,6 +69,12 @@ class BoardFigure:
         return self._comparator_value("statistical_neighbours")
 
     @property
+    def council_published_text(self):
+        """The DfE's own published figure for the council, when loaded (officers compare it with the app's)."""
+        number = self._comparator_value("council_published")
+        return format_value(self.measure, number) if number is not None else "Not loaded"
+
+    @property
     def england_text(self):
         return format_value(self.measure, self.england) if self.england is not None else "Not entered"
 

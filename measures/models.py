@@ -35,6 +35,13 @@ class Comparator(models.Model):
     statistical_neighbours = models.DecimalField(
         "statistical neighbours", max_digits=9, decimal_places=2, null=True, blank=True
     )
+    council_published = models.DecimalField(
+        "the council, as the DfE publishes it", max_digits=9, decimal_places=2, null=True, blank=True,
+        help_text="The DfE's own figure for this council: a check of the app's figure.",
+    )
+    neighbours_reporting = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many of the statistical neighbours the average is of, when loaded."
+    )
     source = models.CharField(max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -47,6 +54,29 @@ class Comparator(models.Model):
 
     def __str__(self):
         return f"{self.measure} {self.year}"
+
+
+class ComparisonAuthority(models.Model):
+    """
+    The council itself and its ten statistical neighbours, by the local authority codes the DfE's data files
+    use (new_la_code, e.g. E10000034), chosen once by officers; comparator files are read for these.
+    """
+
+    code = models.CharField("local authority code", max_length=9, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    is_council = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-is_council", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_council"], condition=models.Q(is_council=True), name="one_council_authority"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name or self.code} ({'the council' if self.is_council else 'neighbour'})"
 
 
 class Target(models.Model):

@@ -12,8 +12,8 @@ from django.db import transaction
 
 from core.uploads import CSV, decode_text, validate_upload
 
-from . import registry
-from .models import ChildPopulation, Comparator, Target
+from . import comparators, registry
+from .models import ChildPopulation, ComparisonAuthority, Comparator, Target
 
 CSV_COLUMNS = ("measure", "year", "england", "statistical_neighbours", "source")
 REQUIRED_COLUMNS = ("measure", "year", "england", "statistical_neighbours")
@@ -110,6 +110,11 @@ def load_comparators_csv(file, *, user):
         neighbours = _decimal(row.get("statistical_neighbours"), "statistical_neighbours", row_errors)
         if england is None and neighbours is None and not row_errors:
             row_errors.append("give an England or a statistical neighbours value")
+        if identifier in registry.BY_IDENTIFIER:
+            for column, number in (("england", england), ("statistical_neighbours", neighbours)):
+                problem = comparators.range_problem(registry.get(identifier), number) if number is not None else ""
+                if problem:
+                    row_errors.append(f"{column} {problem}")
         source = (row.get("source") or "").strip()
         if len(source) > 255:
             row_errors.append("source is longer than 255 characters")
@@ -133,3 +138,51 @@ def load_comparators_csv(file, *, user):
             )
     result.saved = len(rows)
     return result
+
+
+# --- The DfE's published comparators (Explore Education Statistics data files) -------------------------
+
+
+def save_authorities(*, council_code, council_name, neighbours):
+    """The council's own LA code and its ten statistical neighbours (``[(code, name)]``), replacing any before."""
+    with transaction.atomic():
+        ComparisonAuthority.objects.all().delete()
+        ComparisonAuthority.objects.create(code=council_code, name=council_name, is_council=True)
+        ComparisonAuthority.objects.bulk_create(
+            ComparisonAuthority(code=code, name=name, position=position)
+            for position, (code, name) in enumerate(neighbours, start=1)
+        )
+
+
+def load_ees_file(file, *, measure, indicator, filters, user):
+    """
+    Load ``measure``'s England, council and statistical-neighbour values from a DfE EES data file. Every value
+    is checked first; if anything is wrong nothing is saved and the problems are listed. Returns a
+    ``comparators.Reading`` (its ``years`` are what was saved).
+    """
+    validate_upload(file, CSV)
+    chosen = registry.get(measure)
+    authorities = list(ComparisonAuthority.objects.all())
+    council = next((a.code for a in authorities if a.is_council), "")
+    neighbours = [a.code for a in authorities if not a.is_council]
+    reading = comparators.read_ees(
+        _read_text(file), chosen, indicator=indicator, filters=filters, council=council, neighbours=neighbours
+    )
+    if reading.problems:
+        return reading
+    source = f"DfE, Children looked after in England including adoptions (EES): {file.name}, {indicator}"[:255]
+    with transaction.atomic():
+        for year, values in reading.years.items():
+            Comparator.objects.update_or_create(
+                measure=measure,
+                year=year,
+                defaults={
+                    "england": values["england"],
+                    "statistical_neighbours": values["neighbours"],
+                    "neighbours_reporting": values["reporting"],
+                    "council_published": values["council"],
+                    "source": source,
+                    "updated_by": user,
+                },
+            )
+    return reading

@@ -13,8 +13,16 @@ from core.permissions import BOARD_READERS, OFFICERS, role_required
 from core.collection_year import label as year_label
 
 from . import charts, figures, queries, registry, selectors, services
-from .forms import ComparatorForm, ComparatorUploadForm, PopulationForm, TargetForm, YearForm
-from .models import ChildPopulation, Comparator, Target
+from .forms import (
+    AuthoritiesForm,
+    ComparatorForm,
+    ComparatorUploadForm,
+    EesUploadForm,
+    PopulationForm,
+    TargetForm,
+    YearForm,
+)
+from .models import ChildPopulation, Comparator, ComparisonAuthority, Target
 
 
 def must_suppress(user):
@@ -102,7 +110,7 @@ def comparator_edit(request, identifier):
             initial.update(
                 england=existing.england, statistical_neighbours=existing.statistical_neighbours, source=existing.source
             )
-    form = ComparatorForm(request.POST or None, initial=initial, unit_label=measure.unit_label)
+    form = ComparatorForm(request.POST or None, initial=initial, measure=measure)
     if request.method == "POST" and form.is_valid():
         services.save_comparator(measure=identifier, user=request.user, **form.cleaned_data)
         messages.success(request, f"Comparators for {year_label(form.cleaned_data['year'])} saved.")
@@ -185,3 +193,46 @@ def population(request):
 def differences(request):
     page = Paginator(selectors.return_differences(), 50).get_page(request.GET.get("page"))
     return render(request, "measures/differences.html", {"page_obj": page})
+
+
+@role_required(*OFFICERS)
+def ees_upload(request):
+    """The DfE's published figures for England, the council and its neighbours, from an EES data file."""
+    authorities = list(ComparisonAuthority.objects.all())
+    form = EesUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reading = services.load_ees_file(
+                data["file"], measure=data["measure"], indicator=data["indicator"], filters=data["filters"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if reading.problems:
+                problems = reading.problems
+                form.add_error("file", f"Nothing was saved: {len(problems)} problem(s), listed below.")
+            else:
+                years = ", ".join(year_label(year) for year in reading.years)
+                messages.success(request, f"The DfE's figures for {years} loaded.")
+                return redirect("measures:measure_detail", identifier=data["measure"])
+    return render(request, "measures/ees_upload.html", {"form": form, "problems": problems, "authorities": authorities})
+
+
+@role_required(*OFFICERS)
+def authorities(request):
+    current = list(ComparisonAuthority.objects.all())
+    council = next((a for a in current if a.is_council), None)
+    initial = {
+        "council_code": council.code if council else "",
+        "council_name": council.name if council else "",
+        "neighbours": "\n".join(f"{a.code}, {a.name}" for a in current if not a.is_council),
+    }
+    form = AuthoritiesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_authorities(**form.cleaned_data)
+        messages.success(request, "The council and its statistical neighbours are saved.")
+        return redirect("measures:ees_upload")
+    return render(request, "measures/authorities.html", {"form": form})

@@ -182,6 +182,8 @@ RULES = {
     "measures:measure_detail": Rule(BOARD_READERS, kwargs=measure),
     "measures:population": Rule(OFFICERS),
     "measures:differences": Rule(OFFICERS),
+    "measures:ees_upload": Rule(OFFICERS),
+    "measures:authorities": Rule(OFFICERS),
     "measures:comparator_upload": Rule(OFFICERS),
     "measures:comparator_edit": Rule(OFFICERS, kwargs=measure),
     "measures:target_edit": Rule(OFFICERS, kwargs=measure),
