@@ -4,6 +4,14 @@ from children.models import CohortReturn
 from .models import ChildPopulation, Comparator, ReturnDifference, Target
 
 
+def returns_checked():
+    """Each return's year and how many of the DfE's validation rule failures it carries, newest first."""
+    return [
+        {"label": CohortReturn(year=year).label, "errors": errors}
+        for year, errors in CohortReturn.objects.order_by("-year").values_list("year", "validation_error_count")
+    ]
+
+
 def available_years():
     """Collection years with a return, newest first."""
     return list(CohortReturn.objects.order_by("-year").values_list("year", flat=True))

@@ -94,6 +94,7 @@ def measure_detail(request, identifier):
             "suppress": suppress,
             "is_officer": not suppress,
             "year_labels": {value.year: year_label(value.year) for value in values},
+            "returns": selectors.returns_checked(),
         },
     )
 

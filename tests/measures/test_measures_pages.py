@@ -50,10 +50,12 @@ def test_definition_page_has_trend_chart_with_data_table(cohort, client_for):
 
 def test_a_measure_page_names_its_source_and_its_denominator(cohort, client_for):
     # The cohort: 12 children looked after at 31 March, 3 of them placed more than 20 miles away.
+    type(cohort).objects.filter(pk=cohort.pk).update(validation_error_count=7)
     url = reverse("measures:measure_detail", args=["placed_over_20_miles"])
     html = client_for(Role.COUNCILLOR).get(url).content.decode()
     assert "Source of the definition" in html and "a focus on placement location" in html
     assert "out of 12 children looked after at 31 March" in html  # the 3 are withheld; the 12 are not small
+    assert "DfE validation errors" in html and '<th scope="row" class="govuk-table__header">2024-25</th><td class="govuk-table__cell govuk-table__cell--numeric">7</td>' in html
     officer = client_for(Role.OFFICER).get(url).content.decode()
     assert "25%" in officer and "out of 12 children looked after at 31 March" in officer
 
