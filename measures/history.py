@@ -18,6 +18,7 @@ OC2, OC3, missing and UASC rows, so that every measure for every year is one agg
 The history is rebuilt, never edited: after an import for the children of the imported year (and those
 left with an episode open at the end of the year before), and for one child after an officer's edit.
 """
+import calendar
 import datetime
 from collections import defaultdict
 from typing import NamedTuple
@@ -196,6 +197,20 @@ def differences(rows_by_year, imported_years):
     return found
 
 
+def years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def months_before(day, months):
+    """The same day ``months`` months earlier (the month's last day if it is shorter): 31 March -> 30 September."""
+    count = day.year * 12 + day.month - 1 - months
+    year, month = divmod(count, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def age_on(born, day):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -256,6 +271,15 @@ def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(),
         ),
         "reviews_taken_part_in": sum(1 for held, code in reviews if first <= held <= last and code in TOOK_PART_IN_REVIEW),
     }
+    # Long-term stability (DfE stability data guidance): under 16 at 31 March, looked after continuously for
+    # two and a half years (the period began on or before 30 September two and a half years before), and with
+    # the same carer for two years (on or before 31 March two years before).
+    long_term_group = bool(
+        at_year_end and born <= last and age_on(born, last) < 16
+        and open_at_end.period_start <= months_before(last, 30)
+    )
+    fields["long_term_group"] = long_term_group
+    fields["long_term_stable"] = long_term_group and open_at_end.carer_start <= years_before(last, 2)
     end = open_at_end.row if at_year_end else None
     fields.update(
         legal_status=end.legal_status if end else "",
@@ -283,7 +307,7 @@ OC2_FIELDS = [
 CHILD_YEAR_FIELDS = [
     "year", "in_episodes", "looked_after", "short_breaks_only", "started", "age_started", "ceased",
     "reason_ceased", "age_ceased", "at_year_end", "age_at_year_end", "placements", "twelve_months",
-    "uasc_at_year_end", "missing_incidents", "away_incidents", "reviews_aged_4_and_over", "reviews_taken_part_in",
+    "long_term_group", "long_term_stable", "uasc_at_year_end", "missing_incidents", "away_incidents", "reviews_aged_4_and_over", "reviews_taken_part_in",
     "legal_status", "category_of_need",
     "placement_type", "placement_provider", "distance_miles", "placed_outside_area", "period_start",
     "carer_start", "has_oc2", *OC2_FIELDS, "care_leaver_age", "in_touch", "activity", "accommodation",

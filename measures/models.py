@@ -163,6 +163,10 @@ class ChildYear(models.Model):
     period_start = models.DateField(null=True, blank=True)
     carer_start = models.DateField(null=True, blank=True)
     placements = models.PositiveSmallIntegerField(default=0, help_text="Placements (carers) in the year.")
+    long_term_group = models.BooleanField(
+        default=False, help_text="At 31 March: under 16 and looked after continuously for two and a half years."
+    )
+    long_term_stable = models.BooleanField(default=False, help_text="In that group, with the same carer for two years.")
     twelve_months = models.BooleanField(help_text="Looked after continuously through the year (the OC2 group).")
     uasc_at_year_end = models.BooleanField(default=False)
     # The year's OC2 row, if it has one

@@ -11,11 +11,8 @@ before (when a period of care or a placement began) comes from the returns befor
 only under a series of short-term placements (legal status V3 or V4, "short breaks") are left out of every
 measure, as the DfE does.
 """
-import calendar
 import dataclasses
-import datetime
 import time
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -23,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Q, Sum
 
 from children.models import Code, CodeList, CohortReturn
-from core import collection_year, stamps, suppression
+from core import stamps, suppression
 
 from . import selectors
 from .models import ChildYear
@@ -54,41 +51,6 @@ CARE_LEAVERS_17_18 = (17, 18)
 SDQ_CONCERN = 17  # a score of 17 or more is a cause for concern
 LEFT_OUT_OF_CARE_LEAVERS = ("DIED", "RHOM")  # died; returned home to parents for six months or more
 SDQ_AGES = Q(age_at_year_end__gte=5, age_at_year_end__lte=16)
-
-
-def _years_ago(date, years):
-    try:
-        return date.replace(year=date.year - years)
-    except ValueError:  # 29 February
-        return date.replace(year=date.year - years, day=28)
-
-
-@dataclass(frozen=True)
-class _Window:
-    """The dates a collection year's measures turn on."""
-
-    year: int
-
-    @property
-    def starts_on(self):
-        return collection_year.starts_on(self.year)
-
-    @property
-    def ends_on(self):
-        return collection_year.ends_on(self.year)
-
-    @property
-    def two_and_a_half_years_before_end(self):
-        """Two years and six months before the year's last day: 30 September for a year ending 31 March."""
-        end = self.ends_on
-        months = end.year * 12 + end.month - 1 - 30
-        year, month = divmod(months, 12)
-        return datetime.date(year, month + 1, min(end.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _any_year(years, condition):
-    """OR of ``condition(window)`` for each year, each tied to its own year's rows."""
-    return reduce(or_, (Q(year=year) & condition(_Window(year)) for year in years))
 
 
 def _never():
@@ -125,9 +87,7 @@ def _aggregates(years, code_groups):
     eet = code_groups.get(CodeList.CARE_LEAVER_ACTIVITY, {}).get("eet", [])
     suitable = code_groups.get(CodeList.CARE_LEAVER_ACCOMMODATION, {}).get("suitable", [])
     at_end = Q(at_year_end=True)
-    long_term_group = at_end & Q(age_at_year_end__lt=16) & _any_year(
-        years, lambda w: Q(period_start__lte=w.two_and_a_half_years_before_end)
-    )
+    long_term_group = at_end & Q(long_term_group=True)
     twelve_months = Q(twelve_months=True)
     care_leavers = Q(care_leaver_age__in=CARE_LEAVERS_19_TO_21) & ~Q(in_touch__in=LEFT_OUT_OF_CARE_LEAVERS)
     care_leavers_17_18 = Q(care_leaver_age__in=CARE_LEAVERS_17_18) & ~Q(in_touch__in=LEFT_OUT_OF_CARE_LEAVERS)
@@ -142,9 +102,7 @@ def _aggregates(years, code_groups):
         "outside_area": _count(at_end & Q(placed_outside_area=True)),
         "three_or_more_placements": _count(at_end & Q(placements__gte=3)),
         "long_term_group": _count(long_term_group),
-        "long_term_stable": _count(
-            long_term_group & _any_year(years, lambda w: Q(carer_start__lte=_years_ago(w.ends_on, 2)))
-        ),
+        "long_term_stable": _count(long_term_group & Q(long_term_stable=True)),
         "health_total": _count(twelve_months),
         "health_assessment": _count(twelve_months & Q(health_assessment=True)),
         "dental_check": _count(twelve_months & Q(teeth_check=True)),
