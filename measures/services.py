@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -163,7 +164,7 @@ def load_ees_file(file, *, measure, indicator, filters, user):
     validate_upload(file, CSV)
     chosen = registry.get(measure)
     authorities = list(ComparisonAuthority.objects.all())
-    council = next((a.code for a in authorities if a.is_council), "")
+    council = next((a.code for a in authorities if a.is_council), settings.COUNCIL_LA_CODE)
     neighbours = [a.code for a in authorities if not a.is_council]
     reading = comparators.read_ees(
         _read_text(file), chosen, indicator=indicator, filters=filters, council=council, neighbours=neighbours

@@ -2,6 +2,7 @@
 Pages for the board's measures. Board readers see them with small numbers withheld; officers see the
 figures in full and keep the comparators, targets and child population up to date.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -227,7 +228,7 @@ def authorities(request):
     current = list(ComparisonAuthority.objects.all())
     council = next((a for a in current if a.is_council), None)
     initial = {
-        "council_code": council.code if council else "",
+        "council_code": council.code if council else settings.COUNCIL_LA_CODE,
         "council_name": council.name if council else "",
         "neighbours": "\n".join(f"{a.code}, {a.name}" for a in current if not a.is_council),
     }

@@ -235,20 +235,21 @@ def _meetings_section(year):
     )
 
 
+# Placement types are shown together in the placement mix chart, categories of need in their own chart; the
+# other breakdowns (profile, reasons for leaving care, providers, accommodation) on the measures pages.
+BREAKDOWNS = ("placement_", "category_of_need_", "profile_", "provider_", "care_leavers_accommodation_")
+
+
+def in_annual_report_table(measure):
+    return not measure.identifier.startswith(BREAKDOWNS) and measure.topic != "leaving_care"
+
+
 def annual_report_document(year):
     from measures import registry
 
     content = AnnualReportContent.objects.filter(year=year).first() or AnnualReportContent(year=year)
     not_written = "Officers have not written this section yet."
-    # Placement types are shown together in the placement mix chart, categories of need in their own chart;
-    # the other breakdowns (profile, reasons for leaving care, providers, accommodation) on the measures pages.
-    all_measures = [
-        measure.identifier
-        for measure in registry.MEASURES
-        if not measure.identifier.startswith(
-            ("placement_", "category_of_need_", "profile_", "ceased_", "provider_", "care_leavers_accommodation_")
-        )
-    ]
+    all_measures = [measure.identifier for measure in registry.MEASURES if in_annual_report_table(measure)]
     sections = [
         _measures_section(
             "measures",

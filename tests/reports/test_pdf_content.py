@@ -24,6 +24,7 @@ from measures import queries as measure_queries
 from measures.models import Comparator
 from reports import services
 from reports.models import ReportStatus, ReportType
+from reports.selectors import in_annual_report_table
 
 from .conftest import pdf_text
 
@@ -130,7 +131,7 @@ def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_sup
         title = value.measure.title
         if title.startswith("Category of need: "):
             assert f"{title.removeprefix('Category of need: ')} [c]" in text  # the category of need chart
-        elif not value.measure.identifier.startswith("placement_"):
+        elif in_annual_report_table(value.measure):
             assert f"{title} [c]" in text
         assert f"{title} {value.shown(suppress=False)}" not in text
 
