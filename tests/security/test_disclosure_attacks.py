@@ -50,12 +50,12 @@ def what_a_reader_can_work_out(values, group):
     return possible
 
 
-PLACEMENTS = [f"placement_{group}" for group in measures.PLACEMENT_GROUPS]
+PLACEMENTS = [f"placement_{group}" for group in measures.PLACEMENT_PARTS]  # foster, residential, parents, adoption, other
 
 
 def test_two_withheld_parts_that_add_up_to_2_are_not_left_as_both_1():
-    # 58 children: 56 fostered, 1 in kinship care, 1 in residential care.
-    counts = dict(zip(PLACEMENTS, [56, 1, 1, 0, 0, 0]))
+    # 58 children: 56 fostered, 1 in residential care, 1 placed with parents.
+    counts = dict(zip(PLACEMENTS, [56, 1, 1, 0, 0]))
     values = year_of({"looked_after_at_31_march": 58, **counts}, {})
     for identifier, possible in what_a_reader_can_work_out(values, PLACEMENTS).items():
         assert len(possible) > 1, f"{identifier} is pinned to {possible}"
@@ -65,7 +65,7 @@ def test_two_withheld_parts_that_add_up_to_2_are_not_left_as_both_1():
 def test_a_small_part_and_the_part_withheld_to_protect_it_read_the_same():
     # 12 children: 9 fostered, 3 in residential care. The 3 is small; the 9 is withheld so that it cannot be
     # worked out as 12 - 9. A reader must not be able to tell which is which.
-    counts = dict(zip(PLACEMENTS, [9, 0, 3, 0, 0, 0]))
+    counts = dict(zip(PLACEMENTS, [9, 3, 0, 0, 0]))
     values = year_of({"looked_after_at_31_march": 12, **counts}, {})
     small, protecting = values["placement_residential"], values["placement_foster"]
     assert small.withheld and protecting.withheld
@@ -94,8 +94,8 @@ def test_a_complement_of_1_to_4_is_withheld():
 
 
 def test_a_whole_too_small_to_protect_its_parts_is_withheld_with_them():
-    counts = dict(zip(PLACEMENTS, [3, 2, 0, 0, 0, 0]))
+    counts = dict(zip(PLACEMENTS, [3, 2, 0, 0, 0]))
     values = year_of({"looked_after_at_31_march": 5, **counts}, {})
     assert values["looked_after_at_31_march"].withheld
-    assert values["placement_foster"].withheld and values["placement_kinship"].withheld
-    assert not values["placement_residential"].withheld  # 0%: zero identifies nobody
+    assert values["placement_foster"].withheld and values["placement_residential"].withheld
+    assert not values["placement_with_parents"].withheld  # 0%: zero identifies nobody
