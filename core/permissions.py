@@ -201,6 +201,15 @@ class RoleRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def public_page(view):
+    """
+    A page of the public site (``public/``): anyone may read it, signed in or not. Such a view shows only what
+    ``public.selectors`` returns, which is where the rules of publication live.
+    """
+    view.allowed_roles = "public"
+    return view
+
+
 def role_required(*roles):
     """Function views: ``@role_required(*OFFICERS)``."""
     allowed = frozenset(roles)

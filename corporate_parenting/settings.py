@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "boards",
     "reports",
     "dashboards",
+    "public",
 ]
 
 MIDDLEWARE = [

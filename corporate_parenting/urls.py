@@ -15,5 +15,6 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("", include("boards.urls")),
     path("reports/", include("reports.urls")),
+    path("public/", include("public.urls")),
     path("admin/", admin.site.urls),
 ]

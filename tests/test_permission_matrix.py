@@ -292,6 +292,19 @@ RULES = {
     "reports:annual_content": Rule(OFFICERS, kwargs=lambda: {"year": 2025}),
     "reports:schedule_list": Rule(OFFICERS),
     "reports:schedule_toggle": post_only(OFFICERS, kwargs=pk("reports.ReportSchedule")),
+    # the public site: everyone, signed in or not (what it withholds: tests/public/test_public_site.py)
+    "public:index": Rule(EVERYONE, anonymous=200),
+    "public:board": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
+    "public:members": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
+    "public:forward_plan": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
+    "public:decisions": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
+    "public:calendar": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
+    "public:feed": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
+    "public:meeting": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Meeting")),
+    "public:paper": [
+        Rule(EVERYONE, anonymous=200, kind="published", kwargs=paper(published=True, agenda_item__meeting__status="held")),
+        Rule(EVERYONE, ok=404, anonymous=404, kind="draft", kwargs=paper(published=False)),
+    ],
 }
 
 

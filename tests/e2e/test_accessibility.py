@@ -108,6 +108,10 @@ def main_pages():
             reverse("boards:pledge"),
             reverse("boards:commitment_detail", args=[first("boards.PledgeCommitment").pk]),
             reverse("boards:feedback"),
+            # the public site, which everyone reads alike
+            reverse("public:board", args=[first("boards.Board").pk]),
+            reverse("public:meeting", args=[meeting]),
+            reverse("public:decisions", args=[first("boards.Board").pk]),
         ],
         Role.CLERK: [
             reverse("boards:clerk_desk"),
