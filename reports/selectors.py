@@ -3,8 +3,9 @@ What reports read: the content of each document (gathered from the other apps' s
 the same figures and charts as the pages), who may see which reports, and who is told when one is ready.
 """
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core import collection_year
@@ -35,7 +36,48 @@ def visible_reports(user):
         reports = reports.filter(status=ReportStatus.READY).filter(
             Q(kind=ReportType.ANNUAL_REPORT) | Q(meeting__board__in=boards_for(user))
         )
-    return reports.order_by("-requested_at", "-id")
+    return with_superseded(reports).order_by("-requested_at", "-id")
+
+
+def with_superseded(reports):
+    """
+    Annotate ``superseded``: a later version of the same document (the same meeting's board pack, or the same
+    year's annual report) is ready, so this one is kept on file but no longer current.
+    """
+    later_ready = Report.objects.filter(
+        Q(meeting_id=OuterRef("meeting_id")) | Q(year=OuterRef("year")),
+        kind=OuterRef("kind"), status=ReportStatus.READY, version__gt=OuterRef("version"),
+    )
+    return reports.annotate(superseded=Exists(later_ready))
+
+
+@dataclass
+class Document:
+    """One document (a meeting's board pack, a year's annual report): its current version and the others."""
+
+    current: Report
+    others: list = field(default_factory=list)
+
+
+def documents(reports):
+    """
+    Group versions into documents, in the order of each document's latest request. The current version is the
+    latest ready one (or, before any is ready, the latest); the others, newest first, are behind it.
+    """
+    grouped = {}
+    for report in reports:
+        grouped.setdefault((report.kind, report.meeting_id, report.year), []).append(report)
+    found = []
+    for versions in grouped.values():
+        versions.sort(key=lambda report: report.version, reverse=True)
+        current = next((report for report in versions if report.status == ReportStatus.READY), versions[0])
+        found.append(Document(current=current, others=[report for report in versions if report is not current]))
+    return found
+
+
+def meeting_packs(meeting, user):
+    """The meeting's board packs the person may see, as documents (one, unless packs of several kinds exist)."""
+    return documents(visible_reports(user).filter(kind=ReportType.BOARD_PACK, meeting=meeting))
 
 
 def report_status(report, *, for_officer):

@@ -37,11 +37,11 @@ def report_list(request):
 
 
 def _list_context(request, *, page_number):
-    page = Paginator(selectors.visible_reports(request.user), PAGE_SIZE).get_page(page_number)
+    page = Paginator(selectors.documents(selectors.visible_reports(request.user)), PAGE_SIZE).get_page(page_number)
     last_year = collection_year.latest_finished()
     return {
         "page_obj": page,
-        "reports": page.object_list,
+        "documents": page.object_list,
         "is_officer": request.user.role in OFFICERS,
         "text_year": last_year,
         "text_year_label": long_label(last_year),

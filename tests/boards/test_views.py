@@ -198,8 +198,9 @@ def test_meeting_page_runs_a_constant_number_of_queries(world, client, django_as
     signed_in(client, world.clerk)
     url = reverse("boards:meeting_detail", args=[world.held.pk])
     # A fixed number whatever the agenda's size: the meeting, items with papers, minutes and their corrections, carried
-    # and completed actions, attendance, actions arising, forward plan topics, the previous meeting, session and user.
-    with django_assert_max_num_queries(14):
+    # and completed actions, attendance, actions arising, forward plan topics, the previous meeting, the board packs,
+    # session and user.
+    with django_assert_max_num_queries(15):
         client.get(url)
     for number in range(15):
         item = services.add_agenda_item(meeting=world.held, title=f"Item {number}", report_author=world.officer)
@@ -209,7 +210,7 @@ def test_meeting_page_runs_a_constant_number_of_queries(world, client, django_as
         )
         services.record_minute(agenda_item=item, kind="minute", text="Noted.", recorded_by=world.clerk)
         services.create_action(meeting=world.held, agenda_item=item, description="x", owner=world.officer, due_on=today)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.content.decode().count("Noted.") == 15
 

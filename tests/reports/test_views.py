@@ -223,12 +223,59 @@ def test_officers_add_pause_and_resume_schedules(client_for, role):
 
 def test_the_report_list_runs_a_constant_number_of_queries(client_for, meeting, django_assert_max_num_queries):
     client = client_for(Role.OFFICER)
-    for version in range(1, 26):
+    for version in range(1, 6):
         Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=version, status=ReportStatus.READY)
+    for year in range(2001, 2026):
+        Report.objects.create(kind=ReportType.ANNUAL_REPORT, year=year, status=ReportStatus.READY)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reports:report_list"))
     assert response.status_code == 200
-    assert len(response.context["reports"]) == 20 and "page=2" in response.content.decode()
+    assert len(response.context["documents"]) == 20 and "page=2" in response.content.decode()
+
+
+def _versions(meeting, *statuses):
+    found = []
+    for version, status in enumerate(statuses, start=1):
+        report = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=version, status=status,
+                                       page_count=4)
+        if status == ReportStatus.READY:
+            report.pdf.save(f"pack-{version}.pdf", ContentFile(b"%PDF-1.7 pack"), save=True)
+        found.append(report)
+    return found
+
+
+def _row_of(page, report):
+    """The list's table row whose heading links to the report."""
+    row = next(row for row in page.split("<tr") if f'href="{report.get_absolute_url()}"' in row.split("<details")[0])
+    return row
+
+
+@pytest.mark.parametrize("role", (Role.OFFICER, Role.COUNCILLOR))
+def test_the_list_shows_each_documents_current_version_with_earlier_ones_superseded_behind_it(reader, meeting, role):
+    first, second, third = _versions(meeting, ReportStatus.READY, ReportStatus.READY, ReportStatus.BUILDING)
+    page = reader(role).get(reverse("reports:report_list")).content.decode()
+    row = _row_of(page, second)
+    current, behind = row.split("</details>")[1], row.split("</details>")[0]
+    assert "Ready" in current and second.get_download_url() in current and "Superseded" not in current
+    first_link = behind.split(f'href="{first.get_absolute_url()}"')[1].split("</li>")[0]
+    assert "Superseded" in first_link and "Ready" not in first_link
+    assert (third.get_absolute_url() in behind) == (role == Role.OFFICER)  # members see ready versions only
+    assert page.count("<th scope=\"row\"") == 1  # one document, one row
+
+
+def test_a_superseded_version_says_so_on_its_own_page(reader, meeting):
+    first, second = _versions(meeting, ReportStatus.READY, ReportStatus.READY)
+    client = reader(Role.COUNCILLOR)
+    assert "This version is superseded" in client.get(first.get_absolute_url()).content.decode()
+    assert "superseded" not in client.get(second.get_absolute_url()).content.decode().split("All versions")[0]
+
+
+def test_the_meeting_page_links_the_current_pack(reader, meeting):
+    first, second, _failed = _versions(meeting, ReportStatus.READY, ReportStatus.READY, ReportStatus.FAILED)
+    page = reader(Role.COUNCILLOR).get(reverse("boards:meeting_detail", args=[meeting.pk])).content.decode()
+    pack = page.split('id="board-pack"')[1].split("<h2")[0]
+    assert second.get_download_url() in pack and first.get_download_url() not in pack
+    assert "1 other version" in pack  # the failed build is for officers only
 
 
 def test_a_build_asked_for_while_the_builder_cannot_be_reached_shows_as_failed(
