@@ -1,7 +1,7 @@
 """Admin for reference data and import history; cohort records are edited on the officers' pages (audited)."""
 from django.contrib import admin
 
-from .models import Code, CohortImport, CohortReturn, PostcodeDistrict
+from .models import Code, CohortImport, CohortReturn
 
 
 @admin.register(Code)
@@ -9,13 +9,6 @@ class CodeAdmin(admin.ModelAdmin):
     list_display = ["code_list", "code", "description", "group", "active"]
     list_filter = ["code_list", "group", "active"]
     search_fields = ["code", "description"]
-
-
-@admin.register(PostcodeDistrict)
-class PostcodeDistrictAdmin(admin.ModelAdmin):
-    list_display = ["district", "latitude", "longitude", "in_council_area"]
-    list_filter = ["in_council_area"]
-    search_fields = ["district"]
 
 
 @admin.register(CohortReturn)

@@ -1,5 +1,5 @@
 """
-Demo cohort for Wyvern County Council: code lists, postcode districts and six years of synthetic 903
+Demo cohort for Wyvern County Council: code lists and six years of synthetic 903
 returns, written as CSV files and loaded through the same import officers use.
 """
 import tempfile

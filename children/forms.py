@@ -9,7 +9,7 @@ from django.utils import timezone
 from core import collection_year
 from core.uploads import CSV, UploadValidator
 
-from . import selectors, ssda903
+from . import postcodes, selectors, ssda903
 from .models import Child, CodeList, Episode
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -133,7 +133,7 @@ class EpisodeForm(forms.ModelForm):
                 choices=([] if required else [("", "None")]) + selectors.code_choices(code_list),
             )
         for name in ("home_postcode", "placement_postcode"):
-            self.fields[name].help_text = "The postcode district only, for example WR1."
+            self.fields[name].help_text = "The full postcode, for example WR1 2AB."
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("start_date", field_width=10),
@@ -142,23 +142,27 @@ class EpisodeForm(forms.ModelForm):
             Field.text("end_date", field_width=10),
             Field.select("reason_ceased"),
             Field.select("reason_place_change"),
-            Field.text("home_postcode", field_width=5),
-            Field.text("placement_postcode", field_width=5),
+            Field.text("home_postcode", field_width=10),
+            Field.text("placement_postcode", field_width=10),
             Field.text("urn", field_width=10),
             Submit("save", "Save episode"),
         )
 
-    def _clean_district(self, name):
-        value = ssda903.postcode_district(self.cleaned_data.get(name) or "")
-        if value and not re.fullmatch(ssda903.DISTRICT_PATTERN, value):
-            raise forms.ValidationError("Enter a postcode district such as WR1 or B60.")
-        return value
+    def _clean_postcode(self, name):
+        value = postcodes.normalise(self.cleaned_data.get(name))
+        if not value:
+            return ""
+        if not re.fullmatch(ssda903.POSTCODE_PATTERN, value):
+            raise forms.ValidationError("Enter a full postcode, for example WR1 2AB.")
+        if not postcodes.lookup([value]):
+            raise forms.ValidationError("This postcode is not in the ONS postcode directory: check it.")
+        return postcodes.display(value)
 
     def clean_home_postcode(self):
-        return self._clean_district("home_postcode")
+        return self._clean_postcode("home_postcode")
 
     def clean_placement_postcode(self):
-        return self._clean_district("placement_postcode")
+        return self._clean_postcode("placement_postcode")
 
     def clean(self):
         data = super().clean()

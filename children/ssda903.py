@@ -22,7 +22,6 @@ import datetime
 import functools
 import io
 import json
-import math
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
@@ -31,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from core import collection_year
+
+from . import postcodes
 
 SPEC_DIR = Path(__file__).resolve().parent / "data" / "ssda903"
 
@@ -55,7 +56,7 @@ REPEATED_ROWS = {"reviews": ("CHILD", "REVIEW"), "missing": ("CHILD", "MIS_START
 TEXT_LIMITS = {"CHILD": 20, "UPN": 13, "URN": 10, "SDQ_REASON": 4, "LA_PERM": 10, "DATE_PERM": 10, "SW_ID": 20}
 CODE_LIMIT = 10
 EARLIEST_DATE = datetime.date(1900, 1, 1)
-DISTRICT_PATTERN = r"[A-Z]{1,2}[0-9][0-9A-Z]?"
+POSTCODE_PATTERN = r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}"  # a full postcode, normalised (no space)
 # SEX before 2024-25 was 1 (male) / 2 (female); the app keeps the 2024-25 codes M / F / U.
 SEX_FROM_NUMBER = {"1": "M", "2": "F"}
 
@@ -142,6 +143,44 @@ def describe_years(labels):
     return ", ".join(runs)
 
 
+# Postcodes: full postcodes, placed by the ONS postcode directory ------------------------------------------
+
+
+@dataclass
+class Lookups:
+    """What checking needs beside the files: the council's own local authority code and, once the return's
+    postcodes are read, where each of them is (normalised postcode -> ``postcodes.Place``)."""
+
+    council: str = ""
+    places: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls):
+        from django.conf import settings
+
+        return cls(council=settings.COUNCIL_LA_CODE)
+
+
+def find_postcodes(lookups, *values):
+    """Look the postcodes among ``values`` up in the directory (only those not looked up before)."""
+    wanted = {postcodes.normalise(value) for value in values if value}
+    lookups.places.update(postcodes.lookup(wanted - lookups.places.keys()))
+
+
+def placement_location(home, placement, lookups):
+    """
+    (distance in miles or None, the placement's local authority code or "", placed outside the council's area
+    or None) for two postcodes, the DfE's way: the straight line between their grid references, and the
+    upper-tier council of the placement's district against the council's own code.
+    """
+    home_at = lookups.places.get(postcodes.normalise(home)) if home else None
+    placed_at = lookups.places.get(postcodes.normalise(placement)) if placement else None
+    distance = postcodes.miles(home_at, placed_at)
+    authority = placed_at.council if placed_at else ""
+    outside = (authority != lookups.council) if authority and lookups.council else None
+    return (None if distance is None else Decimal(f"{distance:.1f}")), authority, outside
+
+
 # Problems and the parsed return -------------------------------------------------------------------------
 
 
@@ -175,6 +214,7 @@ class ParsedReturn:
     raw: dict = field(default_factory=dict)  # table key -> (heading, rows as lists of text), for the DfE's rules
     in_header: set = field(default_factory=set)  # every CHILD on a Header row, rejected rows included
     file_format: str = "csv"
+    lookups: Lookups = field(default_factory=Lookups)  # the council and the return's postcodes, for saving
 
     @property
     def ok(self):
@@ -184,34 +224,6 @@ class ParsedReturn:
         problem = Problem(table, row, column, value, message, blocks=blocks, kind=kind, child=child)
         (self.errors if blocks else self.warnings).append(problem)
         return problem
-
-
-# Postcodes (district-based until the ONS directory replaces them) ----------------------------------------
-
-
-@dataclass
-class Lookups:
-    """What checking needs from the database, read once: postcode districts."""
-
-    districts: dict  # district -> (latitude, longitude, in_council_area)
-    codes: dict = field(default_factory=dict)  # unused: code lists now come from each year's specification
-
-    @classmethod
-    def from_database(cls):
-        return cls(districts=load_districts())
-
-
-def load_districts(only=None):
-    """district -> (latitude, longitude, in_council_area), for all districts or just those in ``only``."""
-    from .models import PostcodeDistrict
-
-    rows = PostcodeDistrict.objects.all()
-    if only is not None:
-        rows = rows.filter(district__in=[d for d in only if d])
-    return {
-        d: (float(lat), float(lon), inside)
-        for d, lat, lon, inside in rows.values_list("district", "latitude", "longitude", "in_council_area")
-    }
 
 
 def parse_date(text):
@@ -231,35 +243,6 @@ def parse_date(text):
         return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
         return None
-
-
-def postcode_district(text):
-    """'WR1 2AB' or 'wr1' -> 'WR1' (the outward code)."""
-    text = text.strip().upper()
-    if not text:
-        return ""
-    return text.split()[0] if " " in text else (text[:-3] if len(text) > 4 and text[-3].isdigit() else text)
-
-
-def miles_between(a, b):
-    """Great-circle distance in miles between two (latitude, longitude) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 3958.8 * math.asin(math.sqrt(h))
-
-
-def placement_location(home, placement, districts, cache=None):
-    """(distance in miles or None, placed outside the council's area or None) from two districts."""
-    if cache is not None:
-        key = (home, placement)
-        if key not in cache:
-            cache[key] = placement_location(home, placement, districts)
-        return cache[key]
-    home_at = districts.get(home) if home else None
-    placed_at = districts.get(placement) if placement else None
-    distance = Decimal(f"{miles_between(home_at, placed_at):.1f}") if home_at and placed_at else None
-    outside = (not placed_at[2]) if placed_at else None
-    return distance, outside
 
 
 # Reading files ---------------------------------------------------------------------------------------------
@@ -388,9 +371,9 @@ def read_return(year, files, lookups=None, progress=None):
     ``progress(done, total)`` is called now and then while rows are checked. Returns a ``ParsedReturn``;
     nothing is written.
     """
-    lookups = lookups or Lookups.from_database()
+    lookups = lookups or Lookups.from_settings()
     spec = specification(year)
-    parsed = ParsedReturn(year=year)
+    parsed = ParsedReturn(year=year, lookups=lookups)
     if spec.year != year:
         parsed.problem(
             "", None, "", str(year),
@@ -442,6 +425,9 @@ def read_return(year, files, lookups=None, progress=None):
             )
             parsed.row_counts[key] = len(rows)
             continue
+        if key == "episodes":  # every postcode of the return looked up at once, before its rows are read
+            wanted = [heading.index(column) for column in ("HOME_POST", "PL_POST") if column in heading]
+            find_postcodes(lookups, *(row[i] for row in rows for i in wanted if i < len(row)))
         checker = _TableReader(table, heading, spec, parsed, lookups)
         for number, values in enumerate(rows, start=2):
             if not any(value.strip() for value in values):
@@ -604,14 +590,19 @@ class _TableReader:
         return value == "1"
 
     def _postcode(self, column, value, key, after_year_end, problems):
-        district = postcode_district(value)
-        if not re.fullmatch(DISTRICT_PATTERN, district):
-            problems.append(("Not a postcode; it was left blank.", False, f"{column}_not_a_postcode", value))
+        normalised = postcodes.normalise(value)
+        if not re.fullmatch(POSTCODE_PATTERN, normalised):
+            problems.append(("Not a full postcode (for example WR1 2AB); it was left blank, so distance and area "
+                             "are not known.", False, f"{column}_not_a_postcode", value))
             return ""
-        if district not in self.lookups.districts:
-            problems.append(("Unknown postcode district: distance and area left blank.", False,
-                             f"{column}_unknown_district", district))
-        return district
+        place = self.lookups.places.get(normalised)
+        if place is None:
+            problems.append(("Not in the ONS postcode directory: distance and area are not known.", False,
+                             f"{column}_unknown_postcode", value))
+        elif not place.located:
+            problems.append(("In the ONS postcode directory without a grid reference (terminated, or not a "
+                             "place): distance is not known.", False, f"{column}_no_grid_reference", value))
+        return postcodes.display(normalised)
 
 
 def _shown(value):

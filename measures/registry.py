@@ -370,7 +370,8 @@ MEASURES = (
         "Placed more than 20 miles from home",
         "where",
         "Children looked after at 31 March whose placement at that date was more than 20 miles from their "
-        "home address (worked out from the home and placement postcode districts), as a percentage of all "
+        "home address (the straight line between the home and placement postcodes' grid references in the ONS "
+        "postcode directory, as the DfE measures it), as a percentage of all "
         "children looked after at 31 March. Children whose distance is not known stay in the total.",
         "over_20_miles",
         better=LOWER,

@@ -16,7 +16,6 @@ from children.models import (
     Episode,
     HealthOutcome,
     MissingEpisode,
-    PostcodeDistrict,
     Review,
     UnaccompaniedAsylumSeeker,
 )
@@ -54,11 +53,13 @@ def test_a_clean_return_loads_every_table(run_files, officer):
     assert (child.sex, child.date_of_birth, child.ethnicity, child.upn) == ("M", datetime.date(2012, 6, 15), "WBRI", "A123456789012")
     latest = child.episodes.get(start_date=datetime.date(2024, 8, 15))
     assert (latest.placement_type, latest.end_date, latest.reason_place_change, latest.urn) == ("K2", None, "CREQB", "SC123456")
-    # Hereford is outside Wyvern and about 25 miles from Worcester (WR1).
-    assert latest.placed_outside_area is True
-    assert Decimal("20") < latest.distance_miles < Decimal("30")
+    # HR1 2AB is in Herefordshire (E06000019), not the council's area (Worcestershire, E10000034). Grid
+    # references (ONS): WR1 1DB 384967 255197, HR1 2AB 351018 240012: sqrt(33949² + 15185²) = 37190 m,
+    # / 1609.3 = 23.1 miles. WR5 1AA 385407 254600: sqrt(440² + 597²) = 742 m = 0.5 miles.
+    assert (latest.home_postcode, latest.placement_postcode) == ("WR1 1DB", "HR1 2AB")
+    assert (latest.placement_la, latest.placed_outside_area, latest.distance_miles) == ("E06000019", True, Decimal("23.1"))
     in_area = child.episodes.get(start_date=datetime.date(2022, 1, 10))
-    assert in_area.placed_outside_area is False and in_area.distance_miles < 5
+    assert (in_area.placement_la, in_area.placed_outside_area, in_area.distance_miles) == ("E10000034", False, Decimal("0.5"))
     assert HealthOutcome.objects.get().sdq_score == 17 and HealthOutcome.objects.get().teeth_check is False
     leaver = CareLeaverOutcome.objects.get()
     assert (leaver.child.child_id, leaver.in_touch, leaver.activity, leaver.accommodation) == ("C003", "YES", "F2", "D1")
@@ -108,7 +109,7 @@ def test_reimporting_a_year_replaces_it_without_duplicates(run_files):
     assert other_year.status == CohortImport.Status.SUCCEEDED
 
     episodes = (DATA / "valid" / "episodes.csv").read_text().replace(
-        "C002,05/05/2024,S,V2,N4,U3,PR1,12/12/2024,E4A,,WR3,WR3,\n", ""
+        "C002,05/05/2024,S,V2,N4,U3,PR1,12/12/2024,E4A,,WR3 7AB,WR3 7AB,\n", ""
     )
     again = run_files(file_set("valid", episodes=episodes))
 
@@ -152,13 +153,22 @@ def test_header_and_episodes_are_required_and_a_table_cannot_come_twice(run_file
     assert result.status == CohortImport.Status.FAILED
 
 
-def test_unknown_postcode_districts_are_warnings_not_errors(run_files):
-    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,HOME_POST,PL_POST\nC001,10/01/2022,S,C1,N1,U6,WR1,ZE1\nC002,05/05/2024,S,V2,N4,U3,WR3 7AB,WR3\n"
+def test_unknown_and_partial_postcodes_are_reported_and_never_counted_as_near(run_files):
+    episodes = (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,HOME_POST,PL_POST\n"
+        "C001,10/01/2022,S,C1,N1,U6,WR1 1DB,ZZ9 9ZZ\n"  # ZZ9 9ZZ: no such postcode
+        "C002,05/05/2024,S,V2,N4,U3,wr37ab,WR3\n"  # a postcode written without its space; a district only
+    )
     result = run_files(file_set("valid", episodes=episodes, oc2=None, missing=None))
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
-    assert reported(result)[("Episodes", 2, "PL_POST", "ZE1")].startswith("Unknown postcode district")
-    assert Episode.objects.get(child__child_id="C001").distance_miles is None
-    assert Episode.objects.get(child__child_id="C002").home_postcode == "WR3"
+    found = reported(result)
+    assert found[("Episodes", 2, "PL_POST", "ZZ9 9ZZ")].startswith("Not in the ONS postcode directory")
+    assert found[("Episodes", 3, "PL_POST", "WR3")].startswith("Not a full postcode")
+    assert not any(key[2] == "HOME_POST" for key in found)
+    unknown = Episode.objects.get(child__child_id="C001")
+    assert (unknown.distance_miles, unknown.placement_la, unknown.placed_outside_area) == (None, "", None)
+    partial = Episode.objects.get(child__child_id="C002")
+    assert (partial.home_postcode, partial.placement_postcode, partial.distance_miles) == ("WR3 7AB", "", None)
 
 
 def test_dates_after_the_collection_year_and_bad_flags_are_reported_not_blocking(run_files):
@@ -212,21 +222,12 @@ def test_code_lists_load_update_and_retire(db, tmp_path):
     assert not Code.objects.filter(code="Z9").exists()
 
 
-def test_postcode_districts_load(db, tmp_path):
-    call_command("load_postcode_districts")
-    assert PostcodeDistrict.objects.get(district="WR1").in_council_area is True
-    assert PostcodeDistrict.objects.get(district="HR1").in_council_area is False
-    bad = tmp_path / "bad.csv"
-    bad.write_text("district,latitude,longitude,in_council_area\nZZ1,95,0,1\n")
-    with pytest.raises(CommandError, match="out of range"):
-        call_command("load_postcode_districts", str(bad))
-
-
-def test_distance_is_great_circle_miles():
-    worcester, hereford = (52.195, -2.22), (52.06, -2.69)
-    assert 22 < ssda903.miles_between(worcester, hereford) < 24
-    assert ssda903.postcode_district("wr1 2ab") == "WR1"
-    assert ssda903.postcode_district("B601AA") == "B60"
+def test_distance_is_the_straight_line_between_grid_references_in_miles():
+    lookups = ssda903.Lookups(council="E10000034")
+    ssda903.find_postcodes(lookups, "WR1 1DB", "hr12ab")
+    # 384967 255197 to 351018 240012 (ONS grid references): 37190 m / 1609.3 (the DfE's metres per mile)
+    assert ssda903.placement_location("wr1 1db", "HR1 2AB", lookups) == (Decimal("23.1"), "E06000019", True)
+    assert ssda903.placement_location("", "WR1 1DB", lookups) == (None, "E10000034", False)
 
 
 def test_a_database_failure_is_recorded_and_changes_nothing(run_files, monkeypatch):
@@ -251,10 +252,9 @@ def test_synthetic_cohort_imports_cleanly(cohort):
     assert [i.status for i in cohort] == ["succeeded", "succeeded"]
     assert all(i.errors == [] for i in cohort)
     # The generator writes each year's own codes (tests/children/test_synthetic_returns.py runs the DfE's rules
-    # over them): nothing from another year. Tables the app does not use are listed; the postcode-district
-    # lookup knows only the council's own districts, so the neighbours' real postcodes are reported.
-    assert {w["kind"] for i in cohort for w in i.warnings} <= {
-        "table_not_used", "HOME_POST_unknown_district", "PL_POST_unknown_district"}
+    # over them): nothing from another year, and real postcodes, every one in the ONS directory. Tables the
+    # app does not use are listed.
+    assert {w["kind"] for i in cohort for w in i.warnings} <= {"table_not_used"}
     latest = cohort[-1]
     assert latest.counts["episodes"] > latest.counts["header"] > 20
     assert latest.counts["oc3"] > 0 and latest.counts["oc2"] > 0

@@ -23,8 +23,8 @@ def return_files(year, *, sex=None, episodes=(), extra=()):
     sex = sex or sorted(ssda903.specification(year).codes["SEX"] - {"U"}, key="1M2F".index)
     start = f"01/05/{year - 1}"
     rows = list(episodes) or [
-        f"A1,{start},S,C2,N1,U4,PR1,,,,WR1,WR5,",
-        f"A2,{start},S,V2,N4,U6,PR1,01/09/{year - 1},E4A,,WR3,WR3,",
+        f"A1,{start},S,C2,N1,U4,PR1,,,,WR1 1DB,WR5 1AA,",
+        f"A2,{start},S,V2,N4,U6,PR1,01/09/{year - 1},E4A,,WR3 7AB,WR3 7AB,",
     ]
     files = [
         ("header.csv", HEADER + f"A1,{sex[0]},15/06/2012,WBRI,A123456789012,,\nA2,{sex[1]},01/02/2008,MWBC,UN1,0,\n"),
@@ -62,14 +62,14 @@ def test_a_return_in_each_years_format_loads_with_no_finding(run_files, year):
 
 @pytest.mark.parametrize("code", ["E45", "E46", "E47", "E48"])
 def test_current_special_guardianship_codes_are_read(run_files, code):
-    result = run_files(return_files(2025, episodes=[f"A1,01/05/2024,S,C2,N1,U4,PR1,01/09/2024,{code},,WR1,WR5,"]))
+    result = run_files(return_files(2025, episodes=[f"A1,01/05/2024,S,C2,N1,U4,PR1,01/09/2024,{code},,WR1 1DB,WR5 1AA,"]))
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     assert findings(result) == []
     assert Episode.objects.get().reason_ceased == code
 
 
 def test_retired_codes_are_reported_with_the_years_they_were_valid_and_the_return_still_loads(run_files):
-    result = run_files(return_files(2025, episodes=["A1,01/05/2024,S,C2,N1,U4,PR1,01/09/2024,E43,,WR1,WR5,"]))
+    result = run_files(return_files(2025, episodes=["A1,01/05/2024,S,C2,N1,U4,PR1,01/09/2024,E43,,WR1 1DB,WR5 1AA,"]))
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     (finding,) = findings(result)
     assert finding["message"] == "E43 is not in the 2024-25 list for REC; it was valid in 2016-17 to 2019-20."
@@ -78,8 +78,8 @@ def test_retired_codes_are_reported_with_the_years_they_were_valid_and_the_retur
 
 
 def test_placed_in_custody_and_supported_accommodation_are_read(run_files):
-    rows = ["A1,01/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,,WR1,WR5,",
-            "A1,01/07/2024,P,C2,N1,K3,PR4,,,CUSTOD,WR1,WR5,"]
+    rows = ["A1,01/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,,WR1 1DB,WR5 1AA,",
+            "A1,01/07/2024,P,C2,N1,K3,PR4,,,CUSTOD,WR1 1DB,WR5 1AA,"]
     result = run_files(return_files(2025, episodes=rows))
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     assert findings(result) == []
@@ -87,14 +87,14 @@ def test_placed_in_custody_and_supported_accommodation_are_read(run_files):
 
 @pytest.mark.parametrize("place", ["Z11", "Z12", "Z13", "Z14"])
 def test_the_2025_26_other_placement_codes_are_read(run_files, place):
-    result = run_files(return_files(2026, episodes=[f"A1,01/05/2025,S,C2,N1,{place},,,,,WR1,WR5,"]), year=2026)
+    result = run_files(return_files(2026, episodes=[f"A1,01/05/2025,S,C2,N1,{place},,,,,WR1 1DB,WR5 1AA,"]), year=2026)
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     assert findings(result) == []
 
 
 @pytest.mark.parametrize("place", ["H5", "P2", "Z1"])
 def test_placement_codes_withdrawn_by_2025_26_are_reported(run_files, place):
-    result = run_files(return_files(2026, episodes=[f"A1,01/05/2025,S,C2,N1,{place},PR1,,,,WR1,WR5,"]), year=2026)
+    result = run_files(return_files(2026, episodes=[f"A1,01/05/2025,S,C2,N1,{place},PR1,,,,WR1 1DB,WR5 1AA,"]), year=2026)
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     (finding,) = findings(result)
     assert finding["message"] == f"{place} is not in the 2025-26 list for PLACE; it was valid in 2016-17 to 2024-25."
@@ -153,7 +153,7 @@ def test_a_later_years_table_in_an_earlier_return_is_recognised_and_does_not_sto
 def test_one_error_never_hides_another(run_files):
     """A blank date of birth is that row's problem; the child's episodes are still checked on their own."""
     header = HEADER + "A1,M,,WBRI,,,\nA2,F,01/02/2008,MWBC,,,\n"
-    episodes = EPISODES + "A1,01/05/2024,S,C2,N1,QQ,PR1,,,,WR1,WR5,\nA1,31/02/2024,S,C2,N1,U4,PR1,,,,WR1,WR5,\n"
+    episodes = EPISODES + "A1,01/05/2024,S,C2,N1,QQ,PR1,,,,WR1 1DB,WR5 1AA,\nA1,31/02/2024,S,C2,N1,U4,PR1,,,,WR1 1DB,WR5 1AA,\n"
     result = run_files([("header.csv", header.encode()), ("episodes.csv", episodes.encode())])
     assert result.status == CohortImport.Status.FAILED
     blocking = {(e["table"], e["row"], e["field"]) for e in result.errors}

@@ -1,6 +1,7 @@
 """Officers' cohort pages: who may reach them, what they show, edits, the audit trail and the upload."""
 import csv
 import datetime
+from decimal import Decimal
 import io
 
 import pytest
@@ -151,7 +152,7 @@ def episode_data(**changes):
     data = {
         "start_date": "15/08/2024", "reason_new_episode": "P", "legal_status": "C2", "category_of_need": "N1",
         "placement_type": "K2", "placement_provider": "PR4", "end_date": "", "reason_ceased": "",
-        "reason_place_change": "CREQB", "home_postcode": "WR1", "placement_postcode": "HR1", "urn": "SC123456",
+        "reason_place_change": "CREQB", "home_postcode": "WR1 1DB", "placement_postcode": "HR1 2AB", "urn": "SC123456",
     }
     data.update(changes)
     return data
@@ -171,14 +172,16 @@ def test_editing_an_episode_uses_the_import_rules(loaded, officer_client):
     assert "needs a reason" in errors(end_date="01/12/2024")["reason_ceased"]
     assert "end of the collection year" in errors(end_date="01/04/2025", reason_ceased="E4A")["end_date"]
     assert "placement_type" in errors(placement_type="Q9")
-    assert "postcode district" in errors(placement_postcode="NOPE")["placement_postcode"]
+    assert "Enter a full postcode" in errors(placement_postcode="WR1")["placement_postcode"]
+    assert "not in the ONS postcode directory" in errors(placement_postcode="ZZ9 9ZZ")["placement_postcode"]
     assert Episode.objects.get(pk=episode.pk).placement_type == "K2"
 
-    response = officer_client.post(url, episode_data(placement_type="U4", placement_postcode="WR2", end_date="20/03/2025", reason_ceased="E4A"))
+    response = officer_client.post(url, episode_data(placement_type="U4", placement_postcode="wr51aa", end_date="20/03/2025", reason_ceased="E4A"))
     assert response.status_code == 302
     episode.refresh_from_db()
     assert (episode.placement_type, episode.placed_outside_area, episode.end_date) == ("U4", False, datetime.date(2025, 3, 20))
-    assert episode.distance_miles < 5
+    # WR1 1DB 384967 255197 to WR5 1AA 385407 254600: 742 m, 0.5 miles, both in Worcestershire
+    assert (episode.placement_postcode, episode.distance_miles, episode.placement_la) == ("WR5 1AA", Decimal("0.5"), "E10000034")
     change = records().get(action=LogEntry.Action.UPDATE)
     assert change.changes_dict["placement_type"] == ["K2", "U4"] and change.actor == officer_client.user
     trail = officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()

@@ -18,7 +18,7 @@ HEADINGS = {
 }
 
 
-def ep(child, decom, rne, dec="", rec="", *, ls="C2", cin="N1", place="U4", provider="PR1", home="WR1", placed="WR5"):
+def ep(child, decom, rne, dec="", rec="", *, ls="C2", cin="N1", place="U4", provider="PR1", home="WR1 1DB", placed="WR5 1AA"):
     """An Episodes row: child, DECOM, RNE, DEC, REC (and the codes when they matter)."""
     return [child, decom, rne, ls, cin, place, provider, dec, rec, "", home, placed, ""]
 

@@ -48,7 +48,7 @@ def upload(name, content):
 
 def csv_files(
     header=HEADER + "Z001,M,01/02/2012,WBRI,\n",
-    episodes=EPISODES + "Z001,01/04/2024,S,C1,N1,U1,PR1,,,,WR1,WR5,\n",
+    episodes=EPISODES + "Z001,01/04/2024,S,C1,N1,U1,PR1,,,,WR1 1DB,WR5 1AA,\n",
     export=None,
 ):
     """A small 903 return as uploaded files; ``export`` adds a file whose name says nothing of its table."""
@@ -322,7 +322,7 @@ REPORTED = {
         {"header": HEADER + "Z001,M,01/02/2012,XXXX,\n"}, "XXXX is not a code in the 2024-25 list",
     ),
     "a placement type that is not in the list": (
-        {"episodes": EPISODES + "Z001,01/04/2024,S,C1,N1,Q9,PR1,,,,WR1,WR5,\n"}, "Q9 is not a code in the 2024-25 list",
+        {"episodes": EPISODES + "Z001,01/04/2024,S,C1,N1,Q9,PR1,,,,WR1 1DB,WR5 1AA,\n"}, "Q9 is not a code in the 2024-25 list",
     ),
 }
 
