@@ -200,9 +200,13 @@ def agenda(meeting, *, include_unpublished=False):
     Agenda items in order, with report authors, papers (published only unless asked), minutes, carried actions,
     and on the action log item, ``completed_actions`` (done since the last meeting).
     """
+    from indicators.models import Evaluation, EvaluationStatus
+
+    approved = Evaluation.objects.filter(status=EvaluationStatus.APPROVED, cycle_id=OuterRef("cycle_id"))
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("report_author", "cycle")
+        .annotate(cycle_has_approved=Exists(approved))
         .prefetch_related(
             _papers_prefetch(include_unpublished),
             Prefetch(
@@ -219,6 +223,8 @@ def agenda(meeting, *, include_unpublished=False):
         .order_by("order", "id")
     )
     for item in items:
+        if item.cycle is not None:
+            item.cycle.has_approved_evaluations = item.cycle_has_approved  # for permissions.may_see_cycle
         if item.kind == AgendaItemKind.ACTION_LOG:
             item.completed_actions = list(completed_since_last_meeting(meeting))
     return items

@@ -1,6 +1,10 @@
 """
 The service navigation: each entry names the roles that may use it, so people see only what they can open.
 The views check the same roles on the server; hiding a link is a courtesy, not the protection.
+
+Which entry is current is decided by one rule, ``current_item``: the entry with the longest path prefix that
+the page's path starts with. Every page of the service sits under one of the prefixes below (the test
+``tests/core/test_navigation.py`` walks the URL configuration to keep it so), except the account pages.
 """
 from dataclasses import dataclass
 
@@ -12,21 +16,38 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset
-    section: str  # URL prefix that marks the item as current
+    sections: tuple  # path prefixes of the pages that belong to this entry
 
 
 NAVIGATION = (
-    NavItem("Dashboard", "dashboards:home", ALL_ROLES, "/dashboard/"),
-    NavItem("Clerk's desk", "boards:clerk_desk", CLERKS, "/boards/desk/"),
-    NavItem("Children", "children:child_list", OFFICERS, "/children/"),
-    NavItem("Measures", "measures:measure_list", BOARD_READERS, "/measures/"),
-    NavItem("Self-evaluation", "indicators:cycle_list", BOARD_READERS, "/self-evaluation/"),
-    NavItem("Meetings", "boards:meeting_list", BOARD_READERS, "/boards/"),
-    NavItem("Care Pledge", "boards:pledge", ALL_ROLES, "/pledge/"),
-    NavItem("Reports", "reports:report_list", BOARD_READERS, "/reports/"),
-    NavItem("Audit trail", "audit:trail", OFFICERS, "/audit/"),
-    NavItem("Administration", "admin:index", ADMINISTRATORS, "/admin/"),
+    NavItem("Dashboard", "dashboards:home", ALL_ROLES, ("/dashboard/",)),
+    NavItem("Clerk's desk", "boards:clerk_desk", CLERKS, ("/boards/desk/",)),
+    NavItem("Children", "children:child_list", OFFICERS, ("/children/",)),
+    NavItem("Measures", "measures:measure_list", BOARD_READERS, ("/measures/",)),
+    NavItem("Self-evaluation", "indicators:cycle_list", BOARD_READERS, ("/self-evaluation/",)),
+    NavItem(
+        "Meetings",
+        "boards:meeting_list",
+        BOARD_READERS,
+        ("/boards/", "/meetings/", "/actions/", "/forward-plan/", "/register-of-interests/", "/recommendations/"),
+    ),
+    NavItem("Care Pledge", "boards:pledge", ALL_ROLES, ("/pledge/", "/feedback/")),
+    NavItem("Reports", "reports:report_list", BOARD_READERS, ("/reports/",)),
+    NavItem("Audit trail", "audit:trail", OFFICERS, ("/audit/",)),
+    NavItem("Administration", "admin:index", ADMINISTRATORS, ("/admin/",)),
 )
+# Pages that belong to no section of the menu.
+OUTSIDE_SECTIONS = ("/accounts/",)
+
+
+def current_item(path):
+    """The menu entry a page belongs to: the longest of all the entries' prefixes that ``path`` starts with."""
+    best, best_length = None, 0
+    for item in NAVIGATION:
+        for prefix in item.sections:
+            if path.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = item, len(prefix)
+    return best
 
 
 def items_for(user):

@@ -114,6 +114,23 @@ def sees_draft_evaluations(user):
     return user_has_role(user, OFFICERS)
 
 
+def may_see_cycle(user, cycle):
+    """
+    A self-evaluation cycle's page: officers at every stage; other board readers once the board has approved an
+    evaluation in it. Pages that list cycles annotate ``has_approved_evaluations`` so this asks nothing more.
+    """
+    from indicators.models import EvaluationStatus
+
+    if sees_draft_evaluations(user):
+        return True
+    if not user_has_role(user, BOARD_READERS):
+        return False
+    approved = getattr(cycle, "has_approved_evaluations", None)
+    if approved is None:
+        approved = cycle.evaluations.filter(status=EvaluationStatus.APPROVED).exists()
+    return approved
+
+
 def may_change_evaluations(user):
     return user_has_role(user, OFFICERS)
 

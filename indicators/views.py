@@ -107,9 +107,9 @@ def cycle_create(request):
 @role_required(*BOARD_READERS)
 def cycle_detail(request, pk):
     cycle = get_object_or_404(Cycle.objects.select_related("framework"), pk=pk)
-    evaluations = list(selectors.cycle_evaluations(cycle, request.user))
-    if not evaluations and not selectors.sees_drafts(request.user):
+    if not permissions.may_see_cycle(request.user, cycle):
         raise Http404("This cycle has no approved evaluations yet.")
+    evaluations = list(selectors.cycle_evaluations(cycle, request.user))
     moderated = sum(1 for evaluation in evaluations if evaluation.status == EvaluationStatus.MODERATED)
     return render(
         request,

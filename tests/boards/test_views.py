@@ -290,9 +290,13 @@ def test_the_agenda_links_to_the_measures_and_self_evaluation_it_covers(world, c
         name="2026-27", framework=framework, starts_on=world.held.date, ends_on=world.held.date + datetime.timedelta(days=365)
     )
     services.update_agenda_item(world.item, cycle=cycle, self_evaluation="QI 1.1")
-    page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
+    page = signed_in(client, world.officer).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
     assert reverse("measures:measure_detail", args=["looked_after_rate_per_10000"]) in page
     assert reverse("indicators:cycle_detail", args=[cycle.pk]) in page and "QI 1.1" in page
+    # The chair may not open a cycle the board has approved nothing in: its name, but no link
+    # (tests/core/test_error_pages_and_navigation.py follows such a link once an evaluation is approved).
+    page = signed_in(client, world.chair).get(reverse("boards:meeting_detail", args=[world.held.pk])).content.decode()
+    assert "2026-27" in page and reverse("indicators:cycle_detail", args=[cycle.pk]) not in page
 
 
 def test_a_meeting_cannot_be_marked_held_before_it_happens(world, client):
