@@ -36,8 +36,8 @@ NAVIGATION = (
     NavItem("Audit trail", "audit:trail", OFFICERS, ("/audit/",)),
     NavItem("Administration", "admin:index", ADMINISTRATORS, ("/admin/",)),
 )
-# Pages that belong to no section of the menu.
-OUTSIDE_SECTIONS = ("/accounts/",)
+# Pages that belong to no section of the menu: the account pages, and the public site (no one signed in).
+OUTSIDE_SECTIONS = ("/accounts/", "/public/")  # the public site has no menu
 
 
 def current_item(path):
