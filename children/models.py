@@ -271,6 +271,48 @@ class UnaccompaniedAsylumSeeker(ReturnRecord):
         ]
 
 
+class Adoption(ReturnRecord):
+    """AD1: a child adopted during the year, how long it took and who adopted them."""
+
+    date_should_be_placed = models.DateField(
+        "date of the decision that the child should be placed for adoption (DATE_INT)", null=True, blank=True
+    )
+    date_matched = models.DateField("date matched with the adopters (DATE_MATCH)", null=True, blank=True)
+    foster_carer_adoption = models.CharField("adopted by the child's foster carers (FOSTER_CARE)", max_length=10, blank=True)
+    number_of_adopters = models.CharField("number of adopters (NB_ADOPTR)", max_length=10, blank=True)
+    adopters_sex = models.CharField("sex of the adopters (SEX_ADOPTR)", max_length=10, blank=True)
+    adopters_legal_status = models.CharField("legal status of the adopters (LS_ADOPTR)", max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort_return", "child"], name="one_ad1_row_per_child_per_return")
+        ]
+
+
+class PlacementForAdoptionDecision(ReturnRecord):
+    """PlacedAdoption: a decision that the child should be placed for adoption, and whether it was reversed."""
+
+    decision_date = models.DateField("date of the decision (DATE_PLACED)")
+    ceased_date = models.DateField("date the decision ceased to apply (DATE_PLACED_CEASED)", null=True, blank=True)
+    reason_ceased = models.CharField("reason it ceased to apply (REASON_PLACED_CEASED)", max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id", "decision_date"]
+
+
+class PreviousPermanence(ReturnRecord):
+    """PrevPerm: a permanence order (adoption, special guardianship, child arrangements) the child had before."""
+
+    kind = models.CharField("previous permanence option (PREV_PERM)", max_length=10, blank=True)
+    local_authority = models.CharField("local authority that made it (LA_PERM)", max_length=10, blank=True)
+    date = models.CharField("date of the order as given (DATE_PERM)", max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["child__child_id"]
+        verbose_name_plural = "previous permanence"
+
+
 class CohortImport(models.Model):
     """
     One attempt to import a year's 903 CSV tables: who asked, the files, how far it got and every problem

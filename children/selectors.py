@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from .models import (
+    Adoption,
     CareLeaverOutcome,
     Child,
     Code,
@@ -18,6 +19,8 @@ from .models import (
     Episode,
     HealthOutcome,
     MissingEpisode,
+    PlacementForAdoptionDecision,
+    PreviousPermanence,
     Review,
     UnaccompaniedAsylumSeeker,
 )
@@ -81,10 +84,13 @@ class YearRecord:
     care_leaver: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     uasc: list = field(default_factory=list)
+    adoption: list = field(default_factory=list)
+    adoption_decisions: list = field(default_factory=list)
+    previous_permanence: list = field(default_factory=list)
 
 
 def child_record(child):
-    """A child's records in every return, newest year first: a list of ``YearRecord`` (seven queries)."""
+    """A child's records in every return, newest year first: a list of ``YearRecord`` (nine queries)."""
     years = {}
 
     def year_of(row):
@@ -99,6 +105,9 @@ def child_record(child):
         ("care_leaver", CareLeaverOutcome.objects.filter(child=child)),
         ("missing", MissingEpisode.objects.filter(child=child)),
         ("uasc", UnaccompaniedAsylumSeeker.objects.filter(child=child)),
+        ("adoption", Adoption.objects.filter(child=child)),
+        ("adoption_decisions", PlacementForAdoptionDecision.objects.filter(child=child)),
+        ("previous_permanence", PreviousPermanence.objects.filter(child=child)),
     ]
     for attribute, rows in sources:
         for row in rows.select_related("cohort_return"):

@@ -26,6 +26,7 @@ from core.tasks import time_limit_in_words
 
 from . import ssda903
 from .models import (
+    Adoption,
     CareLeaverOutcome,
     Child,
     Code,
@@ -36,6 +37,8 @@ from .models import (
     Episode,
     HealthOutcome,
     MissingEpisode,
+    PlacementForAdoptionDecision,
+    PreviousPermanence,
     Review,
     UnaccompaniedAsylumSeeker,
 )
@@ -287,7 +290,10 @@ def retry_import(cohort_import):
     return cohort_import
 
 
-RETURN_MODELS = (Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker)
+RETURN_MODELS = (
+    Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Adoption,
+    PlacementForAdoptionDecision, PreviousPermanence,
+)
 
 # Each table's rows as columns of its model: (model, field names after cohort_return and child, row -> values).
 ROW_WRITERS = {
@@ -310,6 +316,19 @@ ROW_WRITERS = {
     "oc3": (CareLeaverOutcome, ["in_touch", "activity", "accommodation"], lambda r: (r["IN_TOUCH"], r["ACTIV"], r["ACCOM"])),
     "missing": (MissingEpisode, ["kind", "start_date", "end_date"], lambda r: (r["MISSING"], r["MIS_START"], r["MIS_END"])),
     "uasc": (UnaccompaniedAsylumSeeker, ["date_ceased_uasc"], lambda r: (r["DUC"],)),
+    "ad1": (
+        Adoption,
+        ["date_should_be_placed", "date_matched", "foster_carer_adoption", "number_of_adopters", "adopters_sex",
+         "adopters_legal_status"],
+        lambda r: (r["DATE_INT"], r["DATE_MATCH"], r["FOSTER_CARE"], r["NB_ADOPTR"], r["SEX_ADOPTR"], r["LS_ADOPTR"]),
+    ),
+    "placed_adoption": (
+        PlacementForAdoptionDecision, ["decision_date", "ceased_date", "reason_ceased"],
+        lambda r: (r["DATE_PLACED"], r["DATE_PLACED_CEASED"], r["REASON_PLACED_CEASED"]),
+    ),
+    "prev_perm": (
+        PreviousPermanence, ["kind", "local_authority", "date"], lambda r: (r["PREV_PERM"], r["LA_PERM"], r["DATE_PERM"]),
+    ),
 }
 
 

@@ -43,7 +43,7 @@ TABLE_KEYS = {
 }
 TABLE_NAMES = {key: name for name, key in TABLE_KEYS.items()}
 # Tables the app keeps; any other table of the return is recognised, listed as not used and never blocks.
-USED_TABLES = ("header", "episodes", "uasc", "reviews", "oc2", "oc3", "missing")
+USED_TABLES = ("header", "episodes", "uasc", "reviews", "oc2", "oc3", "missing", "ad1", "placed_adoption", "prev_perm")
 REQUIRED_TABLES = ("header", "episodes")
 # Columns whose pairs must be unique because the app stores one row per pair: a second row contradicts the first.
 UNIQUE_ROWS = {
@@ -51,7 +51,10 @@ UNIQUE_ROWS = {
     "ad1": ("CHILD",),
 }
 # Repeated rows that are reported but do not block (the app can keep both).
-REPEATED_ROWS = {"reviews": ("CHILD", "REVIEW"), "missing": ("CHILD", "MIS_START")}
+REPEATED_ROWS = {
+    "reviews": ("CHILD", "REVIEW"), "missing": ("CHILD", "MIS_START"), "placed_adoption": ("CHILD", "DATE_PLACED"),
+    "prev_perm": ("CHILD",),
+}
 # Longest value each stored text column holds; a longer one is reported and left blank.
 TEXT_LIMITS = {"CHILD": 20, "UPN": 13, "URN": 10, "SDQ_REASON": 4, "LA_PERM": 10, "DATE_PERM": 10, "SW_ID": 20}
 CODE_LIMIT = 10

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from children import services, ssda903
 from children.models import (
+    Adoption,
     CareLeaverOutcome,
     Child,
     Code,
@@ -16,6 +17,8 @@ from children.models import (
     Episode,
     HealthOutcome,
     MissingEpisode,
+    PlacementForAdoptionDecision,
+    PreviousPermanence,
     Review,
     UnaccompaniedAsylumSeeker,
 )
@@ -28,7 +31,8 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return {
         model.__name__: model.objects.count()
-        for model in (Child, Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker)
+        for model in (Child, Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker,
+                      Adoption, PlacementForAdoptionDecision, PreviousPermanence)
     }
 
 
@@ -46,7 +50,8 @@ def test_a_clean_return_loads_every_table(run_files, officer):
     result = run_files(file_set("valid"))
 
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
-    assert result.counts == {"header": 3, "episodes": 4, "reviews": 2, "oc2": 1, "oc3": 1, "missing": 1, "uasc": 1}
+    assert result.counts == {"header": 3, "episodes": 4, "reviews": 2, "oc2": 1, "oc3": 1, "missing": 1, "uasc": 1,
+                             "ad1": 1, "placed_adoption": 2, "prev_perm": 1}
     year = CohortReturn.objects.get(year=YEAR)
     assert year.imported_by == officer and year.imported_at is not None
     child = Child.objects.get(child_id="C001")
@@ -64,6 +69,17 @@ def test_a_clean_return_loads_every_table(run_files, officer):
     leaver = CareLeaverOutcome.objects.get()
     assert (leaver.child.child_id, leaver.in_touch, leaver.activity, leaver.accommodation) == ("C003", "YES", "F2", "D1")
     assert MissingEpisode.objects.get().end_date == datetime.date(2024, 11, 4)
+    adopted = Adoption.objects.get()
+    assert (adopted.child.child_id, adopted.date_should_be_placed, adopted.date_matched, adopted.foster_carer_adoption,
+            adopted.number_of_adopters, adopted.adopters_sex, adopted.adopters_legal_status) == (
+        "C002", datetime.date(2024, 6, 10), datetime.date(2024, 9, 1), "0", "2", "MF", "L0")
+    reversed_decision = PlacementForAdoptionDecision.objects.get(child__child_id="C001")
+    assert (reversed_decision.decision_date, reversed_decision.ceased_date, reversed_decision.reason_ceased) == (
+        datetime.date(2023, 7, 1), datetime.date(2024, 3, 1), "RD1")
+    assert PlacementForAdoptionDecision.objects.get(child__child_id="C002").ceased_date is None
+    permanence = PreviousPermanence.objects.get()
+    assert (permanence.child.child_id, permanence.kind, permanence.local_authority, permanence.date) == (
+        "C001", "P1", "885", "01/03/2019")
     assert result.warnings == []
 
 

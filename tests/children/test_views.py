@@ -120,12 +120,17 @@ def test_child_detail_shows_every_table_and_records_the_view(loaded, officer_cli
     with django_assert_max_num_queries(16):
         response = officer_client.get(reverse("children:child_detail", args=[child.pk]))
     page = response.content.decode()
-    for text in ("2024-25 return", "15/08/2024", "Out of area", "Reviews in 2024-25", "SDQ score", "Missing or away"):
+    for text in ("2024-25 return", "15/08/2024", "Out of area", "Reviews in 2024-25", "SDQ score", "Missing or away",
+                 "placed for adoption (PlacedAdoption)", "01/07/2023", "01/03/2024", "RD1",
+                 "Previous permanence (PrevPerm)", "885", "01/03/2019"):
         assert text in page, text
     entry = records().get(action=LogEntry.Action.ACCESS)
     assert entry.actor == officer_client.user and entry.object_pk == str(child.pk)
     trail = officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()
     assert "Viewed" in trail and str(officer_client.user) in trail
+    adopted = officer_client.get(reverse("children:child_detail", args=[Child.objects.get(child_id="C002").pk]))
+    for text in ("Adoption (AD1), 2024-25", "10/06/2024", "01/09/2024", "MF", "L0", "Still applies"):
+        assert text in adopted.content.decode(), text
 
 
 def test_editing_a_child_is_validated_and_audited(loaded, officer_client):
