@@ -213,6 +213,21 @@ FORWARD_PLAN = [
 ]
 
 
+PERFORMANCE_COVER_SHEET = {
+    "author": "Tunde Adeyemi",
+    "author_service": "Children's Services: Performance and Intelligence",
+    "purpose": "To show the board this quarter's placement mix, distance from home and stability.",
+    "recommendations": "Note the quarter's performance.\nAsk the Head of Placements to report on placements more "
+    "than 20 miles from home at the next meeting.",
+    "financial_implications": "None arising from this report.",
+    "legal_implications": "The council's sufficiency duty (Children Act 1989, section 22G) applies.",
+    "equalities_implications": "Figures are published for all children; small numbers are withheld.",
+    "voice_implications": "The Children in Care Council's survey on moving placement is summarised in section 3.",
+    "risk_implications": "Placement moves remain the main risk to stability.",
+    "appendices": "Measures and definitions",
+}
+
+
 def _at(day, hour=14):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
@@ -330,7 +345,7 @@ def load(context):
     )
     services.upload_paper(
         agenda_item=last_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
-        file=ContentFile(performance_report, name="performance-report.pdf"),
+        file=ContentFile(performance_report, name="performance-report.pdf"), **PERFORMANCE_COVER_SHEET,
     )
 
     upcoming = []
@@ -351,7 +366,7 @@ def load(context):
     first_item = next_meeting.agenda_items.filter(kind="item").order_by("order").first()
     services.upload_paper(
         agenda_item=first_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
-        file=ContentFile(performance_report, name="performance-report.pdf"),
+        file=ContentFile(performance_report, name="performance-report.pdf"), **PERFORMANCE_COVER_SHEET,
     )
     services.upload_paper(
         agenda_item=first_item, title="Draft sufficiency statement (not yet published)",

@@ -9,6 +9,8 @@ from measures import registry as board_measures
 
 from . import selectors
 from .models import (
+    COVER_SHEET_FIELDS,
+    COVER_SHEET_IMPLICATIONS,
     ActionItem,
     ActionStatus,
     ActionUpdate,
@@ -169,12 +171,38 @@ class AgendaTemplateForm(GdsFormMixin, forms.Form):
         return name
 
 
-class PaperForm(GdsFormMixin, forms.ModelForm):
-    submit_label = "Upload paper"
+class CoverSheetForm(GdsFormMixin, forms.ModelForm):
+    """A report's title and cover sheet. The author starts as the agenda item's report author."""
+
+    submit_label = "Save the cover sheet"
+    required = {
+        "author": "Enter the report author's name",
+        "author_service": "Enter the author's service or agency",
+        "purpose": "Enter the purpose of the report",
+    }
 
     class Meta:
         model = Paper
-        fields = ["title", "file", "published"]
+        fields = ["title", *COVER_SHEET_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in COVER_SHEET_IMPLICATIONS}
+
+    def __init__(self, *args, agenda_item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.required.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+        author = agenda_item and agenda_item.report_author
+        if author and not self.instance.pk:
+            self.fields["author"].initial = author.get_full_name() or str(author)
+
+
+class PaperForm(CoverSheetForm):
+    """Upload a report: its file with its cover sheet."""
+
+    submit_label = "Upload paper"
+
+    class Meta(CoverSheetForm.Meta):
+        fields = [*CoverSheetForm.Meta.fields, "file", "published"]
         labels = {"published": "Publish to board members now"}
         help_texts = {"file": "PDF, Word, Excel or an image, up to the size limit."}
 

@@ -353,8 +353,16 @@ def paper_path(instance, filename):
     return f"boards/papers/{instance.agenda_item.meeting_id}/{filename}"
 
 
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class Paper(models.Model):
-    """A report or appendix for an agenda item. Only officers see it until it is published."""
+    """
+    A report for an agenda item, with its cover sheet: who wrote it, its purpose, its numbered recommendations,
+    the implications councils expect every report to state, and its appendices. Whether it is public or
+    exempt (and under which paragraph) is its agenda item's. Only officers see it until it is published.
+    """
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
@@ -363,12 +371,57 @@ class Paper(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The cover sheet
+    author = models.CharField("Report author", max_length=200, blank=True)
+    author_service = models.CharField(
+        "Author's service or agency", max_length=200, blank=True,
+        help_text="For example Children's Services: Virtual School, or Wyvern Integrated Care Board.",
+    )
+    purpose = models.TextField("Purpose of the report", blank=True, help_text="What the report is for, in a sentence or two.")
+    recommendations = models.TextField(
+        blank=True, help_text="What the board is asked to do, one recommendation a line; they are numbered in this order.",
+    )
+    financial_implications = models.TextField("Financial implications", blank=True)
+    legal_implications = models.TextField("Legal implications", blank=True)
+    equalities_implications = models.TextField("Equalities implications", blank=True)
+    voice_implications = models.TextField(
+        "Children's and young people's voice", blank=True,
+        help_text="How children and young people were heard in this work, and what they said.",
+    )
+    risk_implications = models.TextField("Risk implications", blank=True)
+    appendices = models.TextField(blank=True, help_text="One appendix a line; they are lettered A, B, C in this order.")
 
     class Meta:
         ordering = ["agenda_item", "title"]
 
     def __str__(self):
         return self.title
+
+    @property
+    def recommendation_list(self):
+        return _lines(self.recommendations)
+
+    @property
+    def appendix_list(self):
+        """``[("A", "Appendix title"), ...]``."""
+        return [(chr(ord("A") + index), line) for index, line in enumerate(_lines(self.appendices)[:26])]
+
+    @property
+    def implications(self):
+        """The implications in the order councils print them: ``[(heading, text), ...]`` (text may be empty)."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in COVER_SHEET_IMPLICATIONS
+        ]
+
+
+COVER_SHEET_IMPLICATIONS = (
+    "financial_implications", "legal_implications", "equalities_implications", "voice_implications",
+    "risk_implications",
+)
+COVER_SHEET_FIELDS = (
+    "author", "author_service", "purpose", "recommendations", *COVER_SHEET_IMPLICATIONS, "appendices",
+)
 
 
 def may_record_attendance(meeting, today=None):

@@ -339,12 +339,18 @@ def remind_report_authors(today=None):
 # --- Papers --------------------------------------------------------------------------------------------
 
 
-def upload_paper(*, agenda_item, title, file, uploaded_by, published=False):
+def upload_paper(*, agenda_item, title, file, uploaded_by, published=False, **cover_sheet):
+    """Store a report with its cover sheet (``Paper``'s cover sheet fields), published now if asked."""
     paper = Paper(agenda_item=agenda_item, title=title, file=file, uploaded_by=uploaded_by)
-    paper = _save(paper)
+    paper = _save(paper, **cover_sheet)
     if published:
         publish_paper(paper)
     return paper
+
+
+def update_cover_sheet(paper, /, **fields):
+    """Change a report's title or cover sheet (``CoverSheetForm``'s fields)."""
+    return _save(paper, **fields)
 
 
 def publish_paper(paper):

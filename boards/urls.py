@@ -31,6 +31,7 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/<int:item_pk>/papers/add/", views.paper_add, name="paper_add"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/minutes/add/", views.minute_add, name="minute_add"),
     path("meetings/<int:pk>/papers/<int:paper_pk>/", views.paper_download, name="paper_download"),
+    path("meetings/<int:pk>/papers/<int:paper_pk>/edit/", views.paper_edit, name="paper_edit"),
     path("meetings/<int:pk>/papers/<int:paper_pk>/publish/", views.paper_publish, name="paper_publish"),
     path("meetings/<int:pk>/papers/<int:paper_pk>/remove/", views.paper_remove, name="paper_remove"),
     path("meetings/<int:pk>/minutes/<int:minute_pk>/edit/", views.minute_edit, name="minute_edit"),

@@ -37,6 +37,7 @@ from .forms import (
     DeclarationForm,
     AttendanceForm,
     BoardForm,
+    CoverSheetForm,
     ChildrensViewForm,
     CommitmentForm,
     ForwardPlanForm,
@@ -371,9 +372,20 @@ def paper_add(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = _agenda_item(meeting, item_pk)
     return _meeting_form(
-        request, meeting, PaperForm(request.POST or None, request.FILES or None), title="Upload a paper",
-        caption=f"{meeting}: {item}", done="Paper uploaded.",
+        request, meeting, PaperForm(request.POST or None, request.FILES or None, agenda_item=item),
+        title="Upload a report with its cover sheet", caption=f"{meeting}: {item}", done="Paper uploaded.",
         save=lambda data: services.upload_paper(agenda_item=item, uploaded_by=request.user, **data),
+    )
+
+
+@role_required(*BOARD_STAFF)
+def paper_edit(request, pk, paper_pk):
+    meeting = _meeting(request, pk)
+    paper = _paper(meeting, paper_pk)
+    return _meeting_form(
+        request, meeting, CoverSheetForm(request.POST or None, instance=paper, agenda_item=paper.agenda_item),
+        title="Change the report's cover sheet", caption=f"{meeting}: {paper.agenda_item}", done="Cover sheet saved.",
+        save=lambda data: services.update_cover_sheet(paper, **data),
     )
 
 

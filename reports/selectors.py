@@ -334,7 +334,7 @@ def board_pack_document(meeting):
         ),
         _section("action-log", "Action log", "actions", pack),
         _pledge_section(pack["pledge_progress"]),
-        _section("papers", "Papers", "papers", pack),
+        _section("papers", "Reports and their cover sheets", "papers", pack),
     ]
     return {
         "title": f"Board pack: {meeting.board.name}",

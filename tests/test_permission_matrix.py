@@ -265,6 +265,7 @@ RULES = {
     ],
     "boards:paper_publish": post_only(BOARD_STAFF, kwargs=paper()),
     "boards:paper_remove": Rule(BOARD_STAFF, kwargs=paper()),
+    "boards:paper_edit": Rule(BOARD_STAFF, kwargs=paper()),
     "boards:minute_edit": Rule(BOARD_STAFF, kwargs=minute),
     "boards:minute_remove": Rule(BOARD_STAFF, kwargs=minute),
     "boards:action_add": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),

@@ -95,6 +95,7 @@ MATRIX = {
     "paper_download": (READERS, "get", lambda w: [w.held.pk, w.published.pk]),
     "paper_publish": (EDITORS, "post", lambda w: [w.held.pk, w.published.pk]),
     "paper_remove": (EDITORS, "get", lambda w: [w.held.pk, w.published.pk]),
+    "paper_edit": (EDITORS, "get", lambda w: [w.held.pk, w.published.pk]),
     "minute_edit": (EDITORS, "get", _minute),
     "minute_remove": (EDITORS, "get", _minute),
     "action_add": (EDITORS, "get", lambda w: [w.held.pk]),

@@ -79,7 +79,8 @@ def test_a_valid_paper_is_stored_privately_and_unpublished_by_default(world, cli
     signed_in(client, world.officer)
     response = client.post(
         reverse("boards:paper_add", args=[world.held.pk, world.item.pk]),
-        {"title": "Appendix", "file": SimpleUploadedFile("appendix.pdf", PDF)},
+        {"title": "Appendix", "author": "Test Officer", "author_service": "Children's Services", "purpose": "To inform.",
+         "file": SimpleUploadedFile("appendix.pdf", PDF)},
     )
     assert response.status_code == 302
     paper = Paper.objects.get(title="Appendix")

@@ -166,7 +166,7 @@ def test_the_board_pack_pdf_lists_agenda_measures_actions_pledge_and_papers(
     pages, _reader = pdf_text(report.pdf)
     text = _flat(pages)
     assert "Board pack: Wyvern Corporate Parenting Board" in text
-    for title in ("1. Agenda", "2. Dashboard measures", "3. Action log", "4. Care Pledge progress", "5. Papers"):
+    for title in ("1. Agenda", "2. Dashboard measures", "3. Action log", "4. Care Pledge progress", "5. Reports and their cover sheets"):
         assert title in text
     assert "Care leavers' accommodation" in text and str(officer) in text
     assert "Data for the chart: Placed more than 20 miles from home" in text
