@@ -90,6 +90,18 @@ class Report(models.Model):
                 condition=Q(year__isnull=False),
                 name="one_annual_report_per_year_version",
             ),
+            # One build of a document at a time: a second press, or a schedule firing during a build by hand,
+            # finds the first one under way instead of queueing another (and emailing the members twice).
+            models.UniqueConstraint(
+                fields=["kind", "meeting"],
+                condition=Q(meeting__isnull=False, status__in=["queued", "building"]),
+                name="one_board_pack_build_at_a_time",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                condition=Q(year__isnull=False, status__in=["queued", "building"]),
+                name="one_annual_report_build_at_a_time",
+            ),
             # A schedule triggers a meeting's board pack, or a year's annual report, once only.
             models.UniqueConstraint(
                 fields=["schedule", "meeting"],

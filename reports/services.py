@@ -49,6 +49,9 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
     """
     Create the next version of a report and queue its build once the surrounding transaction commits
     (so the worker never looks for a row it cannot see yet). ``queue=False`` leaves the caller to build it.
+
+    If a build of the same document is already queued or building, nothing new is made: the report under way
+    is returned with ``already_under_way`` set (or None for a schedule, which tries again on its next run).
     """
     if kind == ReportType.BOARD_PACK:
         if meeting is None:
@@ -61,6 +64,9 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
     else:
         raise ValueError(f"Unknown report type {kind!r}.")
     for _attempt in range(3):
+        under_way = _build_under_way(kind, meeting=meeting, year=year)
+        if under_way is not None:
+            return None if schedule is not None else under_way
         try:
             with transaction.atomic():
                 fields = {"meeting": meeting} if meeting is not None else {}
@@ -86,6 +92,15 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
     return report
 
 
+def _build_under_way(kind, *, meeting=None, year=None):
+    reports = Report.objects.filter(kind=kind, status__in=[ReportStatus.QUEUED, ReportStatus.BUILDING])
+    reports = reports.filter(meeting=meeting) if kind == ReportType.BOARD_PACK else reports.filter(year=year)
+    report = reports.first()
+    if report is not None:
+        report.already_under_way = True
+    return report
+
+
 def _queue(report):
     from .tasks import build_report as build_task
 
@@ -101,10 +116,14 @@ def _queue(report):
 def retry_report(report, *, requested_by=None):
     """Queue a failed report's build again (same version: nothing was stored for it)."""
     # Only if it is still failed: a second press (or a second officer) finds it queued and queues nothing.
-    restarted = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
-        status=ReportStatus.QUEUED, progress=0, step="Waiting for the report builder (tried again by hand)",
-        finished_at=None,
-    )
+    try:
+        with transaction.atomic():
+            restarted = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+                status=ReportStatus.QUEUED, progress=0, step="Waiting for the report builder (tried again by hand)",
+                finished_at=None,
+            )
+    except IntegrityError:
+        raise ValueError("Another build of this document is already under way; wait for it to finish.") from None
     if not restarted:
         raise ValueError("Only a failed report can be tried again.")
     report.refresh_from_db()

@@ -58,7 +58,7 @@ def report_request(request):
             report = services.request_report(
                 ReportType.BOARD_PACK, meeting=pack_form.cleaned_data["meeting"], requested_by=request.user
             )
-            messages.success(request, f"{report.title} (version {report.version}) has been requested.")
+            _say_requested(request, report)
             return redirect(report)
     else:
         annual_form = BuildAnnualReportForm(request.POST)
@@ -66,10 +66,18 @@ def report_request(request):
             report = services.request_report(
                 ReportType.ANNUAL_REPORT, year=annual_form.cleaned_data["year"], requested_by=request.user
             )
-            messages.success(request, f"{report.title} (version {report.version}) has been requested.")
+            _say_requested(request, report)
             return redirect(report)
     context = {**_list_context(request, page_number=1), "pack_form": pack_form, "annual_form": annual_form}
     return render(request, "reports/report_list.html", context, status=400)
+
+
+def _say_requested(request, report):
+    if getattr(report, "already_under_way", False):
+        messages.info(request, f"{report.title} (version {report.version}) is already being built: "
+                               "nothing new was requested. It appears here when it is ready.")
+    else:
+        messages.success(request, f"{report.title} (version {report.version}) has been requested.")
 
 
 @role_required(*BOARD_READERS)

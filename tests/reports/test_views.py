@@ -298,3 +298,46 @@ def test_the_build_forms_on_the_list_page_send_to_the_build_view(client_for):
         assert start >= 0, form_id
         tag = page[page.rindex("<form", 0, start): page.index(">", start)]
         assert action in tag, tag
+
+
+def _form_fields(page, form_id):
+    """The named fields of one form on a page, as the browser would send them (inputs and selected options)."""
+    import re
+
+    start = page.index(f'id="{form_id}"')
+    form = page[page.rindex("<form", 0, start): page.index("</form>", start)]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]+)"[^>]*selected', options) or re.search(r'<option value="([^"]+)"', options)
+        fields[name] = chosen.group(1)
+    return fields
+
+
+def test_pressing_build_twice_before_the_builder_starts_queues_one_build(client_for, django_capture_on_commit_callbacks):
+    """A double press (or a second officer) while the first build waits for the builder: one build, one email round."""
+    officer = client_for(Role.OFFICER)
+    fields = _form_fields(officer.get(reverse("reports:report_list")).content.decode(), "build-annual-report")
+    fields["annual-year"] = "2025"  # typed into the year box
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # the builder has not picked it up yet
+        first = officer.post(reverse("reports:report_request"), fields, follow=True)
+        second = officer.post(reverse("reports:report_request"), fields, follow=True)
+    [report] = Report.objects.all()
+    assert (report.status, report.version) == (ReportStatus.QUEUED, 1)
+    assert len(queued) == 1  # one build sent to the builder
+    assert "has been requested" in first.content.decode()
+    assert "is already being built: nothing new was requested" in second.content.decode()
+
+    # Once it is built, pressing again builds the next version, as before.
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.READY)
+    with django_capture_on_commit_callbacks(execute=False):
+        officer.post(reverse("reports:report_request"), fields)
+    assert sorted(Report.objects.values_list("version", flat=True)) == [1, 2]
+
+
+def test_the_database_refuses_a_second_build_of_a_document_under_way(meeting):
+    from django.db import IntegrityError, transaction
+
+    Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=1, status=ReportStatus.BUILDING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=2, status=ReportStatus.QUEUED)
+    Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting, version=2, status=ReportStatus.FAILED)
