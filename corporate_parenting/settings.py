@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    # A form sent twice (a double click) is acted on once (after CSRF, authentication and messages).
+    "core.double_submit.DoubleSubmitMiddleware",
     # django-auditlog's, with the trusted-proxy address, and every refused request written to the trail.
     "audit.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
