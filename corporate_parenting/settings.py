@@ -178,6 +178,9 @@ if COHORT_FILE_RETENTION_DAYS < 1:
 # measures.queries.version), so each process's own memory is correct on its own. CACHE_URL
 # (e.g. redis://redis:6379/1) shares one cache between the web processes, so each page is built once.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An accelerator only: with Redis unreachable, pages are built without it (core.cache).
+    CACHES["default"]["BACKEND"] = "core.cache.OptionalRedisCache"
 
 # --- Celery -----------------------------------------------------------------------------------------
 # No broker configured: tasks run in-process, synchronously, so the app works on a laptop with nothing
