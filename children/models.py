@@ -69,8 +69,11 @@ class CohortReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     validation_error_count = models.PositiveIntegerField(
-        "DfE validation errors", default=0,
-        help_text="How many of the DfE's validation rule failures the loaded return carries.",
+        "DfE validation errors", null=True, blank=True,
+        help_text="How many of the DfE's validation rule failures the loaded return carries (blank: not checked).",
+    )
+    validation_note = models.TextField(
+        blank=True, help_text="Why the return was not checked against the DfE's rules (no rule pack for its year...).",
     )
 
     class Meta:
@@ -382,6 +385,46 @@ class CohortImportFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class DfeRuleCheck(models.Model):
+    """The DfE's own validation rules run over an import's files (``children.dfe_rules``): never blocking."""
+
+    class Status(models.TextChoices):
+        RAN = "ran", "Checked"
+        NO_PACK = "no_pack", "No DfE rule pack for the year"
+        OFF = "off", "Switched off"
+        NOT_RUN = "not_run", "Could not be run"
+
+    cohort_import = models.OneToOneField(CohortImport, on_delete=models.CASCADE, related_name="rule_check")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    message = models.TextField(blank=True, help_text="Why the rules were not run, in words for the officer.")
+    pack = models.CharField("rule pack", max_length=20, blank=True, help_text="The engine's pack, e.g. lac2024_25.")
+    failure_count = models.PositiveIntegerField(default=0, help_text="Rows flagged, over every rule.")
+    not_run = models.JSONField(default=list, blank=True, help_text="Rules the engine could not apply.")
+    files_not_checked = models.JSONField(default=list, blank=True, help_text="[file, why] the engine was not given.")
+    seconds = models.FloatField(null=True, blank=True)
+
+    def __str__(self):
+        return f"DfE rules for {self.cohort_import}: {self.get_status_display().lower()}"
+
+
+class DfeRuleFailure(models.Model):
+    """One DfE rule an import's files fail: the full count, and its first rows (``dfe_rules.FINDINGS_KEPT``)."""
+
+    rule_check = models.ForeignKey(DfeRuleCheck, on_delete=models.CASCADE, related_name="failures")
+    code = models.CharField(max_length=20)
+    message = models.TextField()
+    fields = models.JSONField(default=list, blank=True)
+    count = models.PositiveIntegerField()
+    findings = models.JSONField(default=list, blank=True, help_text="[table, row, child] of the first rows flagged.")
+    position = models.PositiveIntegerField(default=0, help_text="The rules in code order (101 before 1001).")
+
+    class Meta:
+        ordering = ["rule_check", "position"]
+
+    def __str__(self):
+        return f"Rule {self.code}: {self.count}"
 
 
 # Officers' changes to a child's record are audited; views are logged by the views (``accessed`` signal).

@@ -16,6 +16,7 @@ from .models import (
     Code,
     CohortImport,
     CohortReturn,
+    DfeRuleCheck,
     Episode,
     HealthOutcome,
     MissingEpisode,
@@ -134,6 +135,49 @@ def cohort_imports():
 def latest_imports(limit=5):
     """The most recent imports, newest first, with status, error count and who ran them (one query)."""
     return list(cohort_imports()[:limit])
+
+
+RULE_ROWS_SHOWN = 50  # rows shown per DfE rule on the import page; the problems download has all kept
+
+
+def dfe_rule_check(cohort_import):
+    """
+    The DfE's rules' outcome for an import (None before they ran), its rules in code order, each with its first
+    rows as {table, row, child, child_pk}: the child's record is linked when the import loaded it. Two queries.
+    """
+    check = DfeRuleCheck.objects.filter(cohort_import=cohort_import).first()
+    if check is None:
+        return None
+    check.rules = list(check.failures.all())
+    children = {child for rule in check.rules for _table, _row, child in rule.findings[:RULE_ROWS_SHOWN] if child}
+    pks = {}
+    if children and cohort_import.status == CohortImport.Status.SUCCEEDED:
+        pks = dict(Child.objects.filter(child_id__in=children).values_list("child_id", "pk"))
+    for rule in check.rules:
+        rule.tables = sorted({table for table, _row, _child in rule.findings})
+        rule.shown = [
+            {"table": table, "row": row, "child": child, "child_pk": pks.get(child)}
+            for table, row, child in rule.findings[:RULE_ROWS_SHOWN]
+        ]
+    return check
+
+
+def dfe_rule_rows(cohort_import):
+    """The DfE's rules' findings as rows of the problems download (kind, table, row, field, value, message, rule,
+    child): every row kept for each rule, and a line saying so where a rule flagged more than were kept."""
+    check = DfeRuleCheck.objects.filter(cohort_import=cohort_import).first()
+    if check is None:
+        return
+    if check.status != DfeRuleCheck.Status.RAN:
+        yield ["DfE rules not run", "", "", "", "", check.message, "", ""]
+        return
+    for rule in check.failures.all():
+        fields = ", ".join(rule.fields)
+        for table, row, child in rule.findings:
+            yield ["DfE rule", table, row, fields, "", rule.message, rule.code, child]
+        if rule.count > len(rule.findings):
+            yield ["DfE rule", "", "", fields, "", f"{rule.count - len(rule.findings):,} more rows fail this rule; "
+                   f"the first {len(rule.findings):,} are listed.", rule.code, ""]
 
 
 def data_freshness():

@@ -24,7 +24,7 @@ from kombu.exceptions import OperationalError
 from core import stamps
 from core.tasks import time_limit_in_words
 
-from . import ssda903
+from . import dfe_rules, ssda903
 from .models import (
     Adoption,
     CareLeaverOutcome,
@@ -187,12 +187,14 @@ def run_import(import_id, *, progress=None):
     if cohort_import.finished:
         return cohort_import
     _set(cohort_import, status=CohortImport.Status.RUNNING, started_at=timezone.now(), stage="Reading files")
+    engine = None
     try:
         stored_files = list(cohort_import.files.all())
         files = []
         for stored in stored_files:
             with stored.file.open("rb") as handle:
                 files.append((stored.original_name, handle.read()))
+        engine = dfe_rules.start(cohort_import.year, files)  # the DfE's rules run while the app reads and checks
 
         last_report = [0.0]
 
@@ -213,7 +215,10 @@ def run_import(import_id, *, progress=None):
             rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)
             CohortImportFile.objects.filter(pk=stored.pk).update(table=key[:20], rows=rows if key else None)
         warnings = [w.as_dict() for w in parsed.warnings]
+        _set(cohort_import, stage="Running the DfE's validation rules")
+        rules = engine.finish()
         if not parsed.ok:
+            dfe_rules.store(cohort_import, rules)
             errors = [e.as_dict() for e in parsed.errors]
             _set(
                 cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=len(errors),
@@ -222,7 +227,7 @@ def run_import(import_id, *, progress=None):
             )
             return cohort_import
         _set(cohort_import, stage="Saving the year's records", warnings=warnings)
-        counts = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk)
+        counts = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, rules=rules)
         _set(
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
             stage="Finished", finished_at=timezone.now(),
@@ -233,6 +238,9 @@ def run_import(import_id, *, progress=None):
     except Exception as error:  # a database or storage failure: record it for the officer, then log it
         logger.exception("903 import %s failed", cohort_import.pk)
         _fail(cohort_import, "Stopped by an unexpected problem; nothing was changed", f"The import stopped: {error}")
+    finally:
+        if engine is not None:
+            engine.stop()
     return cohort_import
 
 
@@ -333,7 +341,7 @@ ROW_WRITERS = {
 
 
 @transaction.atomic
-def _save_return(parsed, user, import_pk=None):
+def _save_return(parsed, user, import_pk=None, rules=None):
     """
     Replace one year's records with the checked rows (and the places of their postcodes). Runs inside
     one transaction, which also writes the audit trail: an entry for every child the import changed, and for
@@ -368,6 +376,8 @@ def _save_return(parsed, user, import_pk=None):
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
     cohort_return.save(update_fields=["imported_at", "imported_by"])
+    if rules is not None:
+        dfe_rules.store(CohortImport(pk=import_pk), rules, cohort_return)
     _audit_import(user, import_pk, parsed.year, before, children)
     _refresh_planner_statistics()
     return counts

@@ -548,6 +548,19 @@ def _set(table, column, value, test=lambda row: True):
     return inject
 
 
+def _oc2_not_looked_after_12_months(tables, year):
+    """An OC2 row for a child who came into care during the year, aged 10 to 15 at its end (rule 190)."""
+    year_start, year_end = collection_year.starts_on(year), collection_year.ends_on(year)
+    in_oc2 = {row[0] for row in tables["OC2"]}
+    first_start = {}
+    for row in tables["Episodes"]:
+        first_start[row[0]] = min(first_start.get(row[0], year_end), ssda903.parse_date(row[1]))
+    born = {row[0]: ssda903.parse_date(row[2]) for row in tables["Header"]}
+    row = _first(tables["Header"], lambda row: row[0] not in in_oc2 and first_start.get(row[0], year_start) > year_start
+                 and datetime.date(year - 16, 3, 31) < born[row[0]] <= datetime.date(year - 10, 3, 31))
+    tables["OC2"].append([row[0], row[2], "12", "", "0", "", "1", "1", "1", "0", "", ""])
+
+
 INJECTORS = {
     "101": _set("Header", "SEX", "9"),  # SEX not a valid code
     "103": _set("Header", "ETHNIC", "XXXX"),  # ethnicity not a valid code
@@ -557,10 +570,11 @@ INJECTORS = {
     "392c": _set("Episodes", "PL_POST", "ZZ9 9ZZ", lambda row: row[6] in ("PR4", "PR5")),
     "546": _set("OC2", "HEALTH_CHECK", "1", lambda row: row[5] == ""),  # health check for a child aged 5 or over
     "168": _set("Header", "UPN", "I12345678901"),  # UPN not valid (no I, O or S as its letter)
+    "190": _oc2_not_looked_after_12_months,  # OC2 for a child not looked after for 12 months
 }
 # Rules that fail on the same row as a consequence: an unknown postcode has no local authority (169), no
-# placement location (179) and no distance (392a).
-CONSEQUENCES = {"392c": {"169", "179", "392a"}}
+# placement location (179) and no distance (392a); an SDQ score for a child not looked after 12 months (185).
+CONSEQUENCES = {"392c": {"169", "179", "392a"}, "190": {"185"}}
 
 
 def write_return(lives, year, folder, inject=()):

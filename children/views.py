@@ -214,16 +214,18 @@ class CohortImportDetailView(OfficerView, DetailView):
         return super().get(request, *args, **kwargs)
 
     def problems_csv(self, cohort_import):
-        """Every error and warning as CSV, for an officer fixing a large extract (children's identifiers: audited)."""
+        """Every error, warning and DfE rule finding (with its rule code) as CSV, for an officer fixing a large extract (children's identifiers: audited)."""
         audit.record_event("downloaded_problems", request=self.request, obj=cohort_import)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="903-import-{cohort_import.pk}-problems.csv"'
         response["Cache-Control"] = "private, no-store"
         writer = csv.writer(response)
-        writer.writerow(["kind", "table", "row", "field", "value", "message"])
+        writer.writerow(["kind", "table", "row", "field", "value", "message", "rule", "child"])
         for kind, problems in (("error", cohort_import.errors), ("warning", cohort_import.warnings)):
             for problem in problems:
-                writer.writerow([kind, problem["table"], problem["row"] or "", problem["field"], problem["value"], problem["message"]])
+                writer.writerow([kind, problem["table"], problem["row"] or "", problem["field"], problem["value"],
+                                 problem["message"], "", problem.get("child", "")])
+        writer.writerows(selectors.dfe_rule_rows(cohort_import))
         return response
 
     def get_context_data(self, **kwargs):
@@ -231,6 +233,7 @@ class CohortImportDetailView(OfficerView, DetailView):
         context["error_page"] = Paginator(self.object.errors, self.ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
         context["page_obj"] = context["error_page"]
         context["retention_days"] = settings.COHORT_FILE_RETENTION_DAYS
+        context["rule_check"] = selectors.dfe_rule_check(self.object)
         return context
 
 

@@ -173,6 +173,12 @@ COHORT_FILE_RETENTION_DAYS = env.int("COHORT_FILE_RETENTION_DAYS", default=90)
 if COHORT_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("COHORT_FILE_RETENTION_DAYS must be 1 or more.")
 
+# The DfE's own 903 validation rules run on every import, in their own environment (bin/install makes
+# .venv-903), as a process beside the import's own checks: children.dfe_rules. Empty: switched off (the import
+# says so). The engine is stopped after DFE_RULES_TIMEOUT seconds (less than the import's own time limit).
+DFE_RULES_PYTHON = env("DFE_RULES_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))
+DFE_RULES_TIMEOUT = env.int("DFE_RULES_TIMEOUT", default=10 * 60)
+
 # --- Cache ------------------------------------------------------------------------------------------
 # Dashboards and measure figures are cached under version tokens read from the database (core.stamps,
 # measures.queries.version), so each process's own memory is correct on its own. CACHE_URL

@@ -4,11 +4,17 @@ from children.models import CohortReturn
 from .models import ChildPopulation, Comparator, ReturnDifference, Target
 
 
-def returns_checked():
-    """Each return's year and how many of the DfE's validation rule failures it carries, newest first."""
+def returns_checked(year=None):
+    """
+    Each return's year (or just ``year``'s), newest first, with how many of the DfE's validation rule failures it
+    carries: ``errors`` is None when it was not checked against the DfE's rules, and ``note`` says why.
+    """
+    returns = CohortReturn.objects.order_by("-year")
+    if year is not None:
+        returns = returns.filter(year=year)
     return [
-        {"label": CohortReturn(year=year).label, "errors": errors}
-        for year, errors in CohortReturn.objects.order_by("-year").values_list("year", "validation_error_count")
+        {"year": year, "label": CohortReturn(year=year).label, "errors": errors, "note": note}
+        for year, errors, note in returns.values_list("year", "validation_error_count", "validation_note")
     ]
 
 

@@ -64,6 +64,7 @@ def measure_list(request):
             "year": year,
             "year_label": year_label(year) if year else "",
             "year_form": year_form,
+            "checked": next(iter(selectors.returns_checked(year)), None) if year else None,
             "topics": topics,
             "suppress": suppress,
             "is_officer": not suppress,

@@ -19,6 +19,10 @@ def _fast_and_isolated(settings, tmp_path, request):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    if request.node.get_closest_marker("dfe_rules") is None:
+        # The DfE's rule engine takes seconds even for a small return: only the tests about it run it (and the
+        # worker tests' real worker, whose settings are its own).
+        settings.DFE_RULES_PYTHON = ""
     if request.node.get_closest_marker("worker") is None:
         # Files go to a folder of this test's own; a real worker (worker tests) needs the shared folder.
         settings.STORAGES["default"] = {

@@ -280,7 +280,8 @@ def test_every_problem_can_be_downloaded_as_csv(run_files, officer_client, clien
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len([r for r in rows if r["kind"] == "error"]) == result.error_count
     assert {"kind": "error", "table": "Episodes", "row": "5", "field": "CHILD", "value": "B004",
-            "message": "This child is not in the Header table, so the row cannot be stored."} in rows
+            "message": "This child is not in the Header table, so the row cannot be stored.", "rule": "",
+            "child": "B004"} in rows
     assert any(r["kind"] == "warning" and r["field"] == "FAVOURITE_COLOUR" for r in rows)
     assert client_for(Role.COUNCILLOR).get(url, {"download": "problems"}).status_code == 403
 
