@@ -424,6 +424,11 @@ def pledge_progress():
     ]
 
 
+def commitments_owned_by(user):
+    """The active Care Pledge promises a person owns, with their latest rating (``commitments_with_latest``)."""
+    return commitments_with_latest().filter(owner=user)
+
+
 def retired_commitments():
     """Promises no longer in the published Care Pledge (officers keep their history)."""
     return PledgeCommitment.objects.filter(active=False).order_by("number")
@@ -582,12 +587,9 @@ def attendance_summary(year_start, year_end, board=None):
 # --- The clerk's desk ----------------------------------------------------------------------------------
 
 
-def papers_owed(today=None):
-    """
-    Report items on scheduled meetings still to come whose author has not yet sent a paper, grouped by
-    (meeting, author) in meeting order: ``{(meeting, author): [items]}``. One query.
-    """
-    items = (
+def owed_items(today=None):
+    """Report items on scheduled meetings still to come whose author has not yet sent a paper, in meeting order."""
+    return (
         AgendaItem.objects.filter(
             meeting__status=MeetingStatus.SCHEDULED,
             meeting__starts_at__date__gte=_today(today),
@@ -597,8 +599,17 @@ def papers_owed(today=None):
         .select_related("meeting__board", "report_author")
         .order_by("meeting__starts_at", "report_author__last_name", "report_author__first_name", "order", "id")
     )
+
+
+def papers_owed_by(user, today=None):
+    """The papers a report author still owes for meetings to come (``owed_items`` of theirs)."""
+    return owed_items(today).filter(report_author=user)
+
+
+def papers_owed(today=None):
+    """``owed_items`` grouped by (meeting, author) in meeting order: ``{(meeting, author): [items]}``. One query."""
     owed = {}
-    for item in items:
+    for item in owed_items(today):
         owed.setdefault((item.meeting, item.report_author), []).append(item)
     return owed
 

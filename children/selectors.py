@@ -132,6 +132,21 @@ def cohort_imports():
     return CohortImport.objects.select_related("created_by").defer("errors", "warnings")
 
 
+def unresolved_failed_imports(limit=5):
+    """
+    Imports that failed or found errors, newest first, unless a later import of the same year succeeded (a
+    good re-import answers the older failures). One query.
+    """
+    answered = CohortImport.objects.filter(
+        year=OuterRef("year"), status=CohortImport.Status.SUCCEEDED, created_at__gt=OuterRef("created_at")
+    )
+    return list(
+        cohort_imports()
+        .filter(Q(status=CohortImport.Status.FAILED) | Q(error_count__gt=0))
+        .exclude(Exists(answered))[:limit]
+    )
+
+
 def latest_imports(limit=5):
     """The most recent imports, newest first, with status, error count and who ran them (one query)."""
     return list(cohort_imports()[:limit])

@@ -15,6 +15,7 @@ is one selector call. Nothing is computed until the template asks for it, and th
 The chief executive's and councillors' dashboards are read by people who must not see small numbers, so they
 are always suppressed; the officer's dashboard is officer-only and shows them.
 """
+import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -23,7 +24,6 @@ from django.utils.functional import SimpleLazyObject
 
 from boards import selectors as boards
 from children import selectors as children
-from children.models import CohortImport
 from core import stamps
 from measures import charts as measure_charts
 from measures import figures as measure_figures
@@ -161,23 +161,77 @@ def officer_measures():
     return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
 
 
+DUE_WITHIN_DAYS = 30  # "actions due" on the officer's page: overdue, or due within this many days
+
+
+@dataclass
+class Waiting:
+    """One line of "Waiting for you": how many, what, and the section of the page that lists them."""
+
+    count: int
+    singular: str
+    plural: str
+    anchor: str
+
+    @property
+    def label(self):
+        return self.singular if self.count == 1 else self.plural
+
+
+@dataclass
+class OfficerWork:
+    """What is waiting for one officer: each list (its first ``PANEL_ROWS``) and its full count."""
+
+    to_moderate: list
+    to_complete: list
+    pledge: list
+    papers: list
+    board_actions: list
+    improvement_actions: list
+    summary: list  # Waiting
+
+
+def _first_and_count(queryset):
+    """The first ``PANEL_ROWS`` rows and the number of all of them: two queries, whatever the number."""
+    return list(queryset[:PANEL_ROWS]), queryset.count()
+
+
+def officer_work(user, today):
+    """Everything waiting for the officer, in a fixed number of queries (two per list)."""
+    to_moderate, moderate_count = _first_and_count(self_evaluation.evaluations_to_moderate(user))
+    to_complete, complete_count = _first_and_count(self_evaluation.evaluations_to_complete(user))
+    pledge, pledge_count = _first_and_count(boards.commitments_owned_by(user))
+    papers, papers_count = _first_and_count(boards.papers_owed_by(user, today))
+    horizon = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
+    board_actions, board_count = _first_and_count(boards.actions_for_owner(user, today).filter(due_on__lte=horizon))
+    improvement, improvement_count = _first_and_count(
+        self_evaluation.improvement_actions_due(user, within_days=DUE_WITHIN_DAYS, today=today)
+    )
+    summary = [
+        Waiting(moderate_count, "evaluation to moderate", "evaluations to moderate", "moderate"),
+        Waiting(complete_count, "self-evaluation to complete", "self-evaluations to complete", "self-evaluation"),
+        Waiting(pledge_count, "Care Pledge promise you own", "Care Pledge promises you own", "pledge"),
+        Waiting(papers_count, "paper you owe for a meeting", "papers you owe for meetings", "papers"),
+        Waiting(
+            board_count + improvement_count,
+            f"action overdue or due in the next {DUE_WITHIN_DAYS} days",
+            f"actions overdue or due in the next {DUE_WITHIN_DAYS} days",
+            "due",
+        ),
+    ]
+    return OfficerWork(to_moderate, to_complete, pledge, papers, board_actions, improvement, summary)
+
+
 def officer(user, today=None):
-    """Data freshness and import errors; the officer's actions and evidence due; self-evaluations to complete."""
+    """What is waiting for the officer first; then data freshness and import errors; measures off target."""
     today = today or timezone.localdate()
-    imports = _later(children.latest_imports, 5)
     return {
         **_versions(today, user),
         "measures": _later(officer_measures),
         "freshness": _later(lambda: children.data_freshness()[:TREND_YEARS]),
-        "imports": imports,
-        "failed_imports": _later(
-            lambda: [item for item in imports if item.error_count or item.status == CohortImport.Status.FAILED]
-        ),
-        "board_actions": _later(_owned_actions, user, today),
-        "improvement_actions": _later(
-            lambda: list(self_evaluation.improvement_actions_due(user, within_days=30, today=today)[:PANEL_ROWS])
-        ),
-        "evaluations": _later(lambda: list(self_evaluation.evaluations_to_complete(user)[:PANEL_ROWS])),
+        "imports": _later(children.latest_imports, 5),
+        "failed_imports": _later(children.unresolved_failed_imports, 5),
+        "work": _later(officer_work, user, today),
         "today": today,
     }
 

@@ -121,13 +121,25 @@ def _transitions():
 def evaluations_to_complete(user):
     """Draft or returned evaluations the officer is assigned to (all of them for administrators)."""
     queryset = Evaluation.objects.filter(status__in=Evaluation.EDITABLE).select_related(
-        "cycle", "indicator", "assigned_officer"
+        "cycle__framework", "indicator", "assigned_officer"
     )
     if not permissions.may_change_evaluations(user):
         return queryset.none()
     if not permissions.is_administrator(user):
         queryset = queryset.filter(assigned_officer=user)
     return queryset.order_by("cycle__ends_on", "indicator__area__number", "indicator__position")
+
+
+def evaluations_to_moderate(user):
+    """Evaluations submitted for moderation that this officer may moderate (someone else submitted them)."""
+    if not permissions.may_change_evaluations(user):
+        return Evaluation.objects.none()
+    return (
+        Evaluation.objects.filter(status=EvaluationStatus.SUBMITTED)
+        .exclude(submitted_by=user)
+        .select_related("cycle__framework", "indicator", "submitted_by")
+        .order_by("cycle__ends_on", "indicator__area__number", "indicator__position")
+    )
 
 
 def improvement_actions_due(user, within_days=30, today=None):
