@@ -12,6 +12,7 @@ from core import collection_year
 from core.collection_year import long_label
 from core.permissions import BOARD_READERS, OFFICERS
 
+from . import merging
 from .models import AnnualReportContent, Report, ReportStatus, ReportType
 
 ORGANISATION = "Corporate Parenting Board"
@@ -318,10 +319,20 @@ def annual_report_document(year):
     }
 
 
+def papers_to_merge(pks):
+    from boards.models import Paper
+
+    return Paper.objects.filter(pk__in=pks)
+
+
 def board_pack_document(meeting):
     from boards.selectors import meeting_pack
 
     pack = meeting_pack(meeting)
+    for item in pack["agenda_items"]:
+        for paper in item.papers.all():
+            # One placeholder page for each page of a PDF paper, which the build merges in (reports.merging).
+            paper.merged_pages = range(merging.page_count(paper.file) or 0)
     sections = [
         _section("agenda", "Agenda", "agenda", pack),
         _measures_section(

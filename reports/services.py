@@ -20,7 +20,7 @@ from django.utils import timezone
 from core import collection_year
 from core.tasks import time_limit_in_words
 
-from . import selectors
+from . import merging, selectors
 from .models import AnnualReportContent, Report, ReportSchedule, ReportStatus, ReportType
 
 PDF_STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "pdf.css"
@@ -151,7 +151,10 @@ def render_html(report):
 
 
 def render_pdf(html, *, base_url=None):
-    """Lay out HTML as a tagged PDF; returns (pdf bytes, page count)."""
+    """
+    Lay out HTML as a tagged PDF, with any papers its placeholders ask for merged in (``merging``); returns
+    (pdf bytes, page count).
+    """
     from weasyprint import CSS, HTML
 
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render(
@@ -159,6 +162,10 @@ def render_pdf(html, *, base_url=None):
     )
     output = io.BytesIO()
     document.write_pdf(output, pdf_variant=PDF_VARIANT)
+    paper_pages = merging.placeholders(document)
+    if paper_pages:
+        files = {paper.pk: paper.file for paper in selectors.papers_to_merge({pk for pk, _ in paper_pages.values()})}
+        return merging.merge(output.getvalue(), paper_pages, files), len(document.pages)
     return output.getvalue(), len(document.pages)
 
 
