@@ -77,8 +77,10 @@ class Browser:
                 self.cookies[name.strip()] = value
         return response.status, response.headers, content.decode("utf-8", "replace")
 
-    def sign_in(self, username, password):
+    def sign_in(self, username, password, app_key):
+        """The password, then a code from the person's authenticator app (TWO_FACTOR_REQUIRED is on)."""
         from django.urls import reverse
+        from django_otp.oath import totp
 
         login = reverse("login")
         status, _, page = self.request("GET", login)
@@ -90,6 +92,17 @@ class Browser:
         )
         if status != 302 or "sessionid" not in self.cookies:
             raise AssertionError(f"{username} could not sign in: {status} {headers.get('Location')}")
+        verify = reverse("two_factor_verify")
+        status, headers, _ = self.request("GET", reverse("dashboards:home"))
+        if not (status == 302 and headers.get("Location", "").startswith(verify)):
+            raise AssertionError(f"{username} was not asked for a second factor: {status} {headers.get('Location')}")
+        status, _, page = self.request("GET", verify)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        status, headers, _ = self.request(
+            "POST", verify, {"csrfmiddlewaretoken": token.group(1), "code": f"{totp(app_key):06d}"}
+        )
+        if status != 302 or headers.get("Location", "").startswith(verify):
+            raise AssertionError(f"{username}'s second factor was refused: {status} {headers.get('Location')}")
 
 
 def prepare_the_council():
@@ -106,10 +119,21 @@ def prepare_the_council():
     from tests.security import demo as matrix_demo
 
     call_command("migrate", "--noinput", verbosity=0)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
     with transaction.atomic():
         call_command("load_demo", stdout=io.StringIO())
         matrix_demo._add_a_built_board_pack_and_a_schedule()
         matrix_demo._add_a_document_to_an_approved_evaluation()
+        # Everyone has an authenticator app whose key the smoke test holds, and signs in with its codes.
+        return {
+            username: TOTPDevice.objects.create(
+                user=User.objects.get(username=username), name="Authenticator app", confirmed=True
+            ).bin_key
+            for username in matrix_demo.DEMO_PERSON.values()
+        }
 
 
 def planned_requests():
@@ -197,7 +221,7 @@ def main():
         if not os.environ.get(needed):
             sys.exit(f"FAIL: {needed} must be set")
     started = time.monotonic()
-    prepare_the_council()
+    app_keys = prepare_the_council()
     print(f"Production smoke: demo council ready in {time.monotonic() - started:.0f} s")
 
     from accounts.demo import DEMO_PASSWORD
@@ -214,7 +238,7 @@ def main():
             browsers = {ANONYMOUS: Browser(port)}
             for role, username in DEMO_PERSON.items():
                 browsers[role] = Browser(port)
-                browsers[role].sign_in(username, DEMO_PASSWORD)
+                browsers[role].sign_in(username, DEMO_PASSWORD, app_keys[username])
             for role, browser in browsers.items():
                 static_checked = False
                 for name, path, expected in plan:

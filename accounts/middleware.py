@@ -61,3 +61,48 @@ def _minutes(seconds):
     if minutes < 1:
         return f"{int(seconds)} seconds"
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+class SecondFactorMiddleware:
+    """
+    After the password, the second factor, before anything else (django-otp's ``request.user.is_verified()``):
+
+    * someone who has set up an authenticator app and has not given a code in this session is sent to give
+      one (``two_factor_verify``); until then they can only sign out;
+    * someone who must have one (``core.permissions.is_second_factor_required``: officers and administrators
+      where ``TWO_FACTOR_REQUIRED``) and has none is sent to set one up.
+    """
+
+    ALWAYS_OPEN = ("two_factor_verify", "logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(settings.STATIC_URL):
+            redirect_to = self._redirect(request, user)
+            if redirect_to is not None:
+                return redirect_to
+        return self.get_response(request)
+
+    def _redirect(self, request, user):
+        from django.shortcuts import redirect
+        from django.urls import Resolver404, resolve
+
+        from core.permissions import is_second_factor_required
+
+        from .services import has_second_factor, set_up_url
+
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            name = None
+        if name in self.ALWAYS_OPEN:
+            return None
+        if has_second_factor(user, request.session):
+            return redirect_to_login(request.get_full_path(), "two_factor_verify")
+        if name == "two_factor_setup" or not is_second_factor_required(user):
+            return None
+        messages.info(request, "You need a second factor to use this service. Set up an authenticator app to carry on.")
+        return redirect(set_up_url(request.get_full_path()))

@@ -7,7 +7,9 @@ import logging
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import record_event
 from core.addresses import client_address
@@ -24,7 +26,10 @@ def signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         from .middleware import start_session_clock
 
+        from .services import remember_second_factor
+
         start_session_clock(request.session)
+        remember_second_factor(request.session, user)
     log.info("Signed in: %s (%s) from %s", user.get_username(), user.email, _address(request))
     record_event("signed_in", user=user, request=request, obj=user)
 
@@ -62,3 +67,18 @@ def unlocked(request, username, ip_address):
 def password_changed(request, user, by_reset=False):
     log.info("Password %s for %s from %s", "reset by email" if by_reset else "changed", user.get_username(), _address(request))
     record_event("password_reset" if by_reset else "password_changed", user=user, request=request, obj=user)
+
+
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="accounts.security.second_factor_removed")
+def second_factor_removed(sender, instance, **kwargs):
+    """A confirmed authenticator app removed, by its owner, by replacing it, or by an administrator in the admin."""
+    if instance.confirmed:
+        from .models import User
+
+        owner = User.objects.filter(pk=instance.user_id).first()
+        record_event("second_factor_removed", user=None, obj=owner, object_repr=str(owner or instance.user_id), device=instance.name)
+
+
+def recovery_codes_made(request, user):
+    log.info("New recovery codes for %s from %s", user.get_username(), _address(request))
+    record_event("recovery_codes_made", request=request, obj=user)

@@ -14,6 +14,11 @@ urlpatterns = [
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("two-factor/recovery-codes/new/", views.two_factor_new_recovery_codes, name="two_factor_new_recovery_codes"),
+    path("two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
     path("locked/", views.locked_sign_ins, name="locked_sign_ins"),
     path("locked/<int:pk>/unlock/", views.unlock_sign_in, name="unlock_sign_in"),
 ]

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from core.permissions import ADMINISTRATORS, is_administrator, role_required
+from core.permissions import ADMINISTRATORS, is_administrator, is_second_factor_required, role_required
 
-from . import security
+from . import security, services
+from .forms import CodeForm
 
 
 class GovukForm:
@@ -35,7 +37,126 @@ class GovukForm:
 
 @login_required
 def account(request):
-    return render(request, "accounts/account.html", {"may_unlock": is_administrator(request.user)})
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "may_unlock": is_administrator(user),
+            "authenticator": services.authenticator(user),
+            "recovery_codes_left": services.recovery_codes_left(user),
+            "second_factor_required": is_second_factor_required(user),
+        },
+    )
+
+
+# --- Two-factor sign-in (accounts.services; the middleware sends people here) ---------------------------
+
+RECOVERY_CODES_TO_SHOW = "recovery_codes_to_show"
+
+
+def _next_url(request, default="dashboards:home"):
+    """Where to go afterwards: the ``next`` the person came with, if it is on this site."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}, require_https=request.is_secure()):
+        return wanted
+    return reverse(default)
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not services.has_second_factor(request.user):
+        services.remember_second_factor(request.session, request.user)  # removed by an administrator meanwhile
+        return redirect(services.set_up_url(_next_url(request)))
+    form = CodeForm(
+        request.POST or None,
+        label="Code from your authenticator app",
+        help_text="The 6-digit code your app shows now. If you do not have your phone, enter one of your recovery codes.",
+    )
+    if request.method == "POST" and form.is_valid():
+        problem = services.verify(request, form.cleaned_data["code"])
+        if problem is None:
+            return redirect(_next_url(request))
+        form.add_error("code", problem)
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def two_factor_setup(request):
+    """
+    Set up an authenticator app: scan the QR code (or type the secret), then type the code it shows. Someone
+    who already has one can replace it here, but only from a session that gave a code from it.
+    """
+    user = request.user
+    if services.has_second_factor(user) and not user.is_verified():
+        return redirect_to_verify(request)
+    device = services.pending_authenticator(user)
+    form = CodeForm(
+        request.POST or None,
+        label="Code from your authenticator app",
+        help_text="After adding the account to your app, type the 6-digit code it shows.",
+    )
+    if request.method == "POST" and form.is_valid():
+        codes, problem = services.confirm_authenticator(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            request.session[RECOVERY_CODES_TO_SHOW] = codes
+            messages.success(request, "Your authenticator app is set up. You will be asked for a code each time you sign in.")
+            return redirect(f"{reverse('two_factor_recovery_codes')}?{urlencode({'next': _next_url(request)})}")
+        form.add_error("code", problem)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": services.qr_code_svg(device),
+            "secret": services.secret_for_typing(device),
+            "replacing": services.has_second_factor(user),
+            "required": is_second_factor_required(user),
+            "next": _next_url(request),
+        },
+    )
+
+
+def redirect_to_verify(request):
+    from django.contrib.auth.views import redirect_to_login
+
+    return redirect_to_login(request.get_full_path(), "two_factor_verify")
+
+
+@login_required
+def two_factor_recovery_codes(request):
+    """New recovery codes, shown once: the page takes them out of the session as it shows them."""
+    codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
+    if not codes:
+        messages.info(request, "Recovery codes are shown once, when they are made. You can make a new set here.")
+        return redirect("account")
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def two_factor_new_recovery_codes(request):
+    if not services.has_second_factor(request.user):
+        return redirect("two_factor_setup")
+    request.session[RECOVERY_CODES_TO_SHOW] = services.new_recovery_codes(request.user)
+    security.recovery_codes_made(request, request.user)
+    return redirect("two_factor_recovery_codes")
+
+
+@require_POST
+@login_required
+def two_factor_remove(request):
+    if is_second_factor_required(request.user):
+        messages.error(request, "Your role needs a second factor, so it cannot be removed. You can move it to a new phone.")
+        return redirect("account")
+    services.remove_second_factor(request, request.user)
+    messages.success(request, "Your authenticator app and recovery codes are removed.")
+    return redirect("account")
 
 
 class PasswordChangeView(GovukForm, auth_views.PasswordChangeView):

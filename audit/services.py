@@ -44,6 +44,10 @@ EVENTS = {
     "trail_exported": "Exported the audit trail",
     "second_factor_added": "Added a second factor",
     "second_factor_removed": "Removed a second factor",
+    "second_factor_given": "Gave a second-factor code",
+    "second_factor_failed": "Wrong second-factor code",
+    "recovery_code_used": "Signed in with a recovery code",
+    "recovery_codes_made": "Made new recovery codes",
     "retention_removed": "Removed at the end of its retention period",
     "subject_access_export": "Exported for a subject access request",
 }

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +12,10 @@ class CoreConfig(AppConfig):
         from . import stamps
 
         stamps.connect()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on core.admin_site.AdminSite: administrators only, with a verified second factor."""
+
+    default = False  # named in INSTALLED_APPS; CoreConfig stays the "core" app's own
+    default_site = "core.admin_site.AdminSite"

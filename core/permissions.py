@@ -79,8 +79,20 @@ def is_administrator(user):
 
 
 def may_use_django_admin(user):
-    """The Django admin is for administrators only (and, in core.two_factor, with a second factor)."""
+    """The Django admin is for administrators only (and core.admin_site asks for a verified second factor)."""
     return is_administrator(user) and user.is_staff
+
+
+def is_second_factor_required(user):
+    """
+    Whoever can see a child's record or the Django admin (officers, administrators) must set up a second
+    factor before anything else, where the council requires it (``settings.TWO_FACTOR_REQUIRED``).
+    """
+    from django.conf import settings
+
+    return bool(settings.TWO_FACTOR_REQUIRED) and (
+        may_see_child_records(user) or (user_has_role(user, ALL_ROLES) and user.is_staff)
+    )
 
 
 def sees_all_boards(user):

@@ -34,7 +34,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for a second factor (core.admin_site).
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "audit",
     "accounts",
     "core",
@@ -69,10 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    # A person with a second factor gives its code before anything else; one who must have one enrols first.
+    "accounts.middleware.SecondFactorMiddleware",
     # A form sent twice (a double click) is acted on once (after CSRF, authentication and messages).
     "core.double_submit.DoubleSubmitMiddleware",
     # django-auditlog's, with the trusted-proxy address, and every refused request written to the trail.
@@ -292,6 +300,19 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# --- Two-factor sign-in (django-otp) ------------------------------------------------------------------
+# Whoever has set up a second factor gives a code after their password. With TWO_FACTOR_REQUIRED (on unless
+# DJANGO_DEBUG, i.e. everywhere but a developer's machine and the demo), everyone who can see a child's
+# record or the Django admin (officers, administrators: core.permissions.must_use_second_factor) sets one up
+# before anything else. The Django admin always asks for a verified second factor.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Corporate Parenting Board")
+# After each wrong code, the next is refused for 1, 2, 4, 8... seconds (django-otp's own throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Recovery codes given at enrolment; each works once.
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # --- Audit trail ------------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

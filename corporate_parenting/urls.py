@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Corporate Parenting Board administration"
-admin.site.site_title = "Corporate Parenting Board"
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboards:home", permanent=False), name="root"),
     path("accounts/", include("accounts.urls")),

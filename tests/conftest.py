@@ -15,6 +15,9 @@ ROLES = tuple(Role)
 def _fast_and_isolated(settings, tmp_path, request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False  # the test client and live server speak plain HTTP
+    # force_login signs in without a second factor: tests of other things do not ask for one. The tests of
+    # two-factor sign-in (tests/accounts/test_two_factor.py, tests/e2e) and the permission matrix turn it on.
+    settings.TWO_FACTOR_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -82,6 +85,21 @@ def celery_worker(request, transactional_db):
     replies = celery_app.control.ping(timeout=5)
     assert replies, "CELERY_BROKER_URL is set but no Celery worker answered; .ci/run starts one."
     return "worker"
+
+
+def give_second_factor(client, user):
+    """
+    ``user`` has an authenticator app, and ``client``'s session has given a code from it (as after signing in
+    with one). Returns the app (its ``bin_key`` makes codes: ``django_otp.oath.totp(device.bin_key)``).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 @pytest.fixture

@@ -151,6 +151,13 @@ RULES = {
     "password_reset_done": Rule(EVERYONE, anonymous=200),
     "password_reset_confirm": Rule(EVERYONE, anonymous=200, kwargs=password_reset_link),
     "password_reset_complete": Rule(EVERYONE, anonymous=200),
+    # two-factor sign-in: everyone may set one up; these people have given a code this session, so the code
+    # page sends them on, and the recovery codes (shown once, when made) are gone
+    "two_factor_verify": Rule(EVERYONE, ok=302),
+    "two_factor_setup": Rule(EVERYONE),
+    "two_factor_recovery_codes": Rule(EVERYONE, ok=302),
+    "two_factor_new_recovery_codes": post_only(EVERYONE),
+    "two_factor_remove": post_only(EVERYONE),
     "locked_sign_ins": Rule({ADM}),
     "unlock_sign_in": post_only({ADM}, kwargs=access_attempt),
     # dashboards: each role lands on its own; the chief executive's and councillors' views are aggregates
@@ -373,6 +380,12 @@ def _wrong_answer(response, expected):
     return None
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_required(settings):
+    """As in production: officers and administrators have given a second factor (tests/security/demo.py)."""
+    settings.TWO_FACTOR_REQUIRED = True
+
+
 def test_the_matrix_has_every_role(clients):
     assert set(clients) == {ANONYMOUS, *Role}, "tests/security/demo.py needs a demo person for every role"
 
@@ -426,8 +439,11 @@ def test_every_url_refuses_a_post_without_the_csrf_token(demo_council, db):
 
     from accounts.models import User
 
+    from tests.conftest import give_second_factor
+
     officer = Client(enforce_csrf_checks=True)
     officer.force_login(User.objects.get(username="officer.lindqvist"))
+    give_second_factor(officer, User.objects.get(username="officer.lindqvist"))
     accepted = []
     for url_name in URL_NAMES:
         url = url_of(url_name, rules_for(url_name)[0])

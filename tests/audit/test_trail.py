@@ -16,6 +16,7 @@ from accounts.models import PersonCannotBeDeleted, Role
 from audit import services as audit
 from children.models import Child
 
+from tests.conftest import give_second_factor
 from tests.children.conftest import file_set, reference_data, run_files  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,8 @@ def entries(event=None, **filters):
 def signed_in(user):
     client = Client()
     client.force_login(user)
+    if user.is_staff:
+        give_second_factor(client, user)  # the Django admin asks for it
     return client
 
 

@@ -89,12 +89,18 @@ def _demo_file_storage(settings, demo_files):
 
 @pytest.fixture
 def clients(demo_council, db):
-    """A test client for anonymous and for a demo person of each role."""
+    """
+    A test client for anonymous and for a demo person of each role, each signed in with a second factor (as
+    officers and administrators must be where TWO_FACTOR_REQUIRED, and anyone for the Django admin).
+    """
+    from tests.conftest import give_second_factor
+
     signed_in = {ANONYMOUS: Client()}
     for role, username in DEMO_PERSON.items():
         client = Client()
-        client.force_login(User.objects.get(username=username))
         client.user = User.objects.get(username=username)
+        client.force_login(client.user)
+        give_second_factor(client, client.user)
         signed_in[role] = client
     return signed_in
 
