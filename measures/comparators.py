@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .registry import COUNT, MEAN, PER_CHILD, PERCENTAGE, RATE
+from .registry import COUNT, DAYS, MEAN, PER_CHILD, PERCENTAGE, RATE
 
 NOT_A_VALUE = {"c", "x", "z", "low", "k", "u", ":", ".", "", "na", "n/a"}
 NATIONAL = "national"
@@ -30,6 +30,7 @@ RANGES = {
     COUNT: (Decimal(0), Decimal(10_000_000)),
     MEAN: (Decimal(0), Decimal(40)),
     PER_CHILD: (Decimal(0), Decimal(1_000)),
+    DAYS: (Decimal(0), Decimal(10_000)),
 }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from core import collection_year, suppression
 
 from . import charts, queries, selectors
-from .registry import COUNT, HIGHER, PERCENTAGE, RATE, MeasureValue, format_value, get
+from .registry import COUNT, DAYS, HIGHER, PERCENTAGE, RATE, MeasureValue, format_value, get
 
 TREND_YEARS = 5  # years of returns a trend shows
 
@@ -29,7 +29,7 @@ def format_gap(measure, gap):
     if gap is None:
         return ""
     unit = " points" if measure.unit == PERCENTAGE else ""
-    number = f"{abs(gap):,.0f}" if measure.unit in (COUNT, PERCENTAGE, RATE) else f"{abs(gap):,.1f}"
+    number = f"{abs(gap):,.0f}" if measure.unit in (COUNT, PERCENTAGE, RATE, DAYS) else f"{abs(gap):,.1f}"
     if number.strip("0.,") == "":
         return f"0{unit}"
     return f"{'+' if gap > 0 else '-'}{number}{unit}"

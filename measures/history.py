@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from children.models import (
+    Adoption,
     CareLeaverOutcome,
     Child,
     CohortReturn,
@@ -38,6 +39,7 @@ from children.models import (
 from children.models import Episode as EpisodeRow
 from core.bulk import insert_rows
 from core.collection_year import CollectionYear
+from core.working_days import working_days_after
 
 from .models import CareEpisode, ChildYear, ReturnDifference
 
@@ -51,6 +53,14 @@ MISSING, AWAY = "M", "A"
 UNDER_4_AT_REVIEW = "PN0"
 TOOK_PART_IN_REVIEW = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6")  # PN7: did not attend, views not conveyed
 CARE_LEAVER_AGES = (17, 18, 19, 20, 21)
+# The statutory review timetable (Care Planning, Placement and Case Review (England) Regulations 2010, reg. 33):
+# the first review within 20 working days of becoming looked after, the second within three months of the
+# first, then at most six months apart.
+FIRST_REVIEW_WORKING_DAYS, SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS = 20, 3, 6
+ADOPTED = ("E11", "E12")  # the period of care ended with an adoption order
+PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # placed with prospective adopters (A3, A5: the foster carers)
+COURT_AUTHORITY_TO_PLACE = ("E1", "D1")  # a placement order, or a freeing order before 2005
+ADOPTED_BY_FOSTER_CARERS = "1"  # AD1 FOSTER_CARE
 
 # Validator rules 503A-F: fields of this year's first episode that must match last year's open episode.
 MATCHED_FIELDS = (
@@ -211,6 +221,48 @@ def months_before(day, months):
     return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def months_after(day, months):
+    """The same day ``months`` months later (the month's last day if it is shorter): 31 August -> 28 February."""
+    return months_before(day, -months)
+
+
+def review_timeliness(history, review_dates, first, last):
+    """
+    Reviews due in the year from ``first`` to ``last`` and how many of them were held on time, as
+    (due, on time), by the statutory timetable run through each period of care in ``history`` from the
+    reviews actually held (``review_dates``, from every return): each review is due 20 working days after
+    the period began, three months after the first review, then six months after the one before. A review
+    is due in the year when its deadline falls in it, or when it was still overdue on 1 April; it is on time
+    when held on or before its deadline. No review is due once the period of care has ended, and a child
+    looked after only under short breaks (V3, V4) has none.
+    """
+    periods = defaultdict(list)
+    for e in history:
+        periods[e.period_start].append(e)
+    due_count = on_time_count = 0
+    for start, episodes in periods.items():
+        if any(e.short_break for e in episodes) or not any(e.during(first, last) for e in episodes):
+            continue
+        end = episodes[-1].end_date
+
+        def looked_after_on(day, start=start, end=end):
+            return start <= day and (end is None or end > day)
+
+        held = [day for day in review_dates if looked_after_on(day) or day == end]
+        due, number = working_days_after(start, FIRST_REVIEW_WORKING_DAYS), 0
+        while due <= last and looked_after_on(due):
+            review = held[number] if number < len(held) else None
+            overdue_at_start = due < first and (review is None or review >= first) and looked_after_on(first)
+            if first <= due or overdue_at_start:
+                due_count += 1
+                on_time_count += review is not None and review <= due
+            if review is None:
+                break
+            number += 1
+            due = months_after(review, SECOND_REVIEW_MONTHS if number == 1 else LATER_REVIEW_MONTHS)
+    return due_count, on_time_count
+
+
 def age_on(born, day):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -222,12 +274,45 @@ def _birthday(born, age):
         return born.replace(year=born.year + age, day=28)
 
 
-def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(), uasc=None, reviews=()):
+def adoption_timeliness(history, adopted, adoption=None):
+    """
+    The adoption scorecard's three times, in days, for a child whose period of care ended in adoption with
+    the episode ``adopted``; ``adoption`` is the year's AD1 row as (DATE_MATCH, FOSTER_CARE), if any.
+    Returns (A1, A10, A2), each None where the child is left out.
+
+    A1: from entering care (the start of the period of care that ended in adoption) to moving in with the
+    adoptive family (the start of the period's first placement for adoption, PLACE A3 to A6); a child never
+    placed for adoption before the adoption order is left out. A10: the same, but for a child adopted by
+    their foster carers (FOSTER_CARE 1) to the day they began living with those carers (the carer's start,
+    kept through a placement for adoption with the current foster carers, A3 or A5). A2: from the court's
+    authority to place (the period's first episode under a placement order, E1, or freeing order, D1) to the
+    match with the adopters (DATE_MATCH), zero for a child matched before it; left out without a placement
+    for adoption, a placement or freeing order, or a match date.
+    """
+    period = [e for e in history if e.period_start == adopted.period_start and e.start_date <= adopted.start_date]
+    placed = next((e for e in period if e.row.placement_type in PLACED_FOR_ADOPTION), None)
+    if placed is None:
+        return None, None, None
+    entered = adopted.period_start
+    matched, foster_carers = adoption if adoption is not None else (None, "")
+    to_family = (placed.start_date - entered).days
+    adjusted = (placed.carer_start - entered).days if foster_carers == ADOPTED_BY_FOSTER_CARERS else to_family
+    order = next((e for e in period if e.row.legal_status in COURT_AUTHORITY_TO_PLACE), None)
+    to_match = max(0, (matched - order.start_date).days) if order is not None and matched is not None else None
+    return to_family, adjusted, to_match
+
+
+def child_year(
+    year, born, history, in_episodes, oc2=None, oc3=None, missing=(), uasc=None, reviews=(), adoption=None,
+    review_dates=(),
+):
     """
     What the measures need about one child in one collection year, as a dict of ``ChildYear`` fields.
     ``history`` is the child's joined history; ``in_episodes`` whether the year's Episodes table holds the
     child (the year's cohort); ``oc2``, ``oc3``, ``uasc`` the year's rows, if any, ``missing`` the year's
-    missing and away rows as (kind, start date) and ``reviews`` its reviews as (date, participation code).
+    missing and away rows as (kind, start date), ``reviews`` its reviews as (date, participation code) and
+    ``adoption`` its AD1 row as (DATE_MATCH, FOSTER_CARE); ``review_dates`` the child's reviews from every
+    return, sorted.
     """
     window = CollectionYear(year)
     first, last = window.starts_on, window.ends_on
@@ -280,6 +365,13 @@ def child_year(year, born, history, in_episodes, oc2=None, oc3=None, missing=(),
     )
     fields["long_term_group"] = long_term_group
     fields["long_term_stable"] = long_term_group and open_at_end.carer_start <= years_before(last, 2)
+    fields["reviews_due"], fields["reviews_on_time"] = (
+        review_timeliness(history, review_dates, first, last) if looked_after else (0, 0)
+    )
+    adopted = [e for e in ceases if e.reason_ceased in ADOPTED]
+    (
+        fields["days_to_adoptive_family"], fields["days_to_adoptive_family_adjusted"], fields["days_order_to_match"]
+    ) = adoption_timeliness(history, adopted[-1], adoption) if adopted else (None, None, None)
     end = open_at_end.row if at_year_end else None
     fields.update(
         legal_status=end.legal_status if end else "",
@@ -308,7 +400,8 @@ CHILD_YEAR_FIELDS = [
     "year", "in_episodes", "looked_after", "short_breaks_only", "started", "age_started", "ceased",
     "reason_ceased", "age_ceased", "at_year_end", "age_at_year_end", "placements", "twelve_months",
     "long_term_group", "long_term_stable", "uasc_at_year_end", "missing_incidents", "away_incidents", "reviews_aged_4_and_over", "reviews_taken_part_in",
-    "legal_status", "category_of_need",
+    "days_to_adoptive_family", "days_to_adoptive_family_adjusted", "days_order_to_match", "reviews_due",
+    "reviews_on_time", "legal_status", "category_of_need",
     "placement_type", "placement_provider", "distance_miles", "placed_outside_area", "period_start",
     "carer_start", "has_oc2", *OC2_FIELDS, "care_leaver_age", "in_touch", "activity", "accommodation",
 ]
@@ -346,6 +439,7 @@ def _rebuild_chunk(pks, returns):
         MissingEpisode.objects.filter(child__in=pks).order_by("start_date"), ["cohort_return__year", "kind", "start_date"]
     )
     reviews = _grouped(Review.objects.filter(child__in=pks), ["cohort_return__year", "review_date", "participation"])
+    adoptions = _grouped(Adoption.objects.filter(child__in=pks), ["cohort_return__year", "date_matched", "foster_carer_adoption"])
     care_episodes, child_years, found = [], [], []
     imported_years = set(returns)
     for child in pks:
@@ -366,6 +460,7 @@ def _rebuild_chunk(pks, returns):
         oc2_by_year = {values[0]: values[1:] for values in oc2.get(child, ())}
         oc3_by_year = {values[0]: values[1:] for values in oc3.get(child, ())}
         uasc_by_year = {values[0]: values[1:] for values in uasc.get(child, ())}
+        adoption_by_year = {values[0]: values[1:] for values in adoptions.get(child, ())}
         missing_by_year = defaultdict(list)
         for year, kind, start in missing.get(child, ()):
             missing_by_year[year].append((kind, start))
@@ -374,10 +469,12 @@ def _rebuild_chunk(pks, returns):
         for year, held, code in reviews.get(child, ()):
             reviews_by_year[year].append((held, code))
         years |= set(reviews_by_year)
+        review_dates = sorted({held for _year, held, _code in reviews.get(child, ())})
         for year in sorted(years):
             fields = child_year(
                 year, born[child], history, year in by_year, oc2_by_year.get(year), oc3_by_year.get(year),
                 missing_by_year.get(year, ()), uasc_by_year.get(year), reviews_by_year.get(year, ()),
+                adoption_by_year.get(year), review_dates,
             )
             child_years.append((returns[year], child, *(fields[name] for name in CHILD_YEAR_FIELDS)))
     insert_rows(CareEpisode, CARE_EPISODE_FIELDS, care_episodes)
@@ -404,7 +501,27 @@ def rebuild(children=None):
     return tuple(totals)
 
 
-RETURN_TABLES = (EpisodeRow, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Review)
+def rebuild_after_migration(apps, schema_editor):
+    """
+    For a migration that changes what the history derives: rebuild every child's history when returns are
+    already imported, once the tables have every column the current code writes (a later migration still to
+    run rebuilds instead). A fresh database has nothing to rebuild; imports rebuild as they go.
+    """
+    connection = schema_editor.connection
+    if not apps.get_model("children", "CohortReturn").objects.using(connection.alias).exists():
+        return
+    with connection.cursor() as cursor:
+        for model in (CareEpisode, ChildYear, ReturnDifference):
+            table = model._meta.db_table
+            columns = {column.name for column in connection.introspection.get_table_description(cursor, table)}
+            if not {field.column for field in model._meta.concrete_fields} <= columns:
+                return
+    rebuild()
+
+
+RETURN_TABLES = (
+    EpisodeRow, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Review, Adoption,
+)
 
 
 def children_of_year(year):

@@ -187,6 +187,19 @@ class ChildYear(models.Model):
     # those in which the child took part (PN1 to PN6)
     reviews_aged_4_and_over = models.PositiveIntegerField(default=0)
     reviews_taken_part_in = models.PositiveIntegerField(default=0)
+    # The statutory review timetable (``history.review_timeliness``): reviews due in the year, and held on time
+    reviews_due = models.PositiveIntegerField(default=0)
+    reviews_on_time = models.PositiveIntegerField(default=0)
+    # A child adopted in the year: the adoption scorecard's times in days (``history.adoption_timeliness``)
+    days_to_adoptive_family = models.PositiveIntegerField(
+        null=True, blank=True, help_text="A1: entering care to moving in with the adoptive family."
+    )
+    days_to_adoptive_family_adjusted = models.PositiveIntegerField(
+        null=True, blank=True, help_text="A10: as A1, from moving in with the foster carers who adopted the child."
+    )
+    days_order_to_match = models.PositiveIntegerField(
+        null=True, blank=True, help_text="A2: placement (or freeing) order to the match with the adopters."
+    )
     # The year's OC3 row, if it has one
     care_leaver_age = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The birthday (17 to 21) that fell in the year, for a care leaver."

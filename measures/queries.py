@@ -17,7 +17,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 
 from children.models import Code, CodeList, CohortReturn
 from core import stamps, suppression
@@ -129,6 +129,15 @@ def _aggregates(years, code_groups):
         "sdq_concern": _count(twelve_months & SDQ_AGES & Q(sdq_score__gte=SDQ_CONCERN)),
         "went_away": _count(looked_after & Q(away_incidents__gt=0)),
         "away_incidents": Sum("away_incidents", filter=looked_after, default=0),
+        "reviews_due": Sum("reviews_due", filter=looked_after, default=0),
+        "reviews_on_time": Sum("reviews_on_time", filter=looked_after, default=0),
+        "reviews_due_children": _count(at_end & Q(reviews_due__gt=0)),
+        "reviews_all_on_time": _count(at_end & Q(reviews_due__gt=0, reviews_on_time=F("reviews_due"))),
+        "adopted_placed": _count(Q(days_to_adoptive_family__isnull=False)),
+        "days_to_adoptive_family": Sum("days_to_adoptive_family", default=0),
+        "days_to_adoptive_family_adjusted": Sum("days_to_adoptive_family_adjusted", default=0),
+        "matched_after_order": _count(Q(days_order_to_match__isnull=False)),
+        "days_order_to_match": Sum("days_order_to_match", default=0),
     }
     for part, _label, youngest, oldest in AGE_BANDS:
         ages = Q(age_at_year_end__gte=youngest) & (Q(age_at_year_end__lte=oldest) if oldest is not None else Q())

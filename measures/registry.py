@@ -18,8 +18,10 @@ PERCENTAGE = "percentage"
 RATE = "rate"
 MEAN = "mean"
 PER_CHILD = "per_child"
+DAYS = "days"  # an average number of days: the total days over the children counted
 UNIT_LABELS = {
     COUNT: "children", PERCENTAGE: "%", RATE: "per 10,000 children", MEAN: "mean score", PER_CHILD: "incidents per child",
+    DAYS: "days on average",
 }
 
 HIGHER = "higher"
@@ -62,6 +64,7 @@ TOPICS = {
     "where": "Where they live",
     "stability": "Stability",
     "leaving_care": "Why children left care",
+    "adoption": "Adoption",
     "reviews": "Reviews",
     "health": "Health and wellbeing",
     "missing": "Missing from care",
@@ -184,7 +187,7 @@ class MeasureValue:
         """True when this value on its own could identify a child (``core.suppression``'s primary rule)."""
         if not self.measure.suppressible:
             return False
-        if self.measure.unit in (MEAN, PER_CHILD):
+        if self.measure.unit in (MEAN, PER_CHILD, DAYS):
             return suppression.is_small(self.denominator)
         if self.measure.unit == PERCENTAGE:
             return suppression.share_is_small(self.numerator, self.denominator)
@@ -209,7 +212,7 @@ class MeasureValue:
 def format_value(measure, value):
     if value is None:
         return "No data"
-    if measure.unit == COUNT:
+    if measure.unit in (COUNT, DAYS):
         return f"{round(value):,}"
     if measure.unit == PERCENTAGE:
         return f"{value:.0f}%"
@@ -542,9 +545,27 @@ MEASURES = (
 SOURCE_PROFILE = f"{RELEASE}: characteristics of children looked after at 31 March (age, sex, ethnicity, UASC)"
 SOURCE_CEASED = f"{RELEASE}: children who ceased to be looked after, by reason episode ceased"
 SOURCE_REVIEWS = "DfE, SSDA903 guidance: participation in reviews (REVIEW_CODE PN0 to PN7)"
+SOURCE_REVIEW_TIMETABLE = (
+    "The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 33 (the review "
+    "timetable); DfE, The Children Act 1989 guidance and regulations, volume 2 (2015); the former national "
+    "indicator NI 66 (children looked after at 31 March whose reviews were all on time)"
+)
+REVIEW_TIMETABLE = (
+    "A review is due 20 working days after the child began to be looked after (bank holidays of the "
+    "council's nation left out), the second three months after the first, then at most six months after "
+    "the one before, within each period of care, counted from the reviews actually held (each return's "
+    "Reviews, joined across the years). A review whose deadline was missed is still due, and late, in a "
+    "later year until it is held."
+)
 SOURCE_OUTCOMES = f"{RELEASE}: outcomes for children continuously looked after for 12 months (OC2) data guidance"
 SOURCE_PROVIDER = f"{RELEASE}: placement provider tables"
 SOURCE_STARTS = f"{RELEASE}: children who started to be looked after; ONS mid-year population estimates"
+SOURCE_ADOPTION = (
+    "DfE, Adoption scorecards: methodology and guidance, year ending March 2018 (indicators A1, A2 and A10; "
+    "A2 as LG Inform metric 912 states it); the DfE's 903 guidance for AD1 (DATE_MATCH, FOSTER_CARE). Each "
+    "year's figure, where the scorecard averages three years"
+)
+CHILDREN_ADOPTED = "children adopted in the year who were placed for adoption first"
 CARE_LEAVERS_17_18 = "care leavers aged 17 or 18"
 CARE_LEAVERS_19_21 = "care leavers aged 19 to 21"
 
@@ -598,6 +619,23 @@ def _new_measures():
         "reviews_taken_part_in", better=HIGHER, denominator="reviews_aged_4_and_over",
         denominator_label="reviews of children aged 4 or over", source=SOURCE_REVIEWS,
     ))
+    found += [
+        _share(
+            "reviews_on_time", "Reviews held on time", "reviews",
+            "Reviews due in the year for children looked after (not only under short breaks) held on or before "
+            "their deadline, as a percentage of the reviews due. " + REVIEW_TIMETABLE,
+            "reviews_on_time", better=HIGHER, denominator="reviews_due",
+            denominator_label="reviews due in the year", source=SOURCE_REVIEW_TIMETABLE,
+        ),
+        _share(
+            "reviews_all_on_time", "Children whose reviews were all on time", "reviews",
+            "Children looked after at 31 March with at least one review due in the year whose reviews due in "
+            "the year were all held on time, as a percentage of those children. " + REVIEW_TIMETABLE,
+            "reviews_all_on_time", better=HIGHER, denominator="reviews_due_children",
+            denominator_label="children looked after at 31 March with a review due in the year",
+            source=SOURCE_REVIEW_TIMETABLE,
+        ),
+    ]
     found += [
         _share(
             "convicted", "Convicted or cautioned", "health",
@@ -681,6 +719,44 @@ def _new_measures():
             f"{', '.join(letters)}), as a percentage of that group.", f"accommodation_{part}",
             denominator="care_leavers", denominator_label=CARE_LEAVERS_19_21, source=SOURCE_CARE_LEAVERS,
         ))
+    found += [
+        Measure(
+            "adoption_days_to_adoptive_family", "Days from entering care to moving in with the adoptive family (A1)",
+            "adoption", DAYS,
+            "For children adopted in the year (their period of care ended with an adoption order, REC E11 or E12), "
+            "the average number of days from entering care (the start of the period of care that ended in "
+            "adoption) to moving in with the adoptive family (the start of the first placement for adoption in "
+            "that period, PLACE A3 to A6). A child adopted without being placed for adoption first is left out. "
+            "The DfE's adoption scorecard indicator A1, for one year rather than three. Lower is better.",
+            better=LOWER, numerator="days_to_adoptive_family", denominator="adopted_placed",
+            denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,
+        ),
+        Measure(
+            "adoption_days_to_adoptive_family_adjusted",
+            "Days from entering care to moving in with the adoptive family, foster carer adoptions adjusted (A10)",
+            "adoption", DAYS,
+            "As A1, except that for a child adopted by their foster carers (AD1 FOSTER_CARE 1) the time runs to "
+            "the day the child began living with those foster carers, not the day the placement became a "
+            "placement for adoption. The DfE's adoption scorecard indicator A10, for one year. Lower is better.",
+            better=LOWER, numerator="days_to_adoptive_family_adjusted", denominator="adopted_placed",
+            denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,
+        ),
+        Measure(
+            "adoption_days_order_to_match", "Days from placement order to matching with the adoptive family (A2)",
+            "adoption", DAYS,
+            "For children adopted in the year who were placed for adoption first, the average number of days "
+            "from the council receiving the court's authority to place the child (the first episode of the "
+            "period of care under a placement order, legal status E1, or a freeing order, D1) to the decision "
+            "matching the child with the adoptive family (AD1 DATE_MATCH). A child matched before the order "
+            "counts as zero days; a child without a placement or freeing order (placed with consent) or "
+            "without a match date is left out. (The agency decision that the child should be placed for "
+            "adoption, DATE_INT, is not the court's authority and is not used.) The DfE's adoption scorecard "
+            "indicator A2, for one year rather than three. Lower is better.",
+            better=LOWER, numerator="days_order_to_match", denominator="matched_after_order",
+            denominator_label="children adopted in the year with a placement order and a match date",
+            source=SOURCE_ADOPTION,
+        ),
+    ]
     for part, label, code in PROVIDERS:
         found.append(_share(
             f"provider_{part}", f"Placed in {label}", "where",
@@ -717,7 +793,7 @@ def value_of(measure, year, numerator, denominator):
         value = 100 * numerator / denominator if numerator is not None and denominator else None
     elif measure.unit == RATE:
         value = 10_000 * numerator / denominator if numerator is not None and denominator else None
-    elif measure.unit == PER_CHILD:
+    elif measure.unit in (PER_CHILD, DAYS):
         value = numerator / denominator if numerator is not None and denominator else None
     else:
         raise ValueError(measure.unit)

@@ -6,11 +6,9 @@ from django.db import migrations, models
 
 def build_histories(apps, schema_editor):
     """Join the returns already imported (a fresh database has none; later imports rebuild as they go)."""
-    if not apps.get_model("children", "CohortReturn").objects.using(schema_editor.connection.alias).exists():
-        return
     from measures import history
 
-    history.rebuild()
+    history.rebuild_after_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

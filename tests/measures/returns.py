@@ -15,6 +15,7 @@ HEADINGS = {
     "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
     "uasc": ["CHILD", "DOB", "SEX", "DUC"],
     "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "ad1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
 }
 
 
@@ -23,7 +24,12 @@ def ep(child, decom, rne, dec="", rec="", *, ls="C2", cin="N1", place="U4", prov
     return [child, decom, rne, ls, cin, place, provider, dec, rec, "", home, placed, ""]
 
 
-def load(year, children, episodes=(), *, oc2=(), oc3=(), missing=(), uasc=(), reviews=(), user=None):
+def ad1(child, born, matched, foster_carers="0", *, decided=""):
+    """An AD1 row: the child adopted, the match date and whether the foster carers adopted (FOSTER_CARE)."""
+    return [child, born, decided, matched, foster_carers, "2", "MF", "L0"]
+
+
+def load(year, children, episodes=(), *, oc2=(), oc3=(), missing=(), uasc=(), reviews=(), adoptions=(), user=None):
     """
     Import one year's return. ``children`` is {CHILD: date of birth as DD/MM/YYYY}; the other tables are
     lists of rows (lists of strings in the table's column order). Returns the finished ``CohortImport``.
@@ -36,6 +42,7 @@ def load(year, children, episodes=(), *, oc2=(), oc3=(), missing=(), uasc=(), re
         "missing": list(missing),
         "uasc": list(uasc),
         "reviews": list(reviews),
+        "ad1": list(adoptions),
     }
     files = []
     for key, rows in tables.items():

@@ -1,0 +1,90 @@
+"""
+The DfE's adoption timeliness (adoption scorecard A1, A10 and A2), from two hand-written returns in the DfE's
+shape (2023-24 and 2024-25) loaded through the real import. Every figure is worked out by hand below.
+"""
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from measures import queries
+
+from .returns import ad1, ep, load
+
+pytestmark = pytest.mark.django_db
+
+# A: in care from 10/05/2023 (2023-24's return), placement order (E1) on 01/02/2024, placed with new adopters
+#    (A4) on 15/07/2024, adopted (E11) on 20/01/2025; matched on 01/07/2024.
+#    A1 = 10/05/2023 -> 15/07/2024 = 366 (to 10/05/2024, February 2024 has 29 days) + 21 + 30 + 15 = 432
+#    A10 = 432 (not adopted by foster carers)
+#    A2 = 01/02/2024 -> 01/07/2024 = 29 + 31 + 30 + 31 + 30 = 151
+# B: in care from 01/03/2024 with foster carers, placement order 01/06/2024, placed for adoption with the same
+#    carers (A3, RNE T) on 01/09/2024, adopted by them (FOSTER_CARE 1) on 01/03/2025; matched on 15/08/2024.
+#    A1 = 01/03/2024 -> 01/09/2024 = 31 + 30 + 31 + 30 + 31 + 31 = 184
+#    A10 = 0 (living with the carers who adopted B since entering care)
+#    A2 = 01/06/2024 -> 15/08/2024 = 30 + 31 + 14 = 75
+# C: adopted (E11) from a foster placement, never placed for adoption: left out of all three.
+# D: placed for adoption with consent (V2, A6) on 10/06/2024 after entering care on 10/04/2024, adopted (E12):
+#    A1 = A10 = 20 + 31 + 10 = 61; no placement order, so left out of A2.
+# E: in care from 01/05/2024, matched on 20/07/2024 before the placement order of 01/08/2024, placed (A4) on
+#    01/09/2024, adopted: A1 = A10 = 31 + 30 + 31 + 31 = 123; A2 = 0 (matched before the order).
+# F: placed for adoption (A4) and not yet adopted: not in any figure.
+CHILDREN = {"A": "01/01/2022", "B": "01/06/2021", "C": "01/06/2020", "D": "01/02/2023", "E": "01/03/2023",
+            "F": "01/01/2020"}
+RETURN_2024 = [
+    ep("A", "10/05/2023", "S", "01/02/2024", "X1", ls="C1"),
+    ep("A", "01/02/2024", "L", ls="E1"),
+    ep("C", "01/05/2023", "S"),
+    ep("B", "01/03/2024", "S", ls="C2"),
+]
+RETURN_2025 = [
+    ep("A", "01/02/2024", "L", "15/07/2024", "X1", ls="E1"),
+    ep("A", "15/07/2024", "P", "20/01/2025", "E11", ls="E1", place="A4"),
+    ep("B", "01/03/2024", "S", "01/06/2024", "X1", ls="C2"),
+    ep("B", "01/06/2024", "L", "01/09/2024", "X1", ls="E1"),
+    ep("B", "01/09/2024", "T", "01/03/2025", "E11", ls="E1", place="A3"),
+    ep("C", "01/05/2023", "S", "01/12/2024", "E11"),
+    ep("D", "10/04/2024", "S", "10/06/2024", "X1", ls="V2"),
+    ep("D", "10/06/2024", "P", "10/02/2025", "E12", ls="V2", place="A6"),
+    ep("E", "01/05/2024", "S", "01/08/2024", "X1", ls="C1"),
+    ep("E", "01/08/2024", "L", "01/09/2024", "X1", ls="E1"),
+    ep("E", "01/09/2024", "P", "01/03/2025", "E11", ls="E1", place="A4"),
+    ep("F", "01/01/2024", "P", ls="E1", place="A4"),
+]
+ADOPTIONS_2025 = [
+    ad1("A", CHILDREN["A"], "01/07/2024"),
+    ad1("B", CHILDREN["B"], "15/08/2024", "1"),
+    ad1("C", CHILDREN["C"], "01/11/2024", "1"),
+    ad1("D", CHILDREN["D"], "01/06/2024"),
+    ad1("E", CHILDREN["E"], "20/07/2024"),
+]
+
+
+@pytest.fixture
+def returns(db):
+    load(2024, {child: CHILDREN[child] for child in "ABC"}, RETURN_2024)
+    load(2025, {child: CHILDREN[child] for child in "ABCDEF"}, RETURN_2025, adoptions=ADOPTIONS_2025)
+
+
+def test_the_adoption_scorecard_times_from_the_returns(returns):
+    year = queries.for_year(2025)
+    a1 = year["adoption_days_to_adoptive_family"]
+    assert (a1.numerator, a1.denominator) == (432 + 184 + 61 + 123, 4)
+    assert a1.value == pytest.approx(200)
+    a10 = year["adoption_days_to_adoptive_family_adjusted"]
+    assert (a10.numerator, a10.denominator) == (432 + 0 + 61 + 123, 4)
+    assert a10.value == pytest.approx(154)
+    a2 = year["adoption_days_order_to_match"]
+    assert (a2.numerator, a2.denominator) == (151 + 75 + 0, 3)
+    assert a2.value == pytest.approx(226 / 3)
+    before = queries.for_year(2024)["adoption_days_to_adoptive_family"]
+    assert (before.denominator, before.value) == (0, None)  # nobody adopted in 2023-24
+
+
+def test_a_councillor_sees_the_small_adoption_figures_withheld_and_an_officer_sees_them(returns, client_for, client):
+    url = reverse("measures:measure_detail", args=["adoption_days_order_to_match"])
+    councillor = client_for(Role.COUNCILLOR).get(url).content.decode()
+    assert "Adoption scorecards" in councillor  # the definition's source
+    assert "[c]" in councillor and ">75<" not in councillor  # 3 children: withheld
+    client.logout()
+    officer = client_for(Role.OFFICER).get(url).content.decode()
+    assert ">75<" in officer and "out of 3 children adopted in the year with a placement order" in officer

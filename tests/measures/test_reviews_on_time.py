@@ -1,0 +1,66 @@
+"""
+Reviews on time by the statutory timetable (first within 20 working days of entering care, the second within
+three months of the first, then every six months), from two hand-written returns in the DfE's shape loaded
+through the real import. Bank holidays (England): 26 August 2024; 1 January 2024. Worked out by hand below.
+"""
+import pytest
+
+from measures import queries
+
+from .returns import ep, load
+
+pytestmark = pytest.mark.django_db
+
+# R1: in care from Monday 01/07/2024. 20 working days later: Monday 29/07/2024; held that day (on time). The
+#     second is due three months later, 29/10/2024; held 05/11/2024 (late). The third is due 05/05/2025, after
+#     the year. 2024-25: 2 due, 1 on time.
+# R2: in care from Monday 12/08/2024. 20 working days, leaving out the bank holiday of 26 August: Tuesday
+#     10/09/2024; held that day (on time; without the bank holiday it would have been a day late). The second
+#     is due 10/12/2024, held that day. 2024-25: 2 due, 2 on time: the only child whose reviews were all on time.
+# R3: in care from Monday 01/01/2024 (2023-24's return). First review due Monday 29/01/2024, held 25/01/2024
+#     (2023-24: 1 due, 1 on time). The second is due 25/04/2024, held 20/04/2024 (on time); the third, due
+#     20/10/2024, was never held (late). 2024-25: 2 due, 1 on time.
+# R4: in care from 10/03/2025: the first review is due after 31 March. Nothing due.
+# R5: in care 01/06/2024 to 10/06/2024, before the first review was due. Nothing due.
+# R6: in care from 01/01/2024 with no review: due 29/01/2024 (2023-24: 1 due, late), still overdue on
+#     1 April 2024, so due (and late) in 2024-25 too: 1 due, 0 on time.
+# 2024-25: reviews 1 + 2 + 1 + 0 = 4 on time of 2 + 2 + 2 + 1 = 7 due; children at 31 March with a review due:
+# R1, R2, R3, R6, of whom R2 had every review on time (1 of 4).
+# 2023-24: reviews 1 on time of 2 due (R3, R6); children 1 of 2.
+CHILDREN = {name: "01/06/2015" for name in ("R1", "R2", "R3", "R4", "R5", "R6")}
+
+
+def review(child, held, code="PN1"):
+    return [child, CHILDREN[child], held, code]
+
+
+@pytest.fixture
+def returns(db):
+    load(
+        2024, {name: CHILDREN[name] for name in ("R3", "R6")},
+        [ep("R3", "01/01/2024", "S"), ep("R6", "01/01/2024", "S")],
+        reviews=[review("R3", "25/01/2024")],
+    )
+    load(
+        2025, CHILDREN,
+        [
+            ep("R1", "01/07/2024", "S"), ep("R2", "12/08/2024", "S"), ep("R3", "01/01/2024", "S"),
+            ep("R4", "10/03/2025", "S"), ep("R5", "01/06/2024", "S", "10/06/2024", "E4A"), ep("R6", "01/01/2024", "S"),
+        ],
+        reviews=[
+            review("R1", "29/07/2024"), review("R1", "05/11/2024", "PN7"), review("R2", "10/09/2024"),
+            review("R2", "10/12/2024"), review("R3", "20/04/2024"),
+        ],
+    )
+
+
+def figure(year, identifier):
+    value = queries.for_year(year)[identifier]
+    return value.numerator, value.denominator
+
+
+def test_reviews_held_on_time_by_the_statutory_timetable(returns):
+    assert figure(2025, "reviews_on_time") == (4, 7)
+    assert figure(2025, "reviews_all_on_time") == (1, 4)
+    assert figure(2024, "reviews_on_time") == (1, 2)
+    assert figure(2024, "reviews_all_on_time") == (1, 2)
