@@ -1,5 +1,4 @@
 """The audit trail for officers: search by person and by child, and export what was found."""
-import csv
 
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -7,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from core import csv_files
 from core.permissions import OFFICERS, role_required
 
 from . import selectors, services
@@ -33,11 +33,6 @@ def trail(request):
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @never_cache
 @role_required(*OFFICERS)
 def export(request):
@@ -45,7 +40,7 @@ def export(request):
     filters = form.filters() if form.is_bound else {}
     services.record_event("trail_exported", request=request, object_repr="Audit trail export", filters={k: str(v) for k, v in filters.items()})
     entries = selectors.search(**filters)
-    writer = csv.writer(_Echo())
+    writer = csv_files.streaming_writer()
 
     def rows():
         yield writer.writerow(["when", "who", "username", "email", "role", "address", "what", "record", "changes"])

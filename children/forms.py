@@ -220,7 +220,7 @@ class CohortImportForm(forms.Form):
         label="903 CSV tables",
         help_text="Choose all of the year's tables at once: Header and Episodes are required; UASC, Reviews, "
                   "OC2, OC3 and Missing if you have them. Dates as DD/MM/YYYY.",
-        validators=[UploadValidator(CSV)],
+        validators=[UploadValidator(CSV, limit_setting="COHORT_UPLOAD_MAX_BYTES")],
         error_messages={"required": "Choose the year's 903 CSV files to upload."},
     )
 

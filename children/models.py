@@ -337,6 +337,11 @@ class CohortImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     counts = models.JSONField("rows saved per table", default=dict, blank=True)
+    changes = models.JSONField(
+        "what changed since the year's last import", default=dict, blank=True,
+        help_text="Children looked after at 31 March before and after, children new to the return and no longer "
+                  "in it (with their identifiers, up to a limit).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

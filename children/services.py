@@ -17,11 +17,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from core import stamps
+from core import collection_year, stamps
 from core.tasks import time_limit_in_words
 
 from . import dfe_rules, ssda903
@@ -227,9 +228,10 @@ def run_import(import_id, *, progress=None):
             )
             return cohort_import
         _set(cohort_import, stage="Saving the year's records", warnings=warnings)
-        counts = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, rules=rules)
+        counts, changes = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, rules=rules)
         _set(
-            cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, rows_done=cohort_import.rows_total,
+            cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, changes=changes,
+            rows_done=cohort_import.rows_total,
             stage="Finished", finished_at=timezone.now(),
         )
     except SoftTimeLimitExceeded:
@@ -288,7 +290,7 @@ def retry_import(cohort_import):
         raise CannotTryAgain("This import’s files have been deleted; upload them again.")
     restarted = CohortImport.objects.filter(pk=cohort_import.pk, status=CohortImport.Status.FAILED).update(
         status=CohortImport.Status.QUEUED, stage="Waiting to start (tried again)", errors=[], error_count=0,
-        warnings=[], counts={}, rows_done=0, rows_total=0, started_at=None, finished_at=None,
+        warnings=[], counts={}, changes={}, rows_done=0, rows_total=0, started_at=None, finished_at=None,
     )
     if not restarted:
         raise CannotTryAgain("Only an import that failed can be tried again; this one is already under way.")
@@ -347,9 +349,11 @@ def _save_return(parsed, user, import_pk=None, rules=None):
     one transaction, which also writes the audit trail: an entry for every child the import changed, and for
     every child whose records for the year it removed, naming the import and the officer who ran it.
     """
-    cohort_return, _created = CohortReturn.objects.get_or_create(year=parsed.year)
+    _wait_for_other_imports()
+    cohort_return, created = CohortReturn.objects.get_or_create(year=parsed.year)
     cohort_return = CohortReturn.objects.select_for_update().get(pk=cohort_return.pk)
     before = _children_in_return(cohort_return)
+    looked_after_before = _looked_after_at_year_end(cohort_return)
     # The year's rows are replaced, not edited: plain SQL, so no per-row signals or audit entries.
     with connection.cursor() as cursor:
         for model in RETURN_MODELS:
@@ -380,7 +384,70 @@ def _save_return(parsed, user, import_pk=None, rules=None):
         dfe_rules.store(CohortImport(pk=import_pk), rules, cohort_return)
     _audit_import(user, import_pk, parsed.year, before, children)
     _refresh_planner_statistics()
-    return counts
+    return counts, _changes(parsed, before, looked_after_before, children, first_import=created)
+
+
+# How many of the children new to the return, and no longer in it, the import page names.
+CHANGES_LISTED = 100
+# One key for every import's save (PostgreSQL advisory lock): "903" and "save".
+IMPORT_LOCK = 903_0001
+
+
+def _wait_for_other_imports():
+    """
+    Imports of different years share children (a child in care over two years is in both returns): two saves
+    at once would both add the same new child, or rebuild the same history, and one would fail with a raw
+    database error. On PostgreSQL each save takes one transaction-level advisory lock, so a second import
+    waits for the first to commit and then goes ahead; SQLite lets one writer in at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def _looked_after_at_year_end(cohort_return):
+    """Primary keys of the children the year's return (as stored) has looked after at 31 March."""
+    from measures.history import SHORT_BREAKS
+
+    year_end = cohort_return.ends_on
+    return set(
+        Episode.objects.filter(cohort_return=cohort_return, start_date__lte=year_end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end))
+        .exclude(legal_status__in=SHORT_BREAKS)
+        .values_list("child_id", flat=True)
+        .distinct()
+    )
+
+
+def _changes(parsed, before, looked_after_before, children, *, first_import):
+    """
+    What the import changed in the year's return, from what the save already read: the children with a
+    record in the return before (``before``, pk -> CHILD) and in the rows just saved (``children`` maps
+    CHILD -> pk), and the episodes open at 31 March (the measure's definition: started by 31 March, not ended
+    by then, not short breaks only).
+    """
+    from measures.history import SHORT_BREAKS
+
+    year_end = collection_year.ends_on(parsed.year)
+    looked_after_after = {
+        r["CHILD"] for r in parsed.rows.get("episodes", ())
+        if r["DECOM"] <= year_end and (r["DEC"] is None or r["DEC"] > year_end) and r["LS"] not in SHORT_BREAKS
+    }
+    in_return = {r["CHILD"] for key in ROW_WRITERS for r in parsed.rows.get(key, ())}  # as ``before`` counts
+    now = {children[child_id] for child_id in in_return}
+    new = sorted(child_id for child_id in in_return if children[child_id] not in before)
+    gone = sorted(child_id for pk, child_id in before.items() if pk not in now)
+    return {
+        "first_import": first_import,
+        "looked_after_before": len(looked_after_before),
+        "looked_after_after": len(looked_after_after),
+        "children_before": len(before),
+        "children_after": len(in_return),
+        "new_children": len(new),
+        "children_gone": len(gone),
+        "new_listed": new[:CHANGES_LISTED],
+        "gone_listed": gone[:CHANGES_LISTED],
+    }
 
 
 def _children_in_return(cohort_return):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from core import collection_year
+from core import collection_year, csv_files
 
 from . import ssda903
 
@@ -586,7 +586,7 @@ def write_return(lives, year, folder, inject=()):
     for key, rows in return_tables(lives, year, inject).items():
         path = folder / FILE_NAMES[key]
         with open(path, "w", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_files.writer(handle)
             writer.writerow(headings[key])
             writer.writerows(rows)
         paths.append(path)

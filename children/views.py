@@ -3,13 +3,11 @@ Officers' pages for cohort records. Every view here is for officers and administ
 chief executive and young people's representatives see aggregates on the dashboards, never a child's record.
 Every view and change of a child's record is written to the audit log.
 """
-import csv
-
 from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, View
 
 from audit import services as audit
+from core import csv_files
 from core.files import private_file_response
 from core.permissions import OFFICERS, RoleRequiredMixin
 
@@ -72,11 +71,8 @@ class ChildExportView(OfficerView, FilteredChildrenMixin, View):
         children = list(selectors.children_for_year(**filters))
         described = {k: str(v) for k, v in filters.items() if v not in (None, "")}
         audit.record_reads(request, children, "exported", export="csv", filters=described)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         year = filters.get("year")
-        response["Content-Disposition"] = f'attachment; filename="looked-after-children-{year or "all"}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
+        response, writer = csv_files.download(f"looked-after-children-{year or 'all'}.csv")
         writer.writerow(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "YEAR", "LATEST_LS", "LATEST_PLACE", "EPISODES_IN_YEAR",
                          "LOOKED_AFTER_31_MARCH"])
         for child in children:
@@ -216,10 +212,7 @@ class CohortImportDetailView(OfficerView, DetailView):
     def problems_csv(self, cohort_import):
         """Every error, warning and DfE rule finding (with its rule code) as CSV, for an officer fixing a large extract (children's identifiers: audited)."""
         audit.record_event("downloaded_problems", request=self.request, obj=cohort_import)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="903-import-{cohort_import.pk}-problems.csv"'
-        response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
+        response, writer = csv_files.download(f"903-import-{cohort_import.pk}-problems.csv")
         writer.writerow(["kind", "table", "row", "field", "value", "message", "rule", "child"])
         for kind, problems in (("error", cohort_import.errors), ("warning", cohort_import.warnings)):
             for problem in problems:

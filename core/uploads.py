@@ -2,7 +2,9 @@
 Checks on uploaded files: type by content (not just by name) and size.
 
 Browsers and people rename files; a ``.pdf`` that does not start with ``%PDF`` is refused, as is anything
-over ``settings.MAX_UPLOAD_BYTES``. Used by evidence, meeting papers and the 903 import.
+over ``settings.MAX_UPLOAD_BYTES`` (or the setting a field names: the 903 import's files are limited by
+``settings.COHORT_UPLOAD_MAX_BYTES``, sized for a council's whole return). Used by evidence, meeting papers
+and the 903 import.
 """
 import zipfile
 
@@ -61,22 +63,24 @@ CSV = ("csv",)
 class UploadValidator:
     """Field validator: ``FileField(validators=[UploadValidator(DOCUMENTS)])``."""
 
-    def __init__(self, extensions, max_bytes=None):
+    def __init__(self, extensions, max_bytes=None, limit_setting="MAX_UPLOAD_BYTES"):
         self.extensions = tuple(extensions)
         self.max_bytes = max_bytes
+        self.limit_setting = limit_setting
 
     def __eq__(self, other):
-        return isinstance(other, UploadValidator) and (self.extensions, self.max_bytes) == (
+        return isinstance(other, UploadValidator) and (self.extensions, self.max_bytes, self.limit_setting) == (
             other.extensions,
             other.max_bytes,
+            other.limit_setting,
         )
 
     def __call__(self, file):
-        validate_upload(file, self.extensions, self.max_bytes)
+        validate_upload(file, self.extensions, self.max_bytes, self.limit_setting)
 
 
-def validate_upload(file, extensions, max_bytes=None):
-    limit = max_bytes or settings.MAX_UPLOAD_BYTES
+def validate_upload(file, extensions, max_bytes=None, limit_setting="MAX_UPLOAD_BYTES"):
+    limit = max_bytes or getattr(settings, limit_setting)
     name = getattr(file, "name", "") or ""
     allowed = ", ".join(sorted({KINDS[e][0] for e in extensions}))
     if file.size is not None and file.size > limit:

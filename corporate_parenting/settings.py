@@ -168,7 +168,10 @@ STORAGES = {
     },
 }
 # Largest upload the app accepts (papers, evidence, 903 CSV tables).
-MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)  # papers and evidence
+# Each file of a 903 return: a large council's ten-year Episodes table runs to tens of MB, England's whole
+# looked-after population (80,000 children, 970,000 episodes) to about 72 MB.
+COHORT_UPLOAD_MAX_BYTES = env.int("COHORT_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

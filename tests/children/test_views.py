@@ -14,7 +14,7 @@ from accounts.models import Role
 from children import services
 from children.models import Child, CohortImport, Episode
 
-from .conftest import YEAR, file_set
+from .conftest import DATA, YEAR, file_set
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +206,21 @@ def test_export_follows_the_filters_and_is_audited(loaded, officer_client):
     assert "Downloaded in a CSV export" in officer_client.get(reverse("children:child_audit", args=[child.pk])).content.decode()
 
 
+def test_downloads_are_safe_to_open_in_a_spreadsheet(run_files, officer_client):
+    header = "CHILD,SEX,DOB,ETHNIC,UPN\n@SUM(1+1),M,15/06/2012,=1+1,\n"
+    oc2 = "CHILD,DOB,SDQ_SCORE\n@SUM(1+1),15/06/2012,-5\n"
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE\n@SUM(1+1),10/01/2022,S,C1,N1,U6\n"
+    result = run_files([("header.csv", header.encode()), ("episodes.csv", episodes.encode()), ("oc2.csv", oc2.encode())])
+    assert result.status == CohortImport.Status.SUCCEEDED, result.errors
+
+    exported = officer_client.get(reverse("children:child_export")).content.decode()
+    assert list(csv.reader(io.StringIO(exported)))[1][:4] == ["'@SUM(1+1)", "M", "15/06/2012", "'=1+1"]
+    problems = officer_client.get(reverse("children:import_detail", args=[result.pk]), {"download": "problems"})
+    rows = list(csv.reader(io.StringIO(problems.content.decode())))
+    assert ["warning", "Header", "2", "ETHNIC", "'=1+1"] in [row[:5] for row in rows]
+    assert ["warning", "OC2", "2", "SDQ_SCORE", "-5"] in [row[:5] for row in rows]  # a number stays a number
+
+
 def uploads(folder, **replacements):
     return [SimpleUploadedFile(name, content, content_type="text/csv") for name, content in file_set(folder, **replacements)]
 
@@ -230,6 +245,58 @@ def test_upload_of_broken_files_lists_every_error(reference_data, officer_client
     assert "nothing was changed" in page
     assert "This child is not in the Header table" in page and "B004" in page
     assert Child.objects.count() == 0
+
+
+def test_row_counts_include_rejected_rows(reference_data, officer_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": uploads("broken")})
+    page = officer_client.get(response["Location"]).content.decode()
+    # header.csv: four children's rows, B001's date of birth unreadable and B003 twice; episodes.csv: six rows,
+    # four of them with blocking problems.
+    assert "header.csv</a> (header, 4 rows read, rejected rows included)" in page
+    assert "episodes.csv</a> (episodes, 6 rows read, rejected rows included)" in page
+
+
+def test_a_second_import_of_a_year_says_what_changed(reference_data, officer_client, django_capture_on_commit_callbacks):
+    def upload(files):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": files})
+        return officer_client.get(response["Location"]).content.decode()
+
+    first = upload(uploads("valid"))
+    # At 31 March 2025 only C001's episode is open (C002's ended 12/12/2024; C003 is a care leaver, OC3 only).
+    assert "The first import of 2024-25" in first
+    assert "Children looked after at 31 March</dt><dd class=\"govuk-summary-list__value\">1</dd>" in first
+    assert "Children in the return</dt><dd class=\"govuk-summary-list__value\">3</dd>" in first
+
+    # The second: C003 (the care leaver) gone, C004 new and looked after at 31 March, C002 back in care on
+    # 01/03/2025 but under short breaks only (V3), which do not count.
+    header = (DATA / "valid" / "header.csv").read_text().replace("C003,F,20/09/2006,WBRI,,,\n", "") + "C004,M,03/03/2015,WBRI,,,\n"
+    episodes = (DATA / "valid" / "episodes.csv").read_text() + (
+        "C004,01/02/2025,S,C2,N1,U4,PR1,,,,WR1 1DB,WR5 1AA,\n"
+        "C002,01/03/2025,S,V3,N1,U4,PR1,,,,WR3 7AB,WR3 7AB,\n"
+    )
+    second = upload(uploads("valid", header=header, episodes=episodes, oc3=None))
+    assert "What changed since the last import of 2024-25" in second
+    assert "Children looked after at 31 March</dt><dd class=\"govuk-summary-list__value\">1 before, 2 now</dd>" in second
+    assert "Children in the return</dt><dd class=\"govuk-summary-list__value\">3 before, 3 now</dd>" in second
+    assert "Children new to the return</dt><dd class=\"govuk-summary-list__value\">1: C004</dd>" in second
+    assert "Children no longer in the return</dt><dd class=\"govuk-summary-list__value\">1: C003</dd>" in second
+
+
+def test_a_903_file_has_its_own_size_limit(reference_data, officer_client, settings):
+    settings.MAX_UPLOAD_BYTES = 100  # papers and evidence: smaller than a 903 file
+    settings.COHORT_UPLOAD_MAX_BYTES = 400
+    files = uploads("valid")  # each under 400 bytes
+    assert all(100 < f.size <= 400 for f in files if f.name in ("episodes.csv", "header.csv"))
+    response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": files})
+    assert response.status_code == 302
+
+    big = SimpleUploadedFile("episodes.csv", (DATA / "valid" / "episodes.csv").read_bytes() * 2, content_type="text/csv")
+    response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": [big]})
+    assert response.status_code == 200
+    assert "The file episodes.csv is 696\xa0bytes; the largest allowed is 400\xa0bytes." in response.content.decode()
+    assert CohortImport.objects.count() == 1
 
 
 def test_upload_refuses_files_that_are_not_csv(reference_data, officer_client):

@@ -281,7 +281,7 @@ CASES = {
 def test_bad_input_gets_a_clear_answer_and_changes_nothing(clients, demo_files, settings, case):
     bad = CASES[case]
     if bad.upload_limit:
-        settings.MAX_UPLOAD_BYTES = bad.upload_limit
+        settings.MAX_UPLOAD_BYTES = settings.COHORT_UPLOAD_MAX_BYTES = bad.upload_limit
     client = clients[bad.role]
     url = bad.url()
     data = bad.data() if bad.data else None

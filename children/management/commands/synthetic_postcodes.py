@@ -4,7 +4,7 @@ neighbours' (within 30 miles of the middle of its area) and of the rest of Engla
 all from the ONS postcode directory (districts the DfE validator's council lookup knows). Writes children/data/synthetic_postcodes.csv; run again after a
 directory upgrade or to change the demo's council.
 """
-import csv
+
 import math
 import random
 
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from children import postcodes, synthetic
+from core import csv_files
 
 SAMPLE = {"area": 1200, "near": 400, "far": 200}
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         }
         rng = random.Random(903)
         with open(synthetic.POSTCODES_FILE, "w", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_files.writer(handle)
             writer.writerow(["council", "ring", "postcode"])
             for ring, places in rings.items():
                 chosen = rng.sample(sorted(places, key=lambda p: p.postcode), min(SAMPLE[ring], len(places)))
