@@ -8,6 +8,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from indicators import services as indicator_services
 from indicators.models import Cycle
 
 from . import services
@@ -337,6 +338,14 @@ def load(context):
                     action, updated_by=people["clerk"], note="Started; the owner has asked for more time.",
                     status=ActionStatus.IN_PROGRESS, updated_at=_at(due - datetime.timedelta(days=7), 10),
                 )
+
+    # The self-evaluations the indicators demo took to moderation, approved at the first meeting on or after
+    # the day it planned (the last meeting if none is that late).
+    for evaluation, day in context.get("approve_at_board", []):
+        meeting = next((meeting for meeting in held if meeting.date >= day), held[-1])
+        indicator_services.approve_evaluation(
+            evaluation, people["officer.lindqvist"], meeting=meeting, comment="Approved by the board."
+        )
 
     last = held[-1]
     last_item = last.agenda_items.order_by("order").first()

@@ -8,16 +8,14 @@ does this and can be run any number of times with the same result.
 """
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.db.models import Max
 from django.utils import timezone
 
-from core import working_days
+from core import email, working_days
 
 from . import selectors
 from .models import (
@@ -268,19 +266,8 @@ def carry_forward_for_upcoming_meetings(now=None):
     )
 
 
-def _link(path):
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _send_each(subject, body, addresses):
-    """One message per person, so nobody's address is shared with the others."""
-    messages = [
-        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address])
-        for address in addresses
-    ]
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+_link = email.link
+_send_each = email.send_each
 
 
 @transaction.atomic

@@ -3,9 +3,10 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.utils import timezone
 
 from accounts.models import User
+from boards.models import MeetingStatus
+from boards.selectors import past_meetings
 from core.permissions import OFFICERS
 from core.uploads import DOCUMENTS
 
@@ -115,18 +116,21 @@ class ModerationForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    meeting_date = DateField(label="Date of the board meeting that approved it")
+    """The board meeting that approved, chosen from the board's meetings that have taken place."""
+
+    meeting = forms.ModelChoiceField(
+        label="The board meeting that approved it",
+        queryset=None,
+        empty_label="Choose a meeting",
+        help_text="Meetings that have taken place, newest first.",
+        error_messages={"required": "Choose the board meeting that approved it."},
+    )
     comment = forms.CharField(label="Comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, button="Record board approval", **kwargs):
+    def __init__(self, *args, user, button="Record board approval", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("meeting_date"), Field.textarea("comment"), button=button)
-
-    def clean_meeting_date(self):
-        value = self.cleaned_data["meeting_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The board meeting date cannot be in the future.")
-        return value
+        self.fields["meeting"].queryset = past_meetings(user).exclude(status=MeetingStatus.CANCELLED)
+        self.helper = _helper(Field.select("meeting"), Field.textarea("comment"), button=button)
 
 
 class EvidenceForm(forms.ModelForm):

@@ -169,7 +169,17 @@ class Evaluation(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    board_approval_date = models.DateField(null=True, blank=True, help_text="The board meeting that approved it.")
+    board_approval_date = models.DateField(
+        null=True, blank=True, help_text="The date of the board meeting that approved it (that meeting's date)."
+    )
+    approval_meeting = models.ForeignKey(
+        "boards.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_evaluations",
+        verbose_name="board meeting that approved it",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -96,7 +96,8 @@ def evaluation_detail(pk, user):
     return (
         evaluations_visible_to(user)
         .select_related(
-            "cycle__framework", "indicator__area", "assigned_officer", "submitted_by", "moderated_by"
+            "cycle__framework", "indicator__area", "assigned_officer", "submitted_by", "moderated_by",
+            "approval_meeting__board",
         )
         .prefetch_related(
             Prefetch("evidence", queryset=_evidence()),
@@ -109,6 +110,11 @@ def evaluation_detail(pk, user):
 
 def _evidence():
     return EvidenceItem.objects.select_related("added_by")
+
+
+def evidence_for(evaluation):
+    """The evidence behind one evaluation, oldest first (for the moderation form)."""
+    return list(_evidence().filter(evaluation=evaluation))
 
 
 def _transitions():

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from core import stamps
+from accounts.models import User
+from core import email, stamps
 from core import permissions
 from core.permissions import OFFICERS, user_has_role
 
@@ -221,6 +224,7 @@ def submit_evaluation(evaluation, user, comment=""):
     locked.submitted_by = user
     locked.moderated_by = None
     locked.save()
+    _email_after_commit(locked, Step.SUBMITTED)
     return locked
 
 
@@ -239,37 +243,135 @@ def moderate_evaluation(evaluation, user, *, agree, comment=""):
     _move(locked, user, Status.MODERATED if agree else Status.RETURNED, comment)
     locked.moderated_by = user if agree else None
     locked.save()
+    _email_after_commit(locked, Step.MODERATED if agree else Step.RETURNED)
     return locked
 
 
+def _require_approving_meeting(meeting, now=None):
+    """The board meeting that approved: one that has taken place and was not cancelled."""
+    from boards.models import MeetingStatus
+
+    if meeting is None:
+        raise WorkflowError("Choose the board meeting that approved it.")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise WorkflowError("That meeting was cancelled: choose the meeting that approved it.")
+    if meeting.starts_at > (now or timezone.now()):
+        raise WorkflowError("That meeting has not taken place yet: choose the meeting that approved it.")
+
+
+def _approve(locked, user, meeting, comment):
+    _move(locked, user, Status.APPROVED, comment)
+    locked.approval_meeting = meeting
+    locked.board_approval_date = meeting.date
+    locked.save()
+
+
+def _close_if_all_approved(cycle_id):
+    """Once the board has approved every indicator, the cycle is complete."""
+    if not Evaluation.objects.filter(cycle_id=cycle_id).exclude(status=Status.APPROVED).exists():
+        Cycle.objects.filter(pk=cycle_id).update(status=Cycle.Status.CLOSED)
+        stamps.stamp()
+
+
 @transaction.atomic
-def approve_evaluation(evaluation, user, *, meeting_date, comment=""):
-    """Record that the board approved a moderated evaluation at its meeting on ``meeting_date``."""
+def approve_evaluation(evaluation, user, *, meeting, comment=""):
+    """Record that the board approved a moderated evaluation at ``meeting`` (a meeting that has taken place)."""
     _require_officer(user)
     locked = _locked(evaluation)
     if locked.status != Status.MODERATED:
         raise WorkflowError(f"Only moderated evaluations can be approved by the board; this one is {locked.get_status_display().lower()}.")
-    if not meeting_date:
-        raise WorkflowError("Give the date of the board meeting that approved it.")
-    if meeting_date > timezone.localdate():
-        raise WorkflowError("The board meeting date cannot be in the future.")
-    _move(locked, user, Status.APPROVED, comment)
-    locked.board_approval_date = meeting_date
-    locked.save()
-    # Once the board has approved every indicator, the cycle is complete.
-    if not Evaluation.objects.filter(cycle_id=locked.cycle_id).exclude(status=Status.APPROVED).exists():
-        Cycle.objects.filter(pk=locked.cycle_id).update(status=Cycle.Status.CLOSED)
-        stamps.stamp()
+    _require_approving_meeting(meeting)
+    _approve(locked, user, meeting, comment)
+    _close_if_all_approved(locked.cycle_id)
+    _email_after_commit(locked, Step.APPROVED)
     return locked
 
 
 @transaction.atomic
-def approve_cycle(cycle, user, *, meeting_date, comment=""):
-    """Board approval of every moderated evaluation in a cycle at once. Returns how many were approved."""
-    evaluations = list(Evaluation.objects.filter(cycle=cycle, status=Status.MODERATED))
-    for evaluation in evaluations:
-        approve_evaluation(evaluation, user, meeting_date=meeting_date, comment=comment)
-    return len(evaluations)
+def approve_cycle(cycle, user, *, meeting, comment=""):
+    """
+    Board approval of a whole cycle at ``meeting``: only once every evaluation in it is moderated (or already
+    approved). Returns how many were approved now.
+    """
+    _require_officer(user)
+    _require_approving_meeting(meeting)
+    evaluations = list(
+        Evaluation.objects.select_for_update().filter(cycle=cycle).select_related("indicator").order_by("indicator__number")
+    )
+    waiting = [evaluation for evaluation in evaluations if evaluation.status not in (Status.MODERATED, Status.APPROVED)]
+    if waiting:
+        ready = len(evaluations) - len(waiting)
+        raise WorkflowError(
+            f"The board can approve the cycle only when every evaluation in it is moderated: {ready} of "
+            f"{len(evaluations)} are. Not yet moderated: "
+            + "; ".join(f"{e.indicator.number} ({e.get_status_display().lower()})" for e in waiting)
+            + "."
+        )
+    to_approve = [evaluation for evaluation in evaluations if evaluation.status == Status.MODERATED]
+    for evaluation in to_approve:
+        _approve(evaluation, user, meeting, comment)
+    _close_if_all_approved(cycle.pk)
+    if to_approve:
+        from .tasks import email_cycle_approved
+
+        ids = [evaluation.pk for evaluation in to_approve]
+        transaction.on_commit(lambda: email_cycle_approved.delay(cycle.pk, ids))
+    return len(to_approve)
+
+
+# --- Workflow emails ----------------------------------------------------------------------------------
+
+
+class Step:
+    SUBMITTED, RETURNED, MODERATED, APPROVED = "submitted", "returned", "moderated", "approved"
+
+
+def _email_after_commit(evaluation, step):
+    from .tasks import email_workflow_step
+
+    transaction.on_commit(lambda: email_workflow_step.delay(evaluation.pk, step))
+
+
+def workflow_recipients(evaluation, step):
+    """
+    Who hears of each step: a submission, every other officer (any of them may moderate it); a return or an
+    agreement at moderation, the officer who submitted it and the one assigned; board approval, those and the
+    moderator. Active people with an email address only.
+    """
+    if step == Step.SUBMITTED:
+        people = User.objects.filter(role__in=OFFICERS).exclude(pk=evaluation.submitted_by_id)
+    else:
+        ids = {evaluation.submitted_by_id, evaluation.assigned_officer_id}
+        if step == Step.APPROVED:
+            ids.add(evaluation.moderated_by_id)
+        people = User.objects.filter(pk__in=ids - {None})
+    return sorted(set(people.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
+
+
+SUBJECTS = {
+    Step.SUBMITTED: "Self-evaluation to moderate",
+    Step.RETURNED: "Self-evaluation returned for changes",
+    Step.MODERATED: "Self-evaluation agreed at moderation",
+    Step.APPROVED: "Self-evaluation approved by the board",
+}
+
+
+def _render(template, context):
+    return render_to_string(f"indicators/email/{template}.txt", context)
+
+
+def email_workflow_step(evaluation, step):
+    """
+    Tell the right people an evaluation has moved on. The email names the indicator, the cycle and the step
+    and links to the page; it carries no comments, grades or anything about a child.
+    """
+    link_name = "indicators:evaluation_moderate" if step == Step.SUBMITTED else "indicators:evaluation_detail"
+    body = _render(
+        "workflow_step",
+        {"evaluation": evaluation, "step": step, "link": email.link(reverse(link_name, args=[evaluation.pk]))},
+    )
+    subject = f"{SUBJECTS[step]}: {evaluation.indicator.number} ({evaluation.cycle.name})"
+    return email.send_each(subject, body, workflow_recipients(evaluation, step))
 
 
 # --- Evidence ----------------------------------------------------------------------------------------------
@@ -365,3 +467,15 @@ def remove_action(action, user):
     _require_officer(user)
     _require_editable(_locked(action.evaluation))
     action.delete()
+
+
+def email_cycle_approved(cycle, evaluations):
+    """One email per person for a whole cycle approved at once (not one per evaluation)."""
+    addresses = sorted({address for evaluation in evaluations for address in workflow_recipients(evaluation, Step.APPROVED)})
+    meeting = evaluations[0].approval_meeting if evaluations else None
+    body = _render(
+        "cycle_approved",
+        {"cycle": cycle, "count": len(evaluations), "meeting": meeting,
+         "link": email.link(reverse("indicators:cycle_detail", args=[cycle.pk]))},
+    )
+    return email.send_each(f"Self-evaluation approved by the board: {cycle.name}", body, addresses)

@@ -51,10 +51,13 @@ def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def _form_page(request, form, *, title, caption="", back_url, intro="", status=200, indicator=None, evaluation=None):
+def _form_page(
+    request, form, *, title, caption="", back_url, intro="", status=200, indicator=None, evaluation=None, evidence=None
+):
     context = {
         "form": form, "title": title, "caption": caption, "back_url": back_url, "intro": intro,
-        "indicator": indicator, "evaluation": evaluation,
+        "indicator": indicator, "evaluation": evaluation, "evidence": evidence,
+        "sees_drafts": selectors.sees_drafts(request.user),
     }
     return render(request, "indicators/form_page.html", context, status=status)
 
@@ -126,7 +129,7 @@ def cycle_detail(request, pk):
 @role_required(*OFFICERS)
 def cycle_approve(request, pk):
     cycle = get_object_or_404(Cycle, pk=pk)
-    form = ApprovalForm(*_posted(request), button="Record board approval of all moderated evaluations")
+    form = ApprovalForm(*_posted(request), user=request.user, button="Record the board's approval of the cycle")
     if request.method == "POST" and form.is_valid():
         try:
             count = services.approve_cycle(cycle, request.user, **form.cleaned_data)
@@ -136,12 +139,13 @@ def cycle_approve(request, pk):
             if count:
                 messages.success(request, f"Board approval recorded for {count} evaluations.")
             else:
-                messages.error(request, "There were no moderated evaluations in this cycle to approve.")
+                messages.error(request, "Every evaluation in this cycle was already approved.")
             return redirect("indicators:cycle_detail", pk=cycle.pk)
     return _form_page(
         request, form, title="Record the board's approval", caption=f"Cycle {cycle.name}",
-        back_url=reverse("indicators:cycle_detail", args=[cycle.pk]),
-        intro="Every moderated evaluation in this cycle will be marked approved. Approved evaluations can no longer be edited.",
+        back_url=reverse("indicators:cycle_detail", args=[cycle.pk]), status=400 if request.method == "POST" else 200,
+        intro="Every evaluation in this cycle will be marked approved at the meeting you choose; the board can approve "
+        "the cycle only once every evaluation in it is moderated. Approved evaluations can no longer be edited.",
     )
 
 
@@ -190,7 +194,7 @@ def evaluation_edit(request, pk):
     )
 
 
-def _workflow_view(request, pk, *, form_class, title, action, form_kwargs=None, intro=""):
+def _workflow_view(request, pk, *, form_class, title, action, form_kwargs=None, intro="", show_evidence=False):
     evaluation, caption, back_url = _evaluation_for_change(request, pk)
     form = form_class(*_posted(request), **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
@@ -205,6 +209,7 @@ def _workflow_view(request, pk, *, form_class, title, action, form_kwargs=None, 
     return _form_page(
         request, form, title=title, caption=caption, back_url=back_url, intro=intro, status=status,
         indicator=evaluation.indicator, evaluation=evaluation,
+        evidence=selectors.evidence_for(evaluation) if show_evidence else None,
     )
 
 
@@ -230,16 +235,20 @@ def evaluation_moderate(request, pk):
     return _workflow_view(
         request, pk, form_class=ModerationForm, title="Moderate the evaluation", action=action,
         intro="Moderation must be done by a second officer, not the one who submitted the evaluation.",
+        show_evidence=True,
     )
 
 
 @role_required(*OFFICERS)
 def evaluation_approve(request, pk):
     def action(evaluation, data):
-        services.approve_evaluation(evaluation, request.user, meeting_date=data["meeting_date"], comment=data["comment"])
+        services.approve_evaluation(evaluation, request.user, meeting=data["meeting"], comment=data["comment"])
         return "Board approval recorded. The evaluation is now read-only."
 
-    return _workflow_view(request, pk, form_class=ApprovalForm, title="Record the board's approval", action=action)
+    return _workflow_view(
+        request, pk, form_class=ApprovalForm, title="Record the board's approval", action=action,
+        form_kwargs={"user": request.user},
+    )
 
 
 # --- Evidence ---------------------------------------------------------------------------------------------

@@ -11,13 +11,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core import collection_year
+from core import collection_year, email
 from core.tasks import time_limit_in_words
 
 from . import merging, selectors
@@ -262,15 +261,8 @@ def email_members(report):
     recipients = selectors.report_recipients(report)
     if not recipients:
         return 0
-    link = settings.SITE_URL.rstrip("/") + report.get_download_url()
-    body = render_to_string("reports/email/report_ready.txt", {"report": report, "link": link})
-    # One message per member, so nobody's address is shared with the others.
-    subject = f"Ready to read: {report.title}"
-    messages = [
-        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address])
-        for address in recipients
-    ]
-    get_connection().send_messages(messages)
+    body = render_to_string("reports/email/report_ready.txt", {"report": report, "link": email.link(report.get_download_url())})
+    email.send_each(f"Ready to read: {report.title}", body, recipients)
     Report.objects.filter(pk=report.pk).update(members_emailed_at=timezone.now())
     return len(recipients)
 

@@ -14,7 +14,7 @@ from boards import services as board_services
 from boards.models import Board, BoardRole
 from core.navigation import NAVIGATION, OUTSIDE_SECTIONS, current_item
 from tests.boards.conftest import at
-from tests.indicators.conftest import ANSWERS, FRAMEWORK
+from tests.indicators.conftest import ANSWERS, FRAMEWORK, held_meeting
 
 
 @pytest.fixture(autouse=True)
@@ -172,5 +172,5 @@ def test_a_meetings_item_links_a_draft_cycle_only_for_those_who_may_open_it(make
     evaluation = indicator_services.update_evaluation(evaluation, officer, **ANSWERS)
     evaluation = indicator_services.submit_evaluation(evaluation, officer)
     evaluation = indicator_services.moderate_evaluation(evaluation, moderator, agree=True)
-    indicator_services.approve_evaluation(evaluation, moderator, meeting_date=datetime.date(2026, 5, 20))
+    indicator_services.approve_evaluation(evaluation, moderator, meeting=held_meeting(datetime.date(2026, 5, 20)))
     assert sees_link(councillor) and client.get(cycle_url).status_code == 200

@@ -65,14 +65,28 @@ def evaluation(cycle):
     return cycle.evaluations.select_related("indicator").get(indicator__number="QI 1.1")
 
 
+def held_meeting(day, board_name="Corporate Parenting Board"):
+    """The board's meeting held on ``day`` (made the first time it is asked for)."""
+    from django.utils import timezone
+
+    from boards.models import Board, Meeting, MeetingStatus
+
+    board, _ = Board.objects.get_or_create(name=board_name, defaults={"quorum": 2})
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14)))
+    meeting, _ = Meeting.objects.get_or_create(
+        board=board, starts_at=starts_at, defaults={"venue": "County Hall", "status": MeetingStatus.HELD}
+    )
+    return meeting
+
+
 @pytest.fixture
 def approve(author, moderator):
-    """Take an evaluation through the whole workflow to board approval."""
+    """Take an evaluation through the whole workflow to board approval at the meeting on ``meeting_date``."""
 
     def run(evaluation, grade=4, meeting_date=datetime.date(2026, 5, 20)):
         evaluation = services.update_evaluation(evaluation, author, **{**ANSWERS, "grade": grade})
         evaluation = services.submit_evaluation(evaluation, author)
         evaluation = services.moderate_evaluation(evaluation, moderator, agree=True)
-        return services.approve_evaluation(evaluation, moderator, meeting_date=meeting_date)
+        return services.approve_evaluation(evaluation, moderator, meeting=held_meeting(meeting_date))
 
     return run

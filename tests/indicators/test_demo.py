@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import demo as accounts_demo
+from boards import demo as boards_demo
 from indicators import demo
 from indicators.models import Cycle, Evaluation, EvaluationStatus, EvidenceItem
 from indicators.selectors import overdue_actions
@@ -17,6 +18,7 @@ def demo_context(db):
     context = {"today": TODAY, "stdout": open("/dev/null", "w")}
     accounts_demo.load(context)
     demo.load(context)
+    boards_demo.load(context)  # holds the meetings, and so records the board's approvals
     return context
 
 

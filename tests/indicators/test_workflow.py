@@ -3,6 +3,7 @@ The workflow draft -> submitted -> moderated -> approved, with returns; the seco
 of every step; and approved evaluations staying read-only even against forged posts.
 """
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from indicators import services
 from indicators.models import EvaluationStatus, ImprovementAction
 from indicators.services import WorkflowError
 
-from .conftest import ANSWERS
+from .conftest import ANSWERS, held_meeting
 
 
 def test_full_workflow_through_the_pages_records_who_and_when(client, evaluation, author, moderator):
@@ -46,10 +47,11 @@ def test_full_workflow_through_the_pages_records_who_and_when(client, evaluation
     assert response.status_code == 302, response.content.decode()
     client.force_login(moderator)
     client.post(reverse("indicators:evaluation_moderate", args=[evaluation.pk]), {"decision": "agree"})
-    client.post(reverse("indicators:evaluation_approve", args=[evaluation.pk]), {"meeting_date": "20/05/2026"})
+    meeting = held_meeting(datetime.date(2026, 5, 20))
+    client.post(reverse("indicators:evaluation_approve", args=[evaluation.pk]), {"meeting": meeting.pk})
     evaluation.refresh_from_db()
     assert evaluation.status == EvaluationStatus.APPROVED
-    assert evaluation.board_approval_date == datetime.date(2026, 5, 20)
+    assert evaluation.approval_meeting == meeting and evaluation.board_approval_date == datetime.date(2026, 5, 20)
     assert evaluation.moderated_by == moderator
 
     steps = [(t.from_status, t.to_status, t.by.username, t.comment) for t in evaluation.transitions.all()]
@@ -63,6 +65,7 @@ def test_full_workflow_through_the_pages_records_who_and_when(client, evaluation
     assert all(t.at is not None for t in evaluation.transitions.all())
     page = client.get(reverse("indicators:evaluation_detail", args=[evaluation.pk])).content.decode()
     assert "Add the audit findings." in page and "read-only" in page
+    assert "Approved at the Corporate Parenting Board meeting on 20 May 2026." in page
 
 
 def test_submitting_needs_a_grade_and_all_three_answers(evaluation, author):
@@ -86,7 +89,7 @@ def test_returning_needs_a_comment_and_illegal_moves_are_refused(evaluation, aut
     with pytest.raises(WorkflowError, match="Only submitted evaluations can be moderated"):
         services.moderate_evaluation(evaluation, moderator, agree=True)
     with pytest.raises(WorkflowError, match="Only moderated evaluations can be approved"):
-        services.approve_evaluation(evaluation, moderator, meeting_date=datetime.date(2026, 1, 1))
+        services.approve_evaluation(evaluation, moderator, meeting=held_meeting(datetime.date(2026, 1, 1)))
     services.submit_evaluation(evaluation, author)
     with pytest.raises(WorkflowError, match="Say what needs to change"):
         services.moderate_evaluation(evaluation, moderator, agree=False, comment="  ")
@@ -102,31 +105,57 @@ def test_councillors_cannot_change_evaluations_even_through_services(evaluation,
         services.update_evaluation(evaluation, make_user(Role.COUNCILLOR), grade=6)
 
 
-def test_board_approval_date_cannot_be_in_the_future(client, evaluation, author, moderator):
+def test_approval_names_a_meeting_that_took_place_not_one_to_come_or_cancelled(client, evaluation, author, moderator):
     services.update_evaluation(evaluation, author, **ANSWERS)
     services.submit_evaluation(evaluation, author)
     services.moderate_evaluation(evaluation, moderator, agree=True)
+    held = held_meeting(datetime.date(2026, 5, 20))
+    coming = held_meeting(timezone.localdate() + datetime.timedelta(days=10))
+    cancelled = held_meeting(datetime.date(2026, 4, 1))
+    cancelled.status = "cancelled"
+    cancelled.save()
     client.force_login(moderator)
-    future = (timezone.localdate() + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
-    response = client.post(reverse("indicators:evaluation_approve", args=[evaluation.pk]), {"meeting_date": future})
-    assert response.status_code == 400
-    assert "cannot be in the future" in response.content.decode()
+    url = reverse("indicators:evaluation_approve", args=[evaluation.pk])
+    page = client.get(url).content.decode()
+    offered = re.findall(r'<option value="(\d+)"', page)
+    assert offered == [str(held.pk)]
+    assert "Corporate Parenting Board: 20 May 2026" in page
+    for meeting in (coming, cancelled):
+        response = client.post(url, {"meeting": meeting.pk})  # a forged choice
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    response = client.post(url, {})
+    assert "Choose the board meeting that approved it" in response.content.decode()
     evaluation.refresh_from_db()
-    assert evaluation.status == "moderated"
+    assert evaluation.status == "moderated" and evaluation.approval_meeting is None
+    with pytest.raises(WorkflowError, match="has not taken place"):
+        services.approve_evaluation(evaluation, moderator, meeting=coming)
 
 
-def test_cycle_approval_approves_only_moderated_evaluations(client, cycle, author, moderator):
+def test_a_cycle_is_approved_only_when_every_evaluation_in_it_is_moderated(client, cycle, author, moderator):
     first, second, third = cycle.evaluations.order_by("indicator__number")
-    for evaluation in (first, second):
+    for evaluation in (first, second, third):
         services.update_evaluation(evaluation, author, **ANSWERS)
         services.submit_evaluation(evaluation, author)
     services.moderate_evaluation(first, moderator, agree=True)
+    meeting = held_meeting(datetime.date(2026, 6, 1))
     client.force_login(moderator)
-    client.post(reverse("indicators:cycle_approve", args=[cycle.pk]), {"meeting_date": "01/06/2026"})
-    statuses = dict(cycle.evaluations.values_list("indicator__number", "status"))
-    assert statuses == {"QI 1.1": "approved", "QI 1.2": "submitted", "QI 2.1": "draft"}
+    url = reverse("indicators:cycle_approve", args=[cycle.pk])
+    response = client.post(url, {"meeting": meeting.pk})
+    assert response.status_code == 400
+    assert (
+        "The board can approve the cycle only when every evaluation in it is moderated: 1 of 3 are. Not yet "
+        "moderated: QI 1.2 (submitted for moderation); QI 2.1 (submitted for moderation)."
+    ) in response.content.decode()
+    assert set(cycle.evaluations.values_list("status", flat=True)) == {"moderated", "submitted"}
+
+    for evaluation in (second, third):
+        services.moderate_evaluation(evaluation, moderator, agree=True)
+    response = client.post(url, {"meeting": meeting.pk})
+    assert response.status_code == 302
+    assert set(cycle.evaluations.values_list("status", "approval_meeting")) == {("approved", meeting.pk)}
     cycle.refresh_from_db()
-    assert cycle.status == "open"
+    assert cycle.status == "closed"
 
 
 def test_cycle_closes_when_the_board_has_approved_every_indicator(cycle, approve):
