@@ -340,12 +340,36 @@ def update_cover_sheet(paper, /, **fields):
     return _save(paper, **fields)
 
 
+@transaction.atomic
 def publish_paper(paper):
-    """Make a paper visible to board members (officers always see it)."""
+    """
+    Make a paper visible to board members (officers always see it). A paper published after its meeting's
+    agenda is out is news to the members, so they are told by email (after the commit, by a Celery task); one
+    published with the agenda is announced by the agenda's email.
+    """
+    newly = not paper.published
     paper.published = True
     paper.published_at = timezone.now()
     paper.save(update_fields=["published", "published_at"])
+    if newly and paper.agenda_item.meeting.agenda_published_at is not None:
+        from .tasks import email_paper_published
+
+        transaction.on_commit(lambda: email_paper_published.delay(paper.pk))
     return paper
+
+
+def email_paper_published(paper):
+    """Tell each current member a paper is out. The email holds the paper's title, the meeting and a link only."""
+    meeting = paper.agenda_item.meeting
+    addresses = [
+        m.user.email for m in selectors.current_memberships(meeting.board, meeting.date)
+        if m.user.email and m.user.is_active
+    ]
+    body = render_to_string(
+        "boards/email/paper_published.txt",
+        {"paper": paper, "meeting": meeting, "link": _link(reverse("boards:meeting_detail", args=[meeting.pk]))},
+    )
+    return _send_each(f"Paper published: {paper.title} ({meeting})", body, sorted(set(addresses)))
 
 
 def unpublish_paper(paper):

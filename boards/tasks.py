@@ -22,6 +22,14 @@ def email_agenda_published(meeting_id):
     return services.email_agenda_published(meeting) if meeting else 0
 
 
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def email_paper_published(paper_id):
+    from .models import Paper
+
+    paper = Paper.objects.select_related("agenda_item__meeting__board").filter(pk=paper_id, published=True).first()
+    return services.email_paper_published(paper) if paper else 0
+
+
 @shared_task
 def remind_report_authors():
     """Each working morning: tell report authors whose papers are still owed that they are due."""

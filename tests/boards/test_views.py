@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from boards import services
@@ -432,3 +433,25 @@ def test_a_minute_of_another_meeting_cannot_be_reached_through_this_one(world, c
     assert client.post(reverse("boards:minute_remove", args=[world.upcoming.pk, minute.pk])).status_code == 404
     assert client.post(reverse("boards:paper_remove", args=[world.upcoming.pk, world.published.pk])).status_code == 404
     assert Paper.objects.filter(pk=world.published.pk).exists()
+
+
+def test_a_paper_published_after_the_agenda_emails_each_member_its_title_and_a_link(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting_url = reverse("boards:meeting_detail", args=[world.held.pk])
+    signed_in(client, world.clerk)
+    with django_capture_on_commit_callbacks(execute=True):  # the agenda not yet published: nobody told
+        client.post(reverse("boards:paper_publish", args=[world.held.pk, world.draft.pk]), {"publish": "1"})
+        client.post(reverse("boards:paper_publish", args=[world.held.pk, world.draft.pk]), {"publish": "0"})
+    assert mailoutbox == []
+    world.held.agenda_published_at = timezone.now()
+    world.held.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("boards:paper_publish", args=[world.held.pk, world.draft.pk]), {"publish": "1"})
+        client.post(reverse("boards:paper_publish", args=[world.held.pk, world.draft.pk]), {"publish": "1"})  # again
+    assert response.status_code == 302
+    members = sorted(m.user.email for m in world.board.memberships.all())
+    assert sorted(message.to[0] for message in mailoutbox) == members  # once each, however often it is pressed
+    message = mailoutbox[0]
+    assert message.subject.startswith("Paper published: Draft report")
+    assert meeting_url in message.body and "draft.pdf" not in message.body and not message.attachments
