@@ -15,6 +15,7 @@ and why.
 """
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -83,7 +84,7 @@ class Engine:
             (self.folder / safe).write_text(text, encoding="utf-8")
             self.names[safe] = Path(name).name
         request = {
-            "local_authority": settings.COUNCIL_LA_CODE, "limit": FINDINGS_KEPT,
+            "local_authority": settings.COUNCIL_LA_CODE, "limit": FINDINGS_KEPT, "parent": os.getpid(),
             "returns": [{"year": year, "folder": str(self.folder), "files": list(self.names), "rule_year": rule_year}],
         }
         (self.folder / "request.json").write_text(json.dumps(request))

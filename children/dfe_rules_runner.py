@@ -6,7 +6,7 @@ over returns on disk. It runs in the engine's own environment, not the app's (th
 
 ``children.dfe_rules`` starts it beside the import's own reading. It imports nothing from the app.
 
-request: {"local_authority": "E10000034", "limit": 1000,
+request: {"local_authority": "E10000034", "limit": 1000, "parent": the starting process's id or null,
           "returns": [{"year": 2025, "folder": "...", "files": ["Header.csv", ...], "rule_year": null}, ...]}
 ``year`` is the year the collection ends (2025 is 2024-25); ``rule_year`` (tests only) runs another year's
 rule pack. answer: one entry per return, in order:
@@ -15,7 +15,8 @@ rule pack. answer: one entry per return, in order:
      "findings": [[table, row, child], ...]}], "not_run": [codes the engine could not apply],
      "files_not_checked": [[name, why], ...], "seconds"}
 ``row`` is the row a spreadsheet shows (the headings are row 1); ``findings`` holds each rule's first
-``limit`` rows, ``count`` all of them.
+``limit`` rows, ``count`` all of them. It deletes each file once read, and, if the process that started it has
+gone by the end (a worker killed at its hard time limit), its whole folder instead of answering.
 """
 import csv
 import importlib
@@ -24,6 +25,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -66,6 +68,7 @@ def run(job, local_authority, limit):
     known = {frozenset(columns): table for table, columns in column_names.items()}
     for name in job["files"]:
         content = (folder / name).read_bytes()
+        (folder / name).unlink()  # children's records: no copy stays on disk longer than needed
         if name.lower().endswith(".csv"):
             heading = next(csv.reader(io.StringIO(content.decode("utf-8-sig", errors="replace"))), [])
             table = known.get(frozenset(column.strip().upper() for column in heading))
@@ -112,6 +115,10 @@ def main(request_path, answer_path):
     request = json.loads(Path(request_path).read_text())
     limit = int(request.get("limit", 1000))
     answers = [run(job, request["local_authority"], limit) for job in request["returns"]]
+    if request.get("parent") and os.getppid() != request["parent"]:
+        # The import that started it has gone (its worker was killed): nobody will read or remove the answer.
+        shutil.rmtree(Path(answer_path).parent, ignore_errors=True)
+        return
     Path(answer_path).write_text(json.dumps(answers))
 
 

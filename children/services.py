@@ -216,10 +216,9 @@ def run_import(import_id, *, progress=None):
             rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)
             CohortImportFile.objects.filter(pk=stored.pk).update(table=key[:20], rows=rows if key else None)
         warnings = [w.as_dict() for w in parsed.warnings]
-        _set(cohort_import, stage="Running the DfE's validation rules")
-        rules = engine.finish()
         if not parsed.ok:
-            dfe_rules.store(cohort_import, rules)
+            _set(cohort_import, stage="Running the DfE's validation rules")
+            dfe_rules.store(cohort_import, engine.finish())
             errors = [e.as_dict() for e in parsed.errors]
             _set(
                 cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=len(errors),
@@ -227,8 +226,11 @@ def run_import(import_id, *, progress=None):
                 finished_at=timezone.now(),
             )
             return cohort_import
-        _set(cohort_import, stage="Saving the year's records", warnings=warnings)
-        counts, changes = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, rules=rules)
+        if connection.vendor == "sqlite":  # one write lock for the whole database: not held while the engine works
+            _set(cohort_import, stage="Running the DfE's validation rules")
+            engine.finish()
+        _set(cohort_import, stage="Saving the year's records beside the DfE's validation rules", warnings=warnings)
+        counts, changes = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, engine=engine)
         _set(
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, changes=changes,
             rows_done=cohort_import.rows_total,
@@ -343,11 +345,12 @@ ROW_WRITERS = {
 
 
 @transaction.atomic
-def _save_return(parsed, user, import_pk=None, rules=None):
+def _save_return(parsed, user, import_pk=None, engine=None):
     """
     Replace one year's records with the checked rows (and the places of their postcodes). Runs inside
     one transaction, which also writes the audit trail: an entry for every child the import changed, and for
-    every child whose records for the year it removed, naming the import and the officer who ran it.
+    every child whose records for the year it removed, naming the import and the officer who ran it, and the
+    DfE's rules' findings (``engine``, waited for last, so the saving is done while it works).
     """
     _wait_for_other_imports()
     cohort_return, created = CohortReturn.objects.get_or_create(year=parsed.year)
@@ -380,10 +383,10 @@ def _save_return(parsed, user, import_pk=None, rules=None):
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
     cohort_return.save(update_fields=["imported_at", "imported_by"])
-    if rules is not None:
-        dfe_rules.store(CohortImport(pk=import_pk), rules, cohort_return)
     _audit_import(user, import_pk, parsed.year, before, children)
     _refresh_planner_statistics()
+    if engine is not None:
+        dfe_rules.store(CohortImport(pk=import_pk), engine.finish(), cohort_return)
     return counts, _changes(parsed, before, looked_after_before, children, first_import=created)
 
 

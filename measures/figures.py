@@ -137,6 +137,7 @@ class MeasurePanel:
     comparators: dict
     targets: dict
     suppress: bool
+    checked: dict | None = None  # the latest return's DfE validation errors (measures.selectors.returns_checked)
 
     @property
     def year_label(self):
@@ -201,7 +202,8 @@ def measure_panel(*, suppress, years=TREND_YEARS, year=None):
         latest = year if year in window else None
     results = queries.compute(window, cached=True) if window else {}
     comparators, targets = selectors.comparators_and_targets(window) if window else ({}, {})
-    return MeasurePanel(latest, results, comparators, targets, suppress)
+    checked = next(iter(selectors.returns_checked(latest)), None) if latest else None
+    return MeasurePanel(latest, results, comparators, targets, suppress, checked)
 
 
 def board_figures(year, *, suppress, cached=False):

@@ -201,6 +201,7 @@ def _measures_section(section_id, title, identifiers, year, introduction, *, cat
         {"measure": registry.get(identifier), "figure": panel.figure(identifier), "chart": panel.trend(identifier)}
         for identifier in identifiers
     ]
+    data["checked"] = panel.checked  # the DfE validation errors the year's return carries
     data["placement_mix"] = charts.placement_mix_chart(panel.results, suppress=True)
     if category_of_need:
         data["category_of_need"] = charts.category_of_need_chart(panel.results[year], suppress=True)

@@ -83,8 +83,9 @@ def test_an_upload_breaking_dfe_rules_loads_and_lists_each_rule_on_the_rows_brok
     assert health.denominator == len(rows_of(tmp_path / "clean" / "oc2.csv"))
 
     # Every figure built from the return says how many validation errors it carries.
-    measures_page = client_for(Role.COUNCILLOR).get(reverse("measures:measure_list")).content.decode()
-    assert "carries <strong>4 DfE validation errors</strong>" in measures_page
+    councillor = client_for(Role.COUNCILLOR)
+    for page in ("measures:measure_list", "dashboards:councillor"):
+        assert "return, which carries <strong>4 DfE validation errors</strong>" in councillor.get(reverse(page)).content.decode()
 
 
 @pytest.mark.parametrize("engine, says", [
