@@ -91,6 +91,8 @@ def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_sup
     pages, reader = pdf_text(report.pdf)
     text = _flat(pages)
     assert len(pages) == report.page_count > 5
+    # The measures say whether their return was checked against the DfE's rules (these tests switch them off).
+    assert "return, which was not checked against the DfE’s validation rules" in text
 
     # Contents page: every section with the page it starts on, and that page really starts it.
     contents = " ".join(pages[1].split())
