@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from core import collection_year
-from core.uploads import CSV, UploadValidator
+from core.uploads import RETURN_903, UploadValidator
 
 from . import postcodes, selectors, ssda903
 from .models import Child, CodeList, Episode
@@ -198,7 +198,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,text/csv", "class": "govuk-file-upload"}))
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": ".csv,text/csv,.xml,application/xml,text/xml", "class": "govuk-file-upload"}
+        ))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -217,11 +219,12 @@ class CohortImportForm(forms.Form):
         help_text="The year the return covers, ending 31 March. Importing a year again replaces its records.",
     )
     files = MultipleFileField(
-        label="903 CSV tables",
-        help_text="Choose all of the year's tables at once: Header and Episodes are required; UASC, Reviews, "
-                  "OC2, OC3 and Missing if you have them. Dates as DD/MM/YYYY.",
-        validators=[UploadValidator(CSV, limit_setting="COHORT_UPLOAD_MAX_BYTES")],
-        error_messages={"required": "Choose the year's 903 CSV files to upload."},
+        label="903 files",
+        help_text="Choose all of the year's CSV tables at once (Header and Episodes are required; UASC, Reviews, "
+                  "OC2, OC3, Missing, AD1, PlacedAdoption and PrevPerm if you have them; dates as DD/MM/YYYY), or "
+                  "the DfE XML submission file.",
+        validators=[UploadValidator(RETURN_903, limit_setting="COHORT_UPLOAD_MAX_BYTES")],
+        error_messages={"required": "Choose the year's 903 files (the CSV tables or the XML file) to upload."},
     )
 
     def __init__(self, *args, **kwargs):

@@ -54,9 +54,11 @@ KINDS = {
     "jpg": ("JPEG image", lambda head, f: head.startswith(b"\xff\xd8\xff")),
     "jpeg": ("JPEG image", lambda head, f: head.startswith(b"\xff\xd8\xff")),
     "csv": ("CSV file", lambda head, f: _is_text(head)),
+    "xml": ("XML file", lambda head, f: _is_text(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")),
 }
 DOCUMENTS = ("pdf", "docx", "doc", "xlsx", "xls", "png", "jpg", "jpeg")
 CSV = ("csv",)
+RETURN_903 = ("csv", "xml")  # the 903's CSV tables, or the DfE's XML submission file
 
 
 @deconstructible

@@ -299,6 +299,21 @@ def test_a_903_file_has_its_own_size_limit(reference_data, officer_client, setti
     assert CohortImport.objects.count() == 1
 
 
+def test_the_dfe_xml_submission_file_loads_like_the_csv_tables(reference_data, officer_client, django_capture_on_commit_callbacks):
+    xml = SimpleUploadedFile("return.xml", (DATA / "xml" / "return.xml").read_bytes(), content_type="application/xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": [xml]})
+    cohort_import = CohortImport.objects.get()
+    assert cohort_import.status == "succeeded", cohort_import.errors
+    # The same return as tests/children/data/valid, C002's UASC row with its date ceased given.
+    assert cohort_import.counts == {"header": 3, "episodes": 4, "reviews": 2, "oc2": 1, "oc3": 1, "missing": 1, "uasc": 1,
+                                    "ad1": 1, "placed_adoption": 2, "prev_perm": 1}
+    latest = Episode.objects.get(child__child_id="C001", start_date=datetime.date(2024, 8, 15))
+    assert (latest.placement_type, latest.placement_la, latest.distance_miles) == ("K2", "E06000019", Decimal("23.1"))
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "The first import of 2024-25" in page
+
+
 def test_upload_refuses_files_that_are_not_csv(reference_data, officer_client):
     fake = SimpleUploadedFile("header.csv", b"\x00\x01\x02binary", content_type="text/csv")
     response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": [fake]})

@@ -229,7 +229,7 @@ def test_upload_a_903_return_with_the_keyboard_only(page, officer):
     page.goto("/children/imports/new/")
     tab_to(page, page.get_by_label("Collection year"))
     page.keyboard.press("Tab")
-    files = page.get_by_label("903 CSV tables")
+    files = page.get_by_label("903 files")
     expect(files).to_be_focused()
     assert _focused_has_visible_focus(page)
     chooser = None

@@ -90,7 +90,7 @@ def upload_903(page, year_label, folder):
     page.goto("/children/imports/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import a year's 903 return")
     page.get_by_label("Collection year").select_option(label=year_label)
-    page.get_by_label("903 CSV tables").set_input_files(sorted(str(p) for p in (DATA_903 / folder).glob("*.csv")))
+    page.get_by_label("903 files").set_input_files(sorted(str(p) for p in (DATA_903 / folder).glob("*.csv")))
     page.get_by_role("button", name="Upload and import").click()
 
 
