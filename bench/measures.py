@@ -17,7 +17,8 @@ The returns are invented here, straight into the return tables (the import's che
 benchmark's subject): each child's life in care is split into episodes, and each year's Episodes hold the
 episode open on 1 April and those starting in the year, as the DfE receives them; children looked after for
 the whole year get an OC2 row, care leavers aged 17 to 21 an OC3 row, some children missing or away
-incidents. It writes to whatever database it is given: use a scratch one.
+incidents, reviews on roughly the statutory timetable, and some young children are adopted (placed for
+adoption under a placement order, with an AD1 row). It writes to whatever database it is given: use a scratch one.
 """
 import argparse
 import datetime
@@ -64,9 +65,22 @@ def invent_lives(children, years, last_year, seed):
                 break
             episodes.append((current, stop, rne, "X1"))
             current, rne = stop, rng.choice(MOVES)
+        place = [rng.choice(PLACES) for _ in episodes]
+        ls = [rng.choice(["C2", "C2", "C1", "E1", "V2"]) for _ in episodes]
+        # Some young children are adopted: placed for adoption under a placement order, then an adoption order.
+        adopted = age < 5 and len(episodes) > 1 and episodes[-1][1] is not None and rng.random() < 0.3
+        if adopted:
+            last_start, last_end, last_rne, _rec = episodes[-1]
+            episodes[-1] = (last_start, last_end, last_rne, "E11")
+            place[-1], ls[-1], ls[-2] = rng.choice(["A4", "A3"]), "E1", "E1"
+        # Reviews on roughly the statutory timetable, some a little late.
+        reviews, held = [], start + datetime.timedelta(days=rng.randint(20, 35))
+        while held < end:
+            reviews.append(held)
+            held += datetime.timedelta(days=(91 if len(reviews) == 1 else 182) + rng.randint(-20, 15))
         lives.append({
             "id": f"B{number:07d}", "born": born, "episodes": episodes, "care_leaver": end == leave_by,
-            "place": [rng.choice(PLACES) for _ in episodes], "ls": [rng.choice(["C2", "C2", "C1", "E1", "V2"]) for _ in episodes],
+            "place": place, "ls": ls, "adopted": adopted, "reviews": reviews,
             "provider": [rng.choice(PROVIDERS) for _ in episodes], "missing": rng.random() < 0.1, "seed": rng.random(),
         })
     return lives
@@ -74,7 +88,9 @@ def invent_lives(children, years, last_year, seed):
 
 def write(lives, years, last_year):
     """Every year's return rows straight into the tables. Returns {table: rows}."""
-    from children.models import CareLeaverOutcome, Child, CohortReturn, Episode, HealthOutcome, MissingEpisode
+    from children.models import (
+        Adoption, CareLeaverOutcome, Child, CohortReturn, Episode, HealthOutcome, MissingEpisode, Review,
+    )
     from core.bulk import insert_rows
     from core.collection_year import CollectionYear
 
@@ -82,11 +98,11 @@ def write(lives, years, last_year):
     insert_rows(Child, ["child_id", "sex", "date_of_birth", "ethnicity", "upn", "created_at", "updated_at"],
                 [(life["id"], "MF"[i % 2], life["born"], "WBRI", "", now, now) for i, life in enumerate(lives)])
     child_pk = dict(Child.objects.values_list("child_id", "pk"))
-    counts = {"episodes": 0, "oc2": 0, "oc3": 0, "missing": 0}
+    counts = {"episodes": 0, "oc2": 0, "oc3": 0, "missing": 0, "reviews": 0, "ad1": 0}
     for year in range(last_year - years + 1, last_year + 1):
         window = CollectionYear(year)
         ret = CohortReturn.objects.create(year=year)
-        episodes, oc2, oc3, missing = [], [], [], []
+        episodes, oc2, oc3, missing, reviews, ad1 = [], [], [], [], [], []
         for life in lives:
             pk = child_pk[life["id"]]
             rng = random.Random(life["seed"] * 1000 + year)
@@ -100,10 +116,14 @@ def write(lives, years, last_year):
                 episodes.append((
                     ret.pk, pk, start, life["episodes"][position][1] if ended else None, rne, life["ls"][position], "N1",
                     life["place"][position], life["provider"][position], rec if ended else "", 12, False,
-                    "", "", "", "",
+                    "", "", "", "", "",
                 ))
                 held = True
             if held:
+                reviews += [(ret.pk, pk, day, "PN1") for day in life["reviews"] if window.contains(day)]
+                last_start, last_end = life["episodes"][-1][0], life["episodes"][-1][1]
+                if life["adopted"] and window.contains(last_end):
+                    ad1.append((ret.pk, pk, last_start - 30 * ONE_DAY, "1" if life["place"][-1] == "A3" else "0"))
                 first, last_end = life["episodes"][0][0], life["episodes"][-1][1]
                 if first <= window.starts_on and (last_end is None or last_end > window.ends_on):
                     oc2.append((ret.pk, pk, rng.randint(0, 35), rng.random() < 0.9, rng.random() < 0.85,
@@ -119,12 +139,16 @@ def write(lives, years, last_year):
         insert_rows(Episode, ["cohort_return", "child", "start_date", "end_date", "reason_new_episode", "legal_status",
                               "category_of_need", "placement_type", "placement_provider", "reason_ceased",
                               "distance_miles", "placed_outside_area", "reason_place_change", "home_postcode",
-                              "placement_postcode", "urn"], episodes)
+                              "placement_postcode", "urn", "placement_la"], episodes)
         insert_rows(HealthOutcome, ["cohort_return", "child", "sdq_score", "health_assessment", "teeth_check",
                                     "immunisations", "substance_misuse", "sdq_reason"], [(*row, "") for row in oc2])
         insert_rows(CareLeaverOutcome, ["cohort_return", "child", "in_touch", "activity", "accommodation"], oc3)
         insert_rows(MissingEpisode, ["cohort_return", "child", "kind", "start_date"], missing)
-        for key, rows in (("episodes", episodes), ("oc2", oc2), ("oc3", oc3), ("missing", missing)):
+        insert_rows(Review, ["cohort_return", "child", "review_date", "participation"], reviews)
+        insert_rows(Adoption, ["cohort_return", "child", "date_matched", "foster_carer_adoption", "number_of_adopters",
+                               "adopters_sex", "adopters_legal_status"], [(*row, "2", "MF", "L0") for row in ad1])
+        for key, rows in (("episodes", episodes), ("oc2", oc2), ("oc3", oc3), ("missing", missing), ("reviews", reviews),
+                          ("ad1", ad1)):
             counts[key] += len(rows)
     return counts
 

@@ -226,6 +226,12 @@ def months_after(day, months):
     return months_before(day, -months)
 
 
+def began_in_the_returns(period):
+    """True when the history holds the start of this period of care (its first episode is RNE S), so that
+    the day the child entered care is known; false when it began before the earliest imported return."""
+    return period[0].row.reason_new_episode == NEW_PERIOD_OF_CARE
+
+
 def review_timeliness(history, review_dates, first, last):
     """
     Reviews due in the year from ``first`` to ``last`` and how many of them were held on time, as
@@ -234,7 +240,8 @@ def review_timeliness(history, review_dates, first, last):
     the period began, three months after the first review, then six months after the one before. A review
     is due in the year when its deadline falls in it, or when it was still overdue on 1 April; it is on time
     when held on or before its deadline. No review is due once the period of care has ended, and a child
-    looked after only under short breaks (V3, V4) has none.
+    looked after only under short breaks (V3, V4) has none. A period of care that began before the earliest
+    imported return is timed from the first review held in it (six months on), or not at all without one.
     """
     periods = defaultdict(list)
     for e in history:
@@ -249,7 +256,13 @@ def review_timeliness(history, review_dates, first, last):
             return start <= day and (end is None or end > day)
 
         held = [day for day in review_dates if looked_after_on(day) or day == end]
-        due, number = working_days_after(start, FIRST_REVIEW_WORKING_DAYS), 0
+        if began_in_the_returns(episodes):
+            due, number = working_days_after(start, FIRST_REVIEW_WORKING_DAYS), 0
+        elif held:  # the timetable before the first review seen is not known: it runs on from that review
+            due, number = months_after(held[0], LATER_REVIEW_MONTHS), 2
+            held = [None, *held]
+        else:
+            continue
         while due <= last and looked_after_on(due):
             review = held[number] if number < len(held) else None
             overdue_at_start = due < first and (review is None or review >= first) and looked_after_on(first)
@@ -287,11 +300,12 @@ def adoption_timeliness(history, adopted, adoption=None):
     kept through a placement for adoption with the current foster carers, A3 or A5). A2: from the court's
     authority to place (the period's first episode under a placement order, E1, or freeing order, D1) to the
     match with the adopters (DATE_MATCH), zero for a child matched before it; left out without a placement
-    for adoption, a placement or freeing order, or a match date.
+    for adoption, a placement or freeing order, or a match date. A child whose period of care began before the
+    earliest imported return is left out of all three: the day they entered care is not known.
     """
     period = [e for e in history if e.period_start == adopted.period_start and e.start_date <= adopted.start_date]
     placed = next((e for e in period if e.row.placement_type in PLACED_FOR_ADOPTION), None)
-    if placed is None:
+    if placed is None or not began_in_the_returns(period):
         return None, None, None
     entered = adopted.period_start
     matched, foster_carers = adoption if adoption is not None else (None, "")

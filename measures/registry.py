@@ -555,7 +555,8 @@ REVIEW_TIMETABLE = (
     "council's nation left out), the second three months after the first, then at most six months after "
     "the one before, within each period of care, counted from the reviews actually held (each return's "
     "Reviews, joined across the years). A review whose deadline was missed is still due, and late, in a "
-    "later year until it is held."
+    "later year until it is held. For a period of care that began before the earliest imported return, the "
+    "timetable runs from the first review held in it."
 )
 SOURCE_OUTCOMES = f"{RELEASE}: outcomes for children continuously looked after for 12 months (OC2) data guidance"
 SOURCE_PROVIDER = f"{RELEASE}: placement provider tables"
@@ -726,7 +727,8 @@ def _new_measures():
             "For children adopted in the year (their period of care ended with an adoption order, REC E11 or E12), "
             "the average number of days from entering care (the start of the period of care that ended in "
             "adoption) to moving in with the adoptive family (the start of the first placement for adoption in "
-            "that period, PLACE A3 to A6). A child adopted without being placed for adoption first is left out. "
+            "that period, PLACE A3 to A6). A child adopted without being placed for adoption first is left out, and "
+            "so is one whose period of care began before the earliest imported return (its start is not known). "
             "The DfE's adoption scorecard indicator A1, for one year rather than three. Lower is better.",
             better=LOWER, numerator="days_to_adoptive_family", denominator="adopted_placed",
             denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,

@@ -28,8 +28,10 @@ pytestmark = pytest.mark.django_db
 # E: in care from 01/05/2024, matched on 20/07/2024 before the placement order of 01/08/2024, placed (A4) on
 #    01/09/2024, adopted: A1 = A10 = 31 + 30 + 31 + 31 = 123; A2 = 0 (matched before the order).
 # F: placed for adoption (A4) and not yet adopted: not in any figure.
+# G: adopted like A, but only 2024-25's return holds G (its first episode there, open on 1 April, is a change
+#    of legal status, L): the day G entered care is not known, so G is left out of all three.
 CHILDREN = {"A": "01/01/2022", "B": "01/06/2021", "C": "01/06/2020", "D": "01/02/2023", "E": "01/03/2023",
-            "F": "01/01/2020"}
+            "F": "01/01/2020", "G": "01/01/2022"}
 RETURN_2024 = [
     ep("A", "10/05/2023", "S", "01/02/2024", "X1", ls="C1"),
     ep("A", "01/02/2024", "L", ls="E1"),
@@ -49,6 +51,8 @@ RETURN_2025 = [
     ep("E", "01/08/2024", "L", "01/09/2024", "X1", ls="E1"),
     ep("E", "01/09/2024", "P", "01/03/2025", "E11", ls="E1", place="A4"),
     ep("F", "01/01/2024", "P", ls="E1", place="A4"),
+    ep("G", "01/02/2024", "L", "15/07/2024", "X1", ls="E1"),
+    ep("G", "15/07/2024", "P", "20/01/2025", "E11", ls="E1", place="A4"),
 ]
 ADOPTIONS_2025 = [
     ad1("A", CHILDREN["A"], "01/07/2024"),
@@ -56,13 +60,14 @@ ADOPTIONS_2025 = [
     ad1("C", CHILDREN["C"], "01/11/2024", "1"),
     ad1("D", CHILDREN["D"], "01/06/2024"),
     ad1("E", CHILDREN["E"], "20/07/2024"),
+    ad1("G", CHILDREN["G"], "01/07/2024"),
 ]
 
 
 @pytest.fixture
 def returns(db):
     load(2024, {child: CHILDREN[child] for child in "ABC"}, RETURN_2024)
-    load(2025, {child: CHILDREN[child] for child in "ABCDEF"}, RETURN_2025, adoptions=ADOPTIONS_2025)
+    load(2025, CHILDREN, RETURN_2025, adoptions=ADOPTIONS_2025)
 
 
 def test_the_adoption_scorecard_times_from_the_returns(returns):

@@ -24,10 +24,13 @@ pytestmark = pytest.mark.django_db
 # R5: in care 01/06/2024 to 10/06/2024, before the first review was due. Nothing due.
 # R6: in care from 01/01/2024 with no review: due 29/01/2024 (2023-24: 1 due, late), still overdue on
 #     1 April 2024, so due (and late) in 2024-25 too: 1 due, 0 on time.
-# 2024-25: reviews 1 + 2 + 1 + 0 = 4 on time of 2 + 2 + 2 + 1 = 7 due; children at 31 March with a review due:
-# R1, R2, R3, R6, of whom R2 had every review on time (1 of 4).
+# R7: only 2024-25's return holds R7, whose first episode there (from 01/02/2024) is a change of placement (P):
+#     the period began earlier, so its timetable runs from the first review seen, 01/05/2024 (not counted):
+#     the next is due six months later, 01/11/2024, held 20/10/2024 (on time). 1 due, 1 on time.
+# 2024-25: reviews 1 + 2 + 1 + 0 + 1 = 5 on time of 2 + 2 + 2 + 1 + 1 = 8 due; children at 31 March with a
+# review due: R1, R2, R3, R6, R7, of whom R2 and R7 had every review on time (2 of 5).
 # 2023-24: reviews 1 on time of 2 due (R3, R6); children 1 of 2.
-CHILDREN = {name: "01/06/2015" for name in ("R1", "R2", "R3", "R4", "R5", "R6")}
+CHILDREN = {name: "01/06/2015" for name in ("R1", "R2", "R3", "R4", "R5", "R6", "R7")}
 
 
 def review(child, held, code="PN1"):
@@ -46,10 +49,12 @@ def returns(db):
         [
             ep("R1", "01/07/2024", "S"), ep("R2", "12/08/2024", "S"), ep("R3", "01/01/2024", "S"),
             ep("R4", "10/03/2025", "S"), ep("R5", "01/06/2024", "S", "10/06/2024", "E4A"), ep("R6", "01/01/2024", "S"),
+            ep("R7", "01/02/2024", "P"),
         ],
         reviews=[
             review("R1", "29/07/2024"), review("R1", "05/11/2024", "PN7"), review("R2", "10/09/2024"),
-            review("R2", "10/12/2024"), review("R3", "20/04/2024"),
+            review("R2", "10/12/2024"), review("R3", "20/04/2024"), review("R7", "01/05/2024"),
+            review("R7", "20/10/2024"),
         ],
     )
 
@@ -60,7 +65,7 @@ def figure(year, identifier):
 
 
 def test_reviews_held_on_time_by_the_statutory_timetable(returns):
-    assert figure(2025, "reviews_on_time") == (4, 7)
-    assert figure(2025, "reviews_all_on_time") == (1, 4)
+    assert figure(2025, "reviews_on_time") == (5, 8)
+    assert figure(2025, "reviews_all_on_time") == (2, 5)
     assert figure(2024, "reviews_on_time") == (1, 2)
     assert figure(2024, "reviews_all_on_time") == (1, 2)
