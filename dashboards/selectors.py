@@ -117,6 +117,7 @@ def chief_executive(user, today=None):
     grades = _later(lambda: list(self_evaluation.latest_approved_grades()))
     return {
         **_versions(today),
+        "similar_within_percent": f"{measure_figures.SIMILAR_WITHIN * 100:g}",
         "measures": _later(chief_executive_measures),
         "governance": _later(boards.governance_summary, today),
         "grades": grades,

@@ -14,6 +14,30 @@ TREND_YEARS = 5  # years of returns a trend shows
 
 RED, AMBER, GREEN = "red", "amber", "green"
 
+# Compared with England: one definition of "similar" for every page. A figure is similar to England's when
+# the gap is no more than this share of England's figure (5%: with England at 92%, 87.4% to 96.6%).
+SIMILAR_WITHIN = 0.05
+BETTER, SIMILAR, WORSE, ABOVE, BELOW = "better", "similar", "worse", "above", "below"
+BAND_LABELS = {
+    BETTER: "Better", SIMILAR: "Similar", WORSE: "Worse", ABOVE: "Higher than England", BELOW: "Lower than England",
+}
+NOT_COMPARABLE = "Not comparable"  # no England or neighbours' figure can exist (a count of our children)
+
+
+def compare(measure, value, other):
+    """
+    ``value`` against a comparator ``other``: similar within ``SIMILAR_WITHIN`` of it, else better or worse by
+    the measure's better direction (higher or lower where neither is better); None without both values.
+    """
+    if value is None or other is None:
+        return None
+    gap = value - other
+    if abs(gap) <= SIMILAR_WITHIN * abs(other) + 1e-9:  # the tolerance itself counts as similar
+        return SIMILAR
+    if measure.better is None:
+        return ABOVE if gap > 0 else BELOW
+    return BETTER if (gap > 0) == (measure.better == HIGHER) else WORSE
+
 
 def rag(measure, value, target):
     """Red, amber or green against the board's target; None without a value, a target, or a better direction."""
@@ -74,14 +98,18 @@ class BoardFigure:
         number = self._comparator_value("council_published")
         return format_value(self.measure, number) if number is not None else "Not loaded"
 
+    def _comparator_text(self, number):
+        if not self.measure.comparable:
+            return NOT_COMPARABLE
+        return format_value(self.measure, number) if number is not None else "Not entered"
+
     @property
     def england_text(self):
-        return format_value(self.measure, self.england) if self.england is not None else "Not entered"
+        return self._comparator_text(self.england)
 
     @property
     def statistical_neighbours_text(self):
-        number = self.statistical_neighbours
-        return format_value(self.measure, number) if number is not None else "Not entered"
+        return self._comparator_text(self.statistical_neighbours)
 
     def _gap(self, other):
         return None if self.visible is None or other is None else self.visible - other
@@ -95,12 +123,13 @@ class BoardFigure:
         return format_gap(self.measure, self._gap(self.statistical_neighbours))
 
     @property
-    def better_than_england(self):
-        """True or False when the direction and both values are known, else None."""
-        gap = self._gap(self.england)
-        if gap is None or self.measure.better is None or gap == 0:
-            return None
-        return (gap > 0) == (self.measure.better == HIGHER)
+    def compared_with_england(self):
+        """``BETTER``, ``SIMILAR`` or ``WORSE`` (``ABOVE`` or ``BELOW`` where neither is better); None if unknown."""
+        return compare(self.measure, self.visible, self.england)
+
+    @property
+    def compared_with_england_label(self):
+        return BAND_LABELS.get(self.compared_with_england, "")
 
     @property
     def out_of(self):

@@ -150,6 +150,11 @@ class Measure:
         return TOPICS[self.topic]
 
     @property
+    def comparable(self):
+        """Whether England or neighbours can have a comparable figure: not for a count of this council's children."""
+        return self.unit != COUNT
+
+    @property
     def unit_label(self):
         return UNIT_LABELS[self.unit]
 
