@@ -63,7 +63,7 @@ class Engine:
         self.year = year
         self.process = None
         self.outcome = None
-        self.folder = None
+        self.folder = self.log = None
         self.started = time.monotonic()
         python = settings.DFE_RULES_PYTHON
         if not python:
@@ -74,27 +74,27 @@ class Engine:
             self.outcome = Outcome("not_run", f"The DfE's validation rules could not be run: their engine is not "
                                               f"installed ({python} is missing; bin/install installs it).")
             return
-        self.folder = Path(tempfile.mkdtemp(prefix="dfe-rules-"))
         self.names = {}  # the engine's file name -> the uploaded file's
-        for number, (name, raw) in enumerate(files):
-            text = ssda903.decode(raw)
-            if text is None:
-                continue  # the import reports the file; the engine is given the files the app can read
-            safe = f"{number:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', Path(name).name)}"
-            (self.folder / safe).write_text(text, encoding="utf-8")
-            self.names[safe] = Path(name).name
-        request = {
-            "local_authority": settings.COUNCIL_LA_CODE, "limit": FINDINGS_KEPT, "parent": os.getpid(),
-            "returns": [{"year": year, "folder": str(self.folder), "files": list(self.names), "rule_year": rule_year}],
-        }
-        (self.folder / "request.json").write_text(json.dumps(request))
-        self.log = open(self.folder / "engine.log", "wb")
         try:
+            self.folder = Path(tempfile.mkdtemp(prefix="dfe-rules-"))
+            for number, (name, raw) in enumerate(files):
+                text = ssda903.decode(raw)
+                if text is None:
+                    continue  # the import reports the file; the engine is given the files the app can read
+                safe = f"{number:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', Path(name).name)}"
+                (self.folder / safe).write_text(text, encoding="utf-8")
+                self.names[safe] = Path(name).name
+            request = {
+                "local_authority": settings.COUNCIL_LA_CODE, "limit": FINDINGS_KEPT, "parent": os.getpid(),
+                "returns": [{"year": year, "folder": str(self.folder), "files": list(self.names), "rule_year": rule_year}],
+            }
+            (self.folder / "request.json").write_text(json.dumps(request))
+            self.log = open(self.folder / "engine.log", "wb")
             self.process = subprocess.Popen(
                 [python, "-I", str(RUNNER), str(self.folder / "request.json"), str(self.folder / "answer.json")],
                 stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.folder,
             )
-        except OSError as error:
+        except OSError as error:  # no room for the files, or the engine's Python cannot be started
             self.outcome = Outcome("not_run", f"The DfE's validation rules could not be run: {error}.")
             self.stop()
 
@@ -144,8 +144,9 @@ class Engine:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        if self.folder is not None:
+        if self.log is not None:
             self.log.close()
+        if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 

@@ -91,11 +91,13 @@ def test_an_upload_breaking_dfe_rules_loads_and_lists_each_rule_on_the_rows_brok
 @pytest.mark.parametrize("engine, says", [
     (None, "their engine is not installed"),  # no .venv-903
     (sys.executable, "the engine stopped"),  # a Python without the engine: the runner fails
+    ("a folder", "Permission denied"),  # not a program at all: it cannot be started
 ])
 def test_without_a_working_engine_the_return_loads_and_says_the_rules_were_not_run(
     run_files, officer_client, client_for, settings, tmp_path, engine, says
 ):
-    settings.DFE_RULES_PYTHON = engine or str(tmp_path / "no-venv-903" / "bin" / "python")
+    missing = str(tmp_path / "no-venv-903" / "bin" / "python")
+    settings.DFE_RULES_PYTHON = {None: missing, "a folder": str(tmp_path)}.get(engine, engine)
     result = run_files(file_set("valid"))
     assert result.status == "succeeded"
     check = DfeRuleCheck.objects.get(cohort_import=result)
