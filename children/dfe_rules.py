@@ -33,6 +33,7 @@ from . import ssda903
 logger = logging.getLogger(__name__)
 RUNNER = Path(__file__).resolve().with_name("dfe_rules_runner.py")
 FINDINGS_KEPT = 1000  # rows kept per rule; the count is always the full one
+FOLDER_PREFIX = "dfe-rules-"  # each engine's own folder, in the system's temporary folder
 
 
 @dataclass
@@ -76,7 +77,8 @@ class Engine:
             return
         self.names = {}  # the engine's file name -> the uploaded file's
         try:
-            self.folder = Path(tempfile.mkdtemp(prefix="dfe-rules-"))
+            remove_stale_folders()
+            self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
             for number, (name, raw) in enumerate(files):
                 text = ssda903.decode(raw)
                 if text is None:
@@ -149,6 +151,21 @@ class Engine:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+
+def remove_stale_folders():
+    """
+    Remove the folders of engines whose import was killed with them (a worker killed at its hard time limit
+    takes its engine with it, before either can clean up): children's records must not stay on disk. A folder
+    older than the engine's time limit belongs to no running engine.
+    """
+    cutoff = time.time() - settings.DFE_RULES_TIMEOUT - 60
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def start(year, files):

@@ -5,15 +5,19 @@ either, and the import says so. The engine takes seconds even on a small return:
 """
 import csv
 import io
+import os
 import sys
+import tempfile
+import time
 from itertools import zip_longest
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from children import synthetic
+from children import dfe_rules, synthetic
 from children.models import Child, CohortImport, CohortReturn, DfeRuleCheck
 from measures import queries
 from measures.models import ChildYear
@@ -136,3 +140,15 @@ def test_switched_off_the_import_says_the_return_was_not_checked(run_files):
     result = run_files(file_set("valid"))  # the tests switch the engine off unless they are about it
     check = DfeRuleCheck.objects.get(cohort_import=result)
     assert result.status == "succeeded" and check.status == "off" and "switched off" in check.message
+
+
+def test_a_folder_left_by_an_engine_killed_with_its_worker_is_removed_by_the_next_import(run_files, settings):
+    stale = Path(tempfile.mkdtemp(prefix=dfe_rules.FOLDER_PREFIX))
+    (stale / "00-header.csv").write_text("CHILD,SEX,DOB\n")
+    recent = Path(tempfile.mkdtemp(prefix=dfe_rules.FOLDER_PREFIX))  # an engine still running: left alone
+    old = time.time() - settings.DFE_RULES_TIMEOUT - 120
+    os.utime(stale, (old, old))
+    settings.DFE_RULES_PYTHON = sys.executable  # any program: the folder is swept before the engine starts
+    run_files(file_set("valid"))
+    assert not stale.exists() and recent.exists()
+    recent.rmdir()
