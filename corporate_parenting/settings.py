@@ -111,7 +111,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# Opening a connection was half of a trivial page's time: keep each for a minute, checked before reuse.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The measures are high-cost-estimate but quick aggregates: PostgreSQL's JIT compiler would spend
     # seconds compiling what runs in milliseconds. Off for every connection; this app never benefits.
