@@ -490,34 +490,36 @@ def governance_summary(today=None):
     }
 
 
-def meeting_pack(meeting, today=None):
+def meeting_pack(meeting, today=None, *, include_exempt=False):
     """
     What a board pack needs: the meeting, agenda items in order with authors and published papers (and
     minutes, if held), attendance with the quorum result, the board's open actions (``is_overdue`` annotated
     as at the meeting date unless ``today`` is given), the actions arising, and the Care Pledge progress.
-    The pack is a published document: exempt items (Schedule 12A) appear only as their number and paragraph,
-    and actions arising from exempt items are left out.
+    The public pack is a published document: exempt items (Schedule 12A) appear only as their number and
+    paragraph, and actions arising from exempt items are left out. The members' pack (``include_exempt``)
+    holds them, marked not for publication.
     """
     as_at = today or meeting.date
-    public_actions = ActionItem.objects.filter(
-        Q(agenda_item__isnull=True) | Q(agenda_item__exempt_paragraph__isnull=True)
-    )
+    actions = ActionItem.objects.all()
+    if not include_exempt:
+        actions = actions.filter(Q(agenda_item__isnull=True) | Q(agenda_item__exempt_paragraph__isnull=True))
     return {
         "meeting": meeting,
         "board": meeting.board,
+        "include_exempt": include_exempt,
         "agenda_items": agenda(meeting, include_unpublished=False),
         "attendance": attendance_for(meeting),
         "quorum": quorum_check(meeting),
         "open_actions": list(
             with_overdue(
-                public_actions.filter(meeting__board_id=meeting.board_id, status__in=OPEN_ACTION_STATUSES)
+                actions.filter(meeting__board_id=meeting.board_id, status__in=OPEN_ACTION_STATUSES)
                 .select_related("owner", "meeting"),
                 as_at,
             ).order_by("-is_overdue", "due_on", "id")
         ),
         "actions_arising": [
             action for action in actions_arising(meeting, as_at)
-            if action.agenda_item is None or not action.agenda_item.is_exempt
+            if include_exempt or action.agenda_item is None or not action.agenda_item.is_exempt
         ],
         "pledge_progress": pledge_progress(),
     }

@@ -5,6 +5,7 @@ What the public may read about the board, without signing in: the rules of publi
 - An exempt item (Schedule 12A) shows as "Exempt item" with its paragraph only: never its title, summary,
   papers, minutes, decisions or forward plan topic.
 - A paper is public when it is published, its item is not exempt and its meeting's agenda is public.
+- The board pack's public version (without exempt items) is public with the agenda: its latest ready version.
 - Minutes are public once the board has approved them as a correct record; draft minutes never are.
 - Members are named, except young people's representatives: naming them would say that they are or were in
   care, so the public sees their seat only.
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boards import selectors as board_selectors
+from reports.models import Report, ReportStatus, ReportType
 from boards.models import (
     AgendaItem,
     Board,
@@ -108,6 +110,16 @@ def public_papers():
 def paper_get(*, meeting, paper_pk):
     """One public paper of the meeting, or None."""
     return public_papers().filter(agenda_item__meeting=meeting, pk=paper_pk).first()
+
+
+def public_pack(meeting):
+    """The current public board pack of the meeting (its latest ready version), once its agenda is public."""
+    if not agenda_is_public(meeting):
+        return None
+    return (
+        Report.objects.filter(kind=ReportType.BOARD_PACK, meeting=meeting, status=ReportStatus.READY)
+        .exclude(public_pdf="").order_by("-version").first()
+    )
 
 
 def approved_minutes(board=None):

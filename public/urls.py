@@ -14,4 +14,5 @@ urlpatterns = [
     path("boards/<int:pk>/feed/", views.papers_and_minutes, name="feed"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/papers/<int:paper_pk>/", views.paper, name="paper"),
+    path("meetings/<int:pk>/pack/", views.pack, name="pack"),
 ]

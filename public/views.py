@@ -41,7 +41,7 @@ def meeting(request, pk):
     return render(
         request, "public/meeting.html",
         {"meeting": found, "board": found.board, "agenda_is_public": selectors.agenda_is_public(found),
-         "items": selectors.public_agenda(found)},
+         "items": selectors.public_agenda(found), "pack": selectors.public_pack(found)},
     )
 
 
@@ -57,6 +57,14 @@ def _board_page(request, pk, template, **select):
     """A page about one board: each ``name=selector`` puts ``selector(board)`` in the page as ``name``."""
     found = _board(pk)
     return render(request, template, {"board": found, **{name: read(found) for name, read in select.items()}})
+
+
+@public_page
+def pack(request, pk):
+    found = selectors.public_pack(_meeting(pk))
+    if found is None:
+        raise Http404("No public board pack for this meeting.")
+    return private_file_response(found.public_pdf, download_name=found.public_filename)
 
 
 @public_page

@@ -67,8 +67,16 @@ class Report(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    pdf = models.FileField(upload_to=report_upload_to, blank=True, max_length=255)
+    pdf = models.FileField(
+        upload_to=report_upload_to, blank=True, max_length=255,
+        help_text="For a board pack, the members' pack: exempt items with their papers, marked not for publication.",
+    )
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    public_pdf = models.FileField(
+        "public pack", upload_to=report_upload_to, blank=True, max_length=255,
+        help_text="For a board pack, the public pack: exempt items named only by their paragraph of Schedule 12A.",
+    )
+    public_page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveIntegerField("size (bytes)", null=True, blank=True)
     members_emailed_at = models.DateTimeField(null=True, blank=True)
 
@@ -130,6 +138,13 @@ class Report(models.Model):
     @property
     def is_finished(self):
         return self.status in (ReportStatus.READY, ReportStatus.FAILED)
+
+    @property
+    def public_filename(self):
+        return self.filename.replace("board-pack-", "board-pack-public-", 1)
+
+    def get_public_download_url(self):
+        return reverse("reports:report_download_public", args=[self.pk, self.version])
 
     @property
     def filename(self):

@@ -326,10 +326,11 @@ def papers_to_merge(pks):
     return Paper.objects.filter(pk__in=pks)
 
 
-def board_pack_document(meeting):
+def board_pack_document(meeting, *, include_exempt=False):
+    """The members' pack (``include_exempt``: exempt items with their papers, marked) or the public pack."""
     from boards.selectors import meeting_pack
 
-    pack = meeting_pack(meeting)
+    pack = meeting_pack(meeting, include_exempt=include_exempt)
     for item in pack["agenda_items"]:
         for paper in item.papers.all():
             # One placeholder page for each page of a PDF paper, which the build merges in (reports.merging).
@@ -348,8 +349,11 @@ def board_pack_document(meeting):
         _pledge_section(pack["pledge_progress"]),
         _section("papers", "Reports and their cover sheets", "papers", pack),
     ]
+    exempt = include_exempt and any(item.is_exempt for item in pack["agenda_items"])
     return {
-        "title": f"Board pack: {meeting.board.name}",
+        "title": f"Board pack: {meeting.board.name} ({'members' if include_exempt else 'public'} pack)",
+        "marking": "Not for publication: contains exempt information under Schedule 12A to the Local Government "
+        "Act 1972 (the items marked exempt)" if exempt else "Public: open to anyone",
         "subtitle": f"Meeting on {timezone.localtime(meeting.starts_at):%-d %B %Y at %H:%M}, {meeting.venue}",
         "organisation": ORGANISATION,
         "produced_on": timezone.localdate(),

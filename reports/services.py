@@ -138,12 +138,12 @@ def _set_progress(report_id, progress, step, **fields):
     Report.objects.filter(pk=report_id).update(progress=progress, step=step, **fields)
 
 
-def render_html(report):
-    """The report's HTML, as WeasyPrint will lay it out."""
+def render_html(report, *, public=False):
+    """The report's HTML, as WeasyPrint will lay it out: for a board pack, the members' pack unless ``public``."""
     if report.kind == ReportType.BOARD_PACK:
         if report.meeting_id is None:
             raise ReportCannotBeBuilt("The meeting for this board pack has been deleted, so it cannot be built.")
-        document = selectors.board_pack_document(report.meeting)
+        document = selectors.board_pack_document(report.meeting, include_exempt=not public)
     else:
         document = selectors.annual_report_document(report.year)
     return render_to_string(TEMPLATES[report.kind], {"report": report, "document": document})
@@ -193,15 +193,23 @@ def build_report(report_id, *, notify=True):
     html = render_html(report)
     _set_progress(report_id, 40, "Laying out the PDF")
     pdf, pages = render_pdf(html)
+    public_pdf, public = None, {}
+    if report.kind == ReportType.BOARD_PACK:
+        _set_progress(report_id, 65, "Laying out the public pack")
+        public_pdf, public["public_page_count"] = render_pdf(render_html(report, public=True))
     _set_progress(report_id, 90, "Storing the PDF")
     if not Report.objects.filter(pk=report_id).exists():
         raise ReportCannotBeBuilt(f"Report {report_id} was deleted while it was being built.")
     if report.kind == ReportType.BOARD_PACK and not selectors.meeting_exists(report.meeting_id):
         raise ReportCannotBeBuilt("The meeting for this board pack was deleted while its pack was being built.")
     report.pdf.save(report.filename, ContentFile(pdf), save=False)
+    if public_pdf is not None:
+        report.public_pdf.save(report.public_filename, ContentFile(public_pdf), save=False)
+        public["public_pdf"] = report.public_pdf.name
     Report.objects.filter(pk=report_id).update(
         pdf=report.pdf.name,
         page_count=pages,
+        **public,
         size_bytes=len(pdf),
         status=ReportStatus.READY,
         progress=100,

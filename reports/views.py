@@ -124,6 +124,17 @@ def report_download(request, pk, version):
     return response
 
 
+@role_required(*selectors.DOWNLOAD_ROLES)
+def report_download_public(request, pk, version):
+    """A board pack's public pack (without exempt items), for members who want what the public reads."""
+    report = get_object_or_404(selectors.visible_reports(request.user), pk=pk, version=version)
+    if report.status != ReportStatus.READY or not report.public_pdf:
+        raise Http404("This report has no public pack.")
+    response = private_file_response(report.public_pdf, download_name=report.public_filename)
+    accessed.send(Report, instance=report)
+    return response
+
+
 @role_required(*OFFICERS)
 def annual_content(request, year):
     if not 2000 <= year <= 2100:

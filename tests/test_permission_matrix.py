@@ -297,6 +297,7 @@ RULES = {
     "reports:report_status": Rule(BOARD_READERS, kwargs=pk("reports.Report", status="ready")),
     "reports:report_retry": post_only(OFFICERS, kwargs=pk("reports.Report")),
     "reports:report_download": Rule(BOARD_READERS, kwargs=ready_report),
+    "reports:report_download_public": Rule(BOARD_READERS, kwargs=ready_report),
     "reports:annual_content": Rule(OFFICERS, kwargs=lambda: {"year": 2025}),
     "reports:schedule_list": Rule(OFFICERS),
     "reports:schedule_toggle": post_only(OFFICERS, kwargs=pk("reports.ReportSchedule")),
@@ -309,6 +310,9 @@ RULES = {
     "public:calendar": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
     "public:feed": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Board")),
     "public:meeting": Rule(EVERYONE, anonymous=200, kwargs=pk("boards.Meeting")),
+    "public:pack": Rule(
+        EVERYONE, anonymous=200, kwargs=lambda: {"pk": one("reports.Report", status="ready", kind="board_pack").meeting_id}
+    ),
     "public:paper": [
         Rule(EVERYONE, anonymous=200, kind="published", kwargs=paper(published=True, agenda_item__meeting__status="held")),
         Rule(EVERYONE, ok=404, anonymous=404, kind="draft", kwargs=paper(published=False)),

@@ -93,7 +93,7 @@ def test_the_board_pack_prints_each_public_reports_cover_sheet_and_no_exempt_one
         report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting)
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error
-    reader = pypdf.PdfReader(io.BytesIO(report.pdf.open("rb").read()))
+    reader = pypdf.PdfReader(io.BytesIO(report.public_pdf.open("rb").read()))  # the members' pack: test_pack_papers
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
     cover = next(page for page in pages if page.startswith("Report cover sheet: Sufficiency of homes"))
     for expected in ("Priya Adeyemi, Children's Services: Leaving Care", "Public or exempt Public",

@@ -115,10 +115,12 @@ def test_the_public_agenda_names_only_the_paragraph_of_an_exempt_item(setting, c
     assert "Placement provider contract: Acme Care Ltd" in full and "Exempt" in full
 
 
-def test_the_board_pack_leaves_out_exempt_business(setting):
+def test_the_public_board_pack_leaves_out_exempt_business_and_the_members_pack_marks_it(setting):
     clerk, councillor, meeting, public, exempt = setting
     report = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting)
-    html = render_html(report)
+    html = render_html(report, public=True)
     assert "Care leavers&#x27; housing" in html and "Housing protocol" in html
     assert "paragraph 3 of Part 1 of Schedule 12A" in html
     assert "Acme" not in html and "Prices per placement" not in html
+    members = render_html(report)
+    assert "Acme" in members and "Exempt: not for publication" in members

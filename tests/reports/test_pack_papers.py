@@ -10,6 +10,7 @@ import zipfile
 import pypdf
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from weasyprint import HTML
 
 from boards import services as board_services
@@ -95,4 +96,81 @@ def test_each_cover_sheet_is_followed_by_its_paper_with_the_page_numbers_running
     ]
     everything = " ".join(pages)
     assert "This paper is not a PDF" in everything and "Virtual school report" in everything
-    assert "Provider contract report" not in everything and "Exempt paper." not in everything
+
+
+def test_the_public_pack_leaves_out_the_exempt_item_the_members_pack_marks_and_holds(
+    agenda, meeting, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+    report.refresh_from_db()
+
+    def text(field_file):
+        reader = pypdf.PdfReader(io.BytesIO(field_file.open("rb").read()))
+        return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+    members, public = text(report.pdf), text(report.public_pdf)
+    assert report.page_count == len(members) and report.public_page_count == len(public)
+    cover = next(index for index, page in enumerate(members) if page.startswith("Report cover sheet: Provider contract"))
+    assert "Exempt: not for publication, under paragraph 3" in members[cover]
+    assert "Provider contract report, its page 1 of 1" in members[cover + 1]
+    assert "Not for publication: contains exempt information" in members[0]
+    assert not any(words in page for page in public for words in ("Provider contract", "A provider", "Exempt paper."))
+    assert "Public: open to anyone" in public[0] and "Exempt item" in " ".join(public)
+    # The public site offers the public pack, and only that, once the agenda is public.
+    from boards import services as board_services
+    from boards.models import Paper
+
+    assert client.get(reverse("public:pack", args=[meeting.pk])).status_code == 404  # agenda not yet published
+    board_services.publish_agenda(meeting, published_by=Paper.objects.first().uploaded_by)
+    response = client.get(reverse("public:pack", args=[meeting.pk]))
+    assert b"".join(response.streaming_content) == report.public_pdf.open("rb").read()
+
+
+def test_a_published_pack_stays_the_same_file_when_the_pledge_and_actions_change(
+    meeting, make_user, django_capture_on_commit_callbacks, client
+):
+    import datetime
+
+    from accounts.models import Role
+    from boards import services as board_services
+    from boards.models import ActionStatus, PledgeCommitment
+    from reports.selectors import visible_reports
+
+    officer = make_user(Role.OFFICER)
+    commitment = board_services.save_commitment(
+        PledgeCommitment(), number=1, commitment="We will help you find a home you can keep.", owner=officer)
+    board_services.add_pledge_update(commitment=commitment, rag="red", note="Not yet.", updated_by=officer)
+    earlier = board_services.schedule_meeting(
+        board=meeting.board, starts_at=meeting.starts_at - datetime.timedelta(days=60), venue="County Hall")
+    action = board_services.create_action(
+        meeting=earlier, description="Find five more supported lodgings", owner=officer,
+        due_on=meeting.date + datetime.timedelta(days=30))
+    board_services.add_agenda_item(meeting=meeting, title="Housing", report_author=officer)
+    board_services.publish_agenda(meeting, published_by=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        published = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+    published.refresh_from_db()
+    files = {"members": published.pdf.open("rb").read(), "public": published.public_pdf.open("rb").read()}
+    assert "Red: not on track" in _all_text(files["public"]) and "Find five more supported lodgings" in _all_text(files["public"])
+
+    board_services.add_pledge_update(commitment=commitment, rag="green", note="Kept.", updated_by=officer)
+    board_services.add_action_update(action, updated_by=officer, note="Done.", status=ActionStatus.DONE)
+    published.refresh_from_db()
+    assert published.pdf.open("rb").read() == files["members"]
+    assert published.public_pdf.open("rb").read() == files["public"]
+    assert b"".join(client.get(reverse("public:pack", args=[meeting.pk])).streaming_content) == files["public"]
+
+    # A later build is a new version; the published one is kept, marked superseded.
+    with django_capture_on_commit_callbacks(execute=True):
+        later = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+    later.refresh_from_db()
+    assert later.version == published.version + 1
+    later_text = _all_text(later.public_pdf.open("rb").read())
+    assert "Green: on track or kept" in later_text and "Find five more supported lodgings" not in later_text
+    assert visible_reports(officer).get(pk=published.pk).superseded
+    assert published.pdf.open("rb").read() == files["members"]
+
+
+def _all_text(pdf):
+    return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
