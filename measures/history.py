@@ -437,7 +437,11 @@ def _grouped(queryset, fields):
 def _rebuild_chunk(pks, returns):
     for model in (CareEpisode, ChildYear, ReturnDifference):
         model.objects.filter(child__in=pks).delete()
-    born = dict(Child.objects.filter(pk__in=pks).values_list("pk", "date_of_birth"))
+    born, described = {}, {}
+    for pk, date_of_birth, sex, ethnicity in Child.objects.filter(pk__in=pks).values_list(
+        "pk", "date_of_birth", "sex", "ethnicity"
+    ):
+        born[pk], described[pk] = date_of_birth, (sex, ethnicity)
     episodes = defaultdict(lambda: defaultdict(list))
     for child, *values in (
         EpisodeRow.objects.filter(child__in=pks).order_by("child", "cohort_return__year", "start_date")
@@ -490,9 +494,9 @@ def _rebuild_chunk(pks, returns):
                 missing_by_year.get(year, ()), uasc_by_year.get(year), reviews_by_year.get(year, ()),
                 adoption_by_year.get(year), review_dates,
             )
-            child_years.append((returns[year], child, *(fields[name] for name in CHILD_YEAR_FIELDS)))
+            child_years.append((returns[year], child, *described[child], *(fields[name] for name in CHILD_YEAR_FIELDS)))
     insert_rows(CareEpisode, CARE_EPISODE_FIELDS, care_episodes)
-    insert_rows(ChildYear, ["cohort_return", "child", *CHILD_YEAR_FIELDS], child_years)
+    insert_rows(ChildYear, ["cohort_return", "child", "sex", "ethnicity", *CHILD_YEAR_FIELDS], child_years)
     ReturnDifference.objects.bulk_create(found)
     return len(care_episodes), len(child_years), len(found)
 

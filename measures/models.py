@@ -144,6 +144,9 @@ class ChildYear(models.Model):
     cohort_return = models.ForeignKey("children.CohortReturn", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+    # Copied from the child (a change to the child rebuilds their rows), so that the measures read one table
+    sex = models.CharField(max_length=1, blank=True)
+    ethnicity = models.CharField(max_length=10, blank=True)
     in_episodes = models.BooleanField(help_text="The year's Episodes table holds the child.")
     looked_after = models.BooleanField(help_text="Looked after in the year, not only under short breaks (V3, V4).")
     short_breaks_only = models.BooleanField()

@@ -143,9 +143,9 @@ def _aggregates(years, code_groups):
         ages = Q(age_at_year_end__gte=youngest) & (Q(age_at_year_end__lte=oldest) if oldest is not None else Q())
         aggregates[f"age_{part}"] = _count(at_end & ages)
     for part, _label, code in SEXES:
-        aggregates[f"sex_{part}"] = _count(at_end & Q(child__sex=code))
+        aggregates[f"sex_{part}"] = _count(at_end & Q(sex=code))
     for part, _label, first_letters, codes in ETHNIC_GROUPS:
-        ethnicity = reduce(or_, [Q(child__ethnicity__startswith=letter) for letter in first_letters], _in("child__ethnicity", codes))
+        ethnicity = reduce(or_, [Q(ethnicity__startswith=letter) for letter in first_letters], _in("ethnicity", codes))
         aggregates[f"ethnicity_{part}"] = _count(at_end & ethnicity)
     for part, _label, codes in REASONS_CEASED:
         aggregates[f"ceased_{part}"] = _count(looked_after & Q(ceased=True, reason_ceased__in=codes))
