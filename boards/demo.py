@@ -378,6 +378,14 @@ def load(context):
         file=ContentFile(performance_report, name="performance-report.pdf"), **PERFORMANCE_COVER_SHEET,
     )
     services.upload_paper(
+        agenda_item=first_item, title="Performance report: the young people's version (PDF)",
+        uploaded_by=people["officer.adeyemi"], published=True, for_young_people=True,
+        file=ContentFile(
+            _pdf("How we are doing: for young people", "What the performance report says, in plain words."),
+            name="performance-young-people.pdf",
+        ),
+    )
+    services.upload_paper(
         agenda_item=first_item, title="Draft sufficiency statement (not yet published)",
         uploaded_by=people["officer.lindqvist"], published=False,
         file=ContentFile(_pdf("Draft sufficiency statement", "Draft for officers; not yet for members."), name="draft-sufficiency.pdf"),

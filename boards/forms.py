@@ -202,7 +202,7 @@ class PaperForm(CoverSheetForm):
     submit_label = "Upload paper"
 
     class Meta(CoverSheetForm.Meta):
-        fields = [*CoverSheetForm.Meta.fields, "file", "published"]
+        fields = [*CoverSheetForm.Meta.fields, "file", "published", "for_young_people"]
         labels = {"published": "Publish to board members now"}
         help_texts = {"file": "PDF, Word, Excel or an image, up to the size limit."}
 
@@ -426,6 +426,19 @@ class ChildrensViewForm(GdsFormMixin, forms.ModelForm):
         fields = ["view", "commitment", "service_area", "heard_on", "source"]
         widgets = {"heard_on": DateInput()}
         help_texts = {"service_area": "Choose a pledge commitment, a service area, or both."}
+
+
+class RepresentativeViewForm(GdsFormMixin, forms.ModelForm):
+    """A young people's representative sends a view of their own; staff answer it in "you said, we did"."""
+
+    submit_label = "Send your view"
+
+    class Meta:
+        model = ChildrensView
+        fields = ["view", "commitment", "service_area"]
+        labels = {"view": "What do you want the board to know?", "commitment": "Which promise in the Care Pledge is it about?",
+                  "service_area": "Or which service is it about?"}
+        help_texts = {"service_area": "Choose a promise, a service, or both."}
 
 
 class ResponseForm(GdsFormMixin, forms.ModelForm):

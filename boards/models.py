@@ -369,6 +369,11 @@ class Paper(models.Model):
     file = models.FileField(upload_to=paper_path, validators=[UploadValidator(DOCUMENTS)], max_length=300)
     published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    for_young_people = models.BooleanField(
+        "For young people's representatives", default=False,
+        help_text="Young people's representatives on the board see it as soon as it is published, before the "
+        "agenda is public (never for an exempt item).",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     # The cover sheet
@@ -765,6 +770,7 @@ class ViewSource(models.TextChoices):
     BOARD_MEETING = "board_meeting", "Young people at a board meeting"
     CONSULTATION = "consultation", "Consultation event"
     COMPLAINT = "complaint", "Complaint or compliment"
+    REPRESENTATIVE = "representative", "Sent by a young people's representative"
     OTHER = "other", "Other"
 
 

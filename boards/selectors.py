@@ -55,6 +55,7 @@ from .models import (
     PledgeUpdate,
     Rag,
     RegisteredInterest,
+    ViewSource,
 )
 
 
@@ -118,6 +119,23 @@ def current_memberships(board, today=None):
 
 def meetings_for(user, today=None):
     return Meeting.objects.filter(board__in=boards_for(user, today)).select_related("board")
+
+
+def representative_meetings(user, today=None):
+    """The meetings of the boards a young people's representative sits on now (public part: public.selectors)."""
+    today = _today(today)
+    return Meeting.objects.filter(
+        board_id__in=Membership.objects.filter(Membership.current_q(today), user=user).values("board_id")
+    ).select_related("board")
+
+
+def views_sent_by(user):
+    """The views a young people's representative sent, with the board's answer once it is shown to young people."""
+    return (
+        ChildrensView.objects.filter(recorded_by=user, source=ViewSource.REPRESENTATIVE)
+        .select_related("commitment", "response")
+        .order_by("-heard_on", "-id")
+    )
 
 
 def upcoming_meetings(user, now=None):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.db.models import Max
 from django.utils import timezone
 
-from core import email, working_days
+from core import email, permissions, working_days
 
 from . import selectors
 from .models import (
@@ -41,6 +41,7 @@ from .models import (
     Paper,
     PledgeUpdate,
     Response,
+    ViewSource,
     council_year_start,
     may_record_attendance,
 )
@@ -634,6 +635,15 @@ def record_childrens_view(*, view, heard_on, source, recorded_by, commitment=Non
         recorded_by=recorded_by,
         commitment=commitment,
         service_area=service_area,
+    )
+
+
+def send_view(*, view, sent_by, commitment=None, service_area=""):
+    """A young people's representative's own view, heard today; officers answer it in "you said, we did"."""
+    permissions.check(permissions.may_send_view, sent_by, message="Only young people's representatives send views here.")
+    return record_childrens_view(
+        view=view, heard_on=timezone.localdate(), source=ViewSource.REPRESENTATIVE, recorded_by=sent_by,
+        commitment=commitment, service_area=service_area,
     )
 
 

@@ -63,5 +63,10 @@ urlpatterns = [
     # You said, we did (everyone; young people and members see published responses only)
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/add/", views.view_add, name="view_add"),
+    path("feedback/send/", views.view_send, name="view_send"),
+    # Young people's representatives: the public part of the meetings of boards they sit on
+    path("young-people/meetings/", views.representative_meetings, name="representative_meetings"),
+    path("young-people/meetings/<int:pk>/", views.representative_meeting, name="representative_meeting"),
+    path("young-people/meetings/<int:pk>/papers/<int:paper_pk>/", views.representative_paper, name="representative_paper"),
     path("feedback/<int:pk>/respond/", views.respond, name="respond"),
 ]

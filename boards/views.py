@@ -19,7 +19,9 @@ from core.permissions import (
     BOARD_STAFF,
     CLERKS,
     OFFICERS,
+    YOUNG_PEOPLE,
     may_keep_pledge,
+    may_send_view,
     may_run_board,
     may_update_action,
     role_required,
@@ -48,6 +50,7 @@ from .forms import (
     PaperForm,
     PledgeUpdateForm,
     RegisteredInterestForm,
+    RepresentativeViewForm,
     ResponseForm,
     ResponseToRecommendationForm,
 )
@@ -817,8 +820,68 @@ def feedback(request):
             "page_obj": _page(request, views),
             "can_edit": may_keep_pledge(request.user),
             "for_young_people": request.user.role == Role.YOUNG_PERSON,
+            "may_send_view": may_send_view(request.user),
+            "views_sent": selectors.views_sent_by(request.user) if may_send_view(request.user) else [],
         },
     )
+
+
+@role_required(*YOUNG_PEOPLE)
+def view_send(request):
+    """A young people's representative sends the board a view of their own."""
+    form = RepresentativeViewForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        try:
+            services.send_view(sent_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you. Your view has gone to the board. Its answer will appear here.")
+            return redirect("boards:feedback")
+    return _form_page(
+        request, form, title="Tell the board what you think",
+        back_url=reverse("boards:feedback"), back_label="Back to you said, we did",
+    )
+
+
+# --- Young people's representatives: the public part of their boards' meetings -------------------------
+
+
+def _representative_meeting(request, pk):
+    return get_object_or_404(selectors.representative_meetings(request.user), pk=pk)
+
+
+@role_required(*YOUNG_PEOPLE)
+def representative_meetings(request):
+    meetings = selectors.representative_meetings(request.user)
+    now = timezone.now()
+    return render(
+        request, "boards/representative_meetings.html",
+        {
+            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
+        },
+    )
+
+
+@role_required(*YOUNG_PEOPLE)
+def representative_meeting(request, pk):
+    from public import selectors as public_selectors
+
+    meeting = _representative_meeting(request, pk)
+    return render(
+        request, "boards/representative_meeting.html",
+        {"meeting": meeting, **public_selectors.for_representative(meeting)},
+    )
+
+
+@role_required(*YOUNG_PEOPLE)
+def representative_paper(request, pk, paper_pk):
+    from public import selectors as public_selectors
+
+    meeting = _representative_meeting(request, pk)
+    paper = get_object_or_404(public_selectors.representative_papers(), agenda_item__meeting=meeting, pk=paper_pk)
+    return private_file_response(paper.file)
 
 
 @role_required(*OFFICERS)

@@ -8,7 +8,7 @@ the page's path starts with. Every page of the service sits under one of the pre
 """
 from dataclasses import dataclass
 
-from .permissions import ADMINISTRATORS, ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS
+from .permissions import ADMINISTRATORS, ALL_ROLES, BOARD_READERS, CLERKS, OFFICERS, YOUNG_PEOPLE
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ NAVIGATION = (
         BOARD_READERS,
         ("/boards/", "/meetings/", "/actions/", "/forward-plan/", "/register-of-interests/", "/recommendations/"),
     ),
+    NavItem("Your board's meetings", "boards:representative_meetings", YOUNG_PEOPLE, ("/young-people/",)),
     NavItem("Care Pledge", "boards:pledge", ALL_ROLES, ("/pledge/", "/feedback/")),
     NavItem("Reports", "reports:report_list", BOARD_READERS, ("/reports/",)),
     NavItem("Audit trail", "audit:trail", OFFICERS, ("/audit/",)),

@@ -46,6 +46,8 @@ BOARD_READERS = frozenset(
 )
 # Frameworks, people and the Django admin.
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+# Children in Care Council representatives: the public part of their boards' meetings, and their own views.
+YOUNG_PEOPLE = frozenset({Role.YOUNG_PERSON})
 # Roles that see every board; the others see the boards they sit on.
 SEE_ALL_BOARDS = frozenset({*BOARD_STAFF, Role.CHIEF_EXECUTIVE})
 
@@ -111,6 +113,11 @@ def may_see_paper(user, paper):
 def may_update_action(user, action):
     """The action's owner, and the people who run the board."""
     return may_run_board(user) or (user_has_role(user, BOARD_READERS) and action.owner_id == user.pk)
+
+
+def may_send_view(user):
+    """A young people's representative sends the board a view of their own ("you said")."""
+    return user_has_role(user, YOUNG_PEOPLE)
 
 
 def may_keep_pledge(user):

@@ -107,6 +107,28 @@ def public_papers():
     )
 
 
+def representative_papers():
+    """
+    Papers a young people's representative on the board may download: the public ones and, as soon as they are
+    published, those marked for young people's representatives; never an exempt item's.
+    """
+    return (
+        Paper.objects.filter(published=True, agenda_item__exempt_paragraph__isnull=True)
+        .filter(public_meeting_q("agenda_item__meeting__") | Q(for_young_people=True))
+        .select_related("agenda_item__meeting__board")
+        .order_by("agenda_item__order", "id")
+    )
+
+
+def for_representative(meeting):
+    """A meeting as a young people's representative on its board sees it: the public part, and their papers."""
+    return {
+        "agenda_is_public": agenda_is_public(meeting),
+        "items": public_agenda(meeting),
+        "papers_for_them": list(representative_papers().filter(agenda_item__meeting=meeting, for_young_people=True)),
+    }
+
+
 def paper_get(*, meeting, paper_pk):
     """One public paper of the meeting, or None."""
     return public_papers().filter(agenda_item__meeting=meeting, pk=paper_pk).first()

@@ -106,6 +106,14 @@ def paper(**filters):
     return kwargs
 
 
+def representative_paper():
+    from public.selectors import representative_papers
+
+    found = representative_papers().order_by("pk").first()
+    assert found is not None, "The demo council has no paper a young people's representative may read."
+    return {"pk": found.agenda_item.meeting_id, "paper_pk": found.pk}
+
+
 def declaration():
     found = one("boards.Declaration")
     return {"pk": found.meeting_id, "declaration_pk": found.pk}
@@ -289,6 +297,14 @@ RULES = {
     "boards:pledge_update_add": Rule(OFFICERS, kwargs=pk("boards.PledgeCommitment")),
     "boards:feedback": Rule(EVERYONE),
     "boards:view_add": Rule(OFFICERS),
+    # young people's representatives: their own views, and the public part of their boards' meetings
+    "boards:view_send": Rule({YP}),
+    "boards:representative_meetings": Rule({YP}),
+    "boards:representative_meeting": Rule({YP}, kwargs=pk("boards.Meeting")),
+    "boards:representative_paper": [
+        Rule({YP}, kind="public", kwargs=representative_paper),
+        Rule(set(), kind="draft", kwargs=paper(published=False), not_found={YP}),
+    ],
     "boards:respond": Rule(OFFICERS, kwargs=pk("boards.ChildrensView")),
     # reports: board readers read and download ready reports; officers build and schedule them
     "reports:report_list": Rule(BOARD_READERS),

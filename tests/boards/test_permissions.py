@@ -112,6 +112,11 @@ MATRIX = {
     "feedback": (EVERYONE, "get", lambda w: []),
     "view_add": (PLEDGE_KEEPERS, "get", lambda w: []),
     "respond": (PLEDGE_KEEPERS, "get", lambda w: [w.shown.pk]),
+    # young people's representatives on the board
+    "view_send": ({Role.YOUNG_PERSON}, "get", lambda w: []),
+    "representative_meetings": ({Role.YOUNG_PERSON}, "get", lambda w: []),
+    "representative_meeting": ({Role.YOUNG_PERSON}, "get", lambda w: [w.held.pk]),
+    "representative_paper": ({Role.YOUNG_PERSON}, "get", lambda w: [w.held.pk, w.published.pk]),
 }
 
 
@@ -131,6 +136,8 @@ def test_each_role_gets_exactly_what_it_may_use(name, world, client, make_user, 
             member(user, BoardRole.COUNCILLOR)
         if role == Role.PARTNER:
             member(user, BoardRole.PARTNER, voting=False)
+        if role == Role.YOUNG_PERSON:
+            member(user, BoardRole.YOUNG_PERSON, voting=False)
         client.force_login(user)
         response = getattr(client, method)(url)
         if role in allowed:
