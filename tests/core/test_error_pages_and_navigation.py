@@ -174,3 +174,15 @@ def test_a_meetings_item_links_a_draft_cycle_only_for_those_who_may_open_it(make
     evaluation = indicator_services.moderate_evaluation(evaluation, moderator, agree=True)
     indicator_services.approve_evaluation(evaluation, moderator, meeting=held_meeting(datetime.date(2026, 5, 20)))
     assert sees_link(councillor) and client.get(cycle_url).status_code == 200
+
+
+def test_a_form_sent_without_its_security_token_gets_the_apps_page(make_user):
+    officer = make_user(Role.OFFICER)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be sent" in page and "Nothing was changed" in page
+    assert "Corporate Parenting Board</a>" in page and "CSRF verification failed" not in page
+    assert "Go to your dashboard" in page
