@@ -158,6 +158,21 @@ def record_for_children(event, children, *, user=None, request=None, import_pk=N
     return len(entries)
 
 
+TRAIL_COLUMNS = ["when", "who", "username", "email", "role", "address", "what", "record", "changes"]
+
+
+def trail_row(entry):
+    """One entry as a row of ``TRAIL_COLUMNS``, for the trail's export and a subject access export."""
+    from django.utils import timezone
+
+    data = entry.additional_data or {}
+    return [
+        timezone.localtime(entry.timestamp).isoformat(), who(entry), data.get("actor_username", ""),
+        data.get("actor_email") or entry.actor_email or "", data.get("actor_role", ""), entry.remote_addr or "",
+        describe(entry), entry.object_repr, entry.changes_str if entry.changes else "",
+    ]
+
+
 def describe(entry):
     """What happened, in words, for the trail pages and the export."""
     data = entry.additional_data or {}

@@ -43,14 +43,9 @@ def export(request):
     writer = csv_files.streaming_writer()
 
     def rows():
-        yield writer.writerow(["when", "who", "username", "email", "role", "address", "what", "record", "changes"])
+        yield writer.writerow(services.TRAIL_COLUMNS)
         for entry in entries.iterator(chunk_size=2000):
-            data = entry.additional_data or {}
-            yield writer.writerow([
-                timezone.localtime(entry.timestamp).isoformat(), services.who(entry), data.get("actor_username", ""),
-                data.get("actor_email") or entry.actor_email or "", data.get("actor_role", ""), entry.remote_addr or "",
-                services.describe(entry), entry.object_repr, entry.changes_str if entry.changes else "",
-            ])
+            yield writer.writerow(services.trail_row(entry))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{timezone.localdate():%Y-%m-%d}.csv"'

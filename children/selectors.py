@@ -17,6 +17,7 @@ from .models import (
     CohortImport,
     CohortReturn,
     DfeRuleCheck,
+    DfeRuleFailure,
     Episode,
     HealthOutcome,
     MissingEpisode,
@@ -201,3 +202,31 @@ def data_freshness():
         {"year": r.year, "label": r.label, "imported_at": r.imported_at, "imported_by": r.imported_by}
         for r in CohortReturn.objects.select_related("imported_by").order_by("-year")
     ]
+
+
+def everything_held_about(child):
+    """
+    ``{table name: (header, rows)}``: every row held about the child, whatever the year. Found from the tables
+    that point at a child (so a new table is included without a change here), plus the DfE rule findings that
+    name them and their audit trail (``audit_trail``, oldest first).
+    """
+    from audit.services import TRAIL_COLUMNS, trail_row
+
+    def table(queryset):
+        fields = [field.attname for field in queryset.model._meta.concrete_fields]
+        return fields, [list(row) for row in queryset.order_by("pk").values_list(*fields)]
+
+    tables = {"child": table(Child.objects.filter(pk=child.pk))}
+    for relation in Child._meta.related_objects:
+        model = relation.related_model
+        tables[model._meta.db_table] = table(model._base_manager.filter(**{relation.field.name: child}))
+    findings = [
+        [failure.rule_check.cohort_import_id, failure.code, failure.message, *finding]
+        for failure in DfeRuleFailure.objects.filter(findings__icontains=child.child_id).select_related("rule_check")
+        for finding in failure.findings
+        if str(finding[-1]) == child.child_id
+    ]
+    tables["dfe_rule_findings"] = (["import", "rule", "message", "table", "row", "child"], findings)
+    trail = audit_trail(child).order_by("timestamp", "pk")
+    tables["audit_trail"] = (TRAIL_COLUMNS, [trail_row(entry) for entry in trail])
+    return tables

@@ -10,9 +10,11 @@ import datetime
 import io
 import logging
 import time
+import zipfile
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.apps import apps
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -25,7 +27,7 @@ from kombu.exceptions import OperationalError
 from core import collection_year, stamps
 from core.tasks import time_limit_in_words
 
-from . import dfe_rules, ssda903
+from . import dfe_rules, selectors, ssda903
 from .models import (
     Adoption,
     CareLeaverOutcome,
@@ -40,6 +42,7 @@ from .models import (
     MissingEpisode,
     PlacementForAdoptionDecision,
     PreviousPermanence,
+    ReturnRecord,
     Review,
     UnaccompaniedAsylumSeeker,
 )
@@ -591,3 +594,87 @@ def delete_expired_import_files(now=None):
 def store_upload_copy(name, content):
     """A ``ContentFile`` with a name, for tests and callers holding bytes rather than files."""
     return ContentFile(content, name=name)
+
+
+# --- Data protection: the retention period and subject access requests -----------------------------------
+
+
+def _retention_limit(today=None):
+    """The earliest date a return may have ended and still keep its children's records."""
+    today = today or timezone.localdate()
+    years = settings.CHILD_RECORD_RETENTION_YEARS
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def return_record_models():
+    """Every table of a return's rows about a child (``ReturnRecord``'s subclasses)."""
+    return [model for model in apps.get_models() if issubclass(model, ReturnRecord)]
+
+
+def children_past_retention(today=None):
+    """
+    Children in none of the returns that ended within the last ``CHILD_RECORD_RETENTION_YEARS``: their records
+    have served the board's figures and are removed.
+    """
+    limit = _retention_limit(today)
+    recent_years = [found.year for found in CohortReturn.objects.all() if found.ends_on >= limit]
+    kept = Q(pk__in=[])
+    for model in return_record_models():
+        kept |= Q(pk__in=model.objects.filter(cohort_return__year__in=recent_years).values("child_id"))
+    return Child.objects.exclude(kept)
+
+
+def remove_children_past_retention(today=None):
+    """
+    Nightly (``children.remove_children_past_retention``): remove every child past the retention period with
+    every row held about them (each year's return rows, their history and child-years). The audit trail gets
+    one entry with the counts only, naming nobody; django-auditlog's per-row entries are not written, as they
+    would copy the removed records into the trail. Returns the counts.
+    """
+    from auditlog.context import disable_auditlog
+
+    from audit import services as audit
+
+    from measures.signals import figures_changed
+
+    with transaction.atomic():
+        going = children_past_retention(today)
+        children = going.count()
+        removed = {}
+        if children:
+            with disable_auditlog():
+                _total, removed = Child.objects.filter(pk__in=going.values("pk")).delete()
+            figures_changed()
+        audit.record_event(
+            "retention_removed", object_repr=f"{children} child{'ren' if children != 1 else ''}",
+            children_removed=children, rows_removed={label: count for label, count in removed.items() if count},
+            retention_years=settings.CHILD_RECORD_RETENTION_YEARS, returns_ended_before=str(_retention_limit(today)),
+        )
+    return {"children": children, "rows": removed}
+
+
+def subject_access_export(request, child):
+    """
+    Everything held about one child, for a subject access request: a ZIP of CSV files, one per table (the child,
+    every year's return rows, their history and child-years, DfE rule findings naming them) and their audit
+    trail. The export is itself recorded, with what it held.
+    """
+    from audit import services as audit
+
+    tables = selectors.everything_held_about(child)
+    audit.record_event(
+        "subject_access_export", request=request, obj=child,
+        tables={name: len(rows) for name, (_header, rows) in tables.items()},
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in tables.items():
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(header)
+            writer.writerows(rows)
+            archive.writestr(f"{name}.csv", text.getvalue())
+    return buffer.getvalue()

@@ -15,3 +15,9 @@ def run_cohort_import(import_id):
 def delete_expired_import_files():
     """Nightly: delete uploaded 903 files kept longer than the retention period (their records stay)."""
     return services.delete_expired_import_files()
+
+
+@shared_task(name="children.remove_children_past_retention")
+def remove_children_past_retention():
+    """Nightly: remove the children in none of the returns of the retention period (counts in the audit trail)."""
+    return services.remove_children_past_retention()["children"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.ChildDetailView.as_view(), name="child_detail"),
     path("<int:pk>/edit/", views.ChildUpdateView.as_view(), name="child_edit"),
     path("<int:pk>/audit/", views.ChildAuditView.as_view(), name="child_audit"),
+    path("<int:pk>/subject-access.zip", views.SubjectAccessExportView.as_view(), name="subject_access"),
     path("<int:pk>/episodes/<int:episode_pk>/edit/", views.EpisodeUpdateView.as_view(), name="episode_edit"),
     path("imports/", views.CohortImportListView.as_view(), name="import_list"),
     path("imports/new/", views.CohortImportCreateView.as_view(), name="import_create"),

@@ -7,7 +7,7 @@ from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -167,6 +167,19 @@ class ChildAuditView(ChildMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "child": self.get_child()}
+
+
+class SubjectAccessExportView(ChildMixin, View):
+    """Everything held about one child, with its audit trail, for a subject access request (itself recorded)."""
+
+    def get(self, request, *args, **kwargs):
+        child = self.get_child()
+        response = HttpResponse(services.subject_access_export(request, child), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="subject-access-{child.child_id}-{timezone.localdate():%Y-%m-%d}.zip"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CohortImportListView(OfficerView, ListView):

@@ -185,6 +185,11 @@ CRISPY_TEMPLATE_PACK = "gds"
 COHORT_FILE_RETENTION_DAYS = env.int("COHORT_FILE_RETENTION_DAYS", default=90)
 if COHORT_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("COHORT_FILE_RETENTION_DAYS must be 1 or more.")
+# A child's records (every year's rows, their history) are removed once the child has been in none of the
+# returns that ended in this many years (nightly job; the reason is in the README, "Data protection").
+CHILD_RECORD_RETENTION_YEARS = env.int("CHILD_RECORD_RETENTION_YEARS", default=7)
+if CHILD_RECORD_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("CHILD_RECORD_RETENTION_YEARS must be 1 or more.")
 
 # The DfE's own 903 validation rules run on every import, in their own environment (bin/install makes
 # .venv-903), as a process beside the import's own checks: children.dfe_rules. Empty: switched off (the import

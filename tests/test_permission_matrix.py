@@ -182,6 +182,7 @@ RULES = {
     "children:child_detail": Rule(OFFICERS, kwargs=pk("children.Child")),
     "children:child_edit": Rule(OFFICERS, kwargs=pk("children.Child")),
     "children:child_audit": Rule(OFFICERS, kwargs=pk("children.Child")),
+    "children:subject_access": Rule(OFFICERS, kwargs=pk("children.Child")),
     "children:episode_edit": Rule(OFFICERS, kwargs=child_episode),
     "children:import_list": Rule(OFFICERS),
     "children:import_create": Rule(OFFICERS),

@@ -44,6 +44,7 @@ def every_url(loaded):
         ("get", reverse("children:child_edit", args=[child.pk])),
         ("post", reverse("children:child_edit", args=[child.pk])),
         ("get", reverse("children:child_audit", args=[child.pk])),
+        ("get", reverse("children:subject_access", args=[child.pk])),
         ("get", reverse("children:episode_edit", args=[child.pk, episode.pk])),
         ("post", reverse("children:episode_edit", args=[child.pk, episode.pk])),
         ("get", reverse("children:import_list")),
