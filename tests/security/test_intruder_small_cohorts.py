@@ -7,6 +7,7 @@ import os
 import random
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from children import synthetic
@@ -15,8 +16,11 @@ from reports.models import ReportType
 
 from .test_intruder import READERS, attack, report  # noqa: F401 (fixture)
 
-# The seeds are fixed so a failure can be reproduced; INTRUDER_SEEDS=... tries others.
-SEEDS = [int(seed) for seed in os.environ.get("INTRUDER_SEEDS", "11,2024,77").split(",")]
+# The seeds are fixed so a failure can be reproduced; INTRUDER_SEEDS=... tries others. The withholding is
+# worked out in Python from the database's counts: the SQLite run tries three cohorts, the PostgreSQL run one
+# (the same counts from the other database), to keep the two runs within CI's time.
+DEFAULT_SEEDS = "2024" if connection.vendor == "postgresql" else "11,2024,77"
+SEEDS = [int(seed) for seed in os.environ.get("INTRUDER_SEEDS", DEFAULT_SEEDS).split(",")]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
