@@ -22,7 +22,9 @@ from .models import (
     InterestKind,
     MeetingStatus,
     MinuteKind,
+    Paper,
     PledgeCommitment,
+    PledgeUpdate,
     RegisterCategory,
     RegisteredInterest,
     Theme,
@@ -288,15 +290,20 @@ def load(context):
                     order=index + 1,
                 )
             )
+        minuted = _at(day + datetime.timedelta(days=3), 10)  # the clerk drafts the minutes after the meeting
         for index, item in enumerate(items):
-            services.record_minute(agenda_item=item, kind=MinuteKind.MINUTE, text=MINUTES[index], recorded_by=people["clerk"])
+            services.record_minute(
+                agenda_item=item, kind=MinuteKind.MINUTE, text=MINUTES[index], recorded_by=people["clerk"],
+                recorded_at=minuted,
+            )
         services.record_minute(
-            agenda_item=items[0], kind=MinuteKind.DECISION, text=DECISIONS[number % 2], recorded_by=people["clerk"]
+            agenda_item=items[0], kind=MinuteKind.DECISION, text=DECISIONS[number % 2], recorded_by=people["clerk"],
+            recorded_at=minuted,
         )
         text, recommended_to, response = RECOMMENDATIONS[number % 2]
         recommendation = services.record_minute(
             agenda_item=items[1], kind=MinuteKind.RECOMMENDATION, text=text, recorded_by=people["clerk"],
-            recommended_to=recommended_to, response_due=day + datetime.timedelta(weeks=8),
+            recommended_to=recommended_to, response_due=day + datetime.timedelta(weeks=8), recorded_at=minuted,
         )
         if number > 2:  # the older ones have been answered
             services.record_response(recommendation, response=response, received_on=day + datetime.timedelta(weeks=6))
@@ -352,10 +359,12 @@ def load(context):
     performance_report = _pdf(
         "Performance report: looked-after children", "Placement mix, distance and stability this quarter."
     )
-    services.upload_paper(
+    paper = services.upload_paper(
         agenda_item=last_item, title="Performance report (PDF)", uploaded_by=people["officer.adeyemi"], published=True,
         file=ContentFile(performance_report, name="performance-report.pdf"), **PERFORMANCE_COVER_SHEET,
     )
+    # Published with the agenda, before the meeting (so the meeting's board pack, dated to its start, holds it).
+    Paper.objects.filter(pk=paper.pk).update(published_at=_at(last.date - datetime.timedelta(days=7), 10))
 
     upcoming = []
     for weeks in (2, 11, 20):
@@ -405,10 +414,11 @@ def load(context):
         )
         commitments.append(commitment)
         for step, rag in enumerate(RAG_HISTORY[number - 1]):
-            services.add_pledge_update(
-                commitment=commitment, rag=rag, note=RAG_NOTES[rag], updated_by=people[owner],
-                updated_on=today - datetime.timedelta(days=180 * (2 - step) + 20),
+            updated_on = today - datetime.timedelta(days=180 * (2 - step) + 20)
+            update = services.add_pledge_update(
+                commitment=commitment, rag=rag, note=RAG_NOTES[rag], updated_by=people[owner], updated_on=updated_on,
             )
+            PledgeUpdate.objects.filter(pk=update.pk).update(created_at=_at(updated_on, 10))  # recorded that day
 
     for view, pledge_number, area, source, months, response in VIEWS:
         heard = today - datetime.timedelta(days=30 * months)

@@ -36,6 +36,7 @@ from .models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
     ActionStatus,
+    ActionUpdate,
     AgendaItem,
     AgendaItemKind,
     Attendance,
@@ -410,27 +411,30 @@ def forward_plan(user, now=None):
 # --- Care Pledge ---------------------------------------------------------------------------------------
 
 
-def _latest_update(field):
-    return Subquery(
-        PledgeUpdate.objects.filter(commitment=OuterRef("pk"))
-        .order_by("-updated_on", "-created_at", "-id")
-        .values(field)[:1]
-    )
+def _latest_update(field, as_at=None):
+    updates = PledgeUpdate.objects.filter(commitment=OuterRef("pk"))
+    if as_at is not None:
+        updates = updates.filter(created_at__lte=as_at)
+    return Subquery(updates.order_by("-updated_on", "-created_at", "-id").values(field)[:1])
 
 
-def commitments_with_latest(active_only=True):
+def commitments_with_latest(active_only=True, as_at=None):
+    """Commitments with their latest rating; ``as_at``: the latest recorded by then (a board pack's date)."""
     commitments = PledgeCommitment.objects.select_related("owner").annotate(
-        latest_rag=_latest_update("rag"),
-        latest_update_on=_latest_update("updated_on"),
-        latest_note=_latest_update("note"),
+        latest_rag=_latest_update("rag", as_at),
+        latest_update_on=_latest_update("updated_on", as_at),
+        latest_note=_latest_update("note", as_at),
     )
     if active_only:
         commitments = commitments.filter(active=True)
     return commitments.order_by("number")
 
 
-def pledge_progress():
-    """Each active commitment with its latest RAG rating, date and note (None when never rated); one query."""
+def pledge_progress(as_at=None):
+    """
+    Each active commitment with its latest RAG rating, date and note (None when never rated); one query.
+    ``as_at``: the latest rating recorded by then.
+    """
     return [
         {
             "commitment": commitment,
@@ -438,7 +442,7 @@ def pledge_progress():
             "latest_update_on": commitment.latest_update_on,
             "latest_note": commitment.latest_note,
         }
-        for commitment in commitments_with_latest()
+        for commitment in commitments_with_latest(as_at=as_at)
     ]
 
 
@@ -508,39 +512,79 @@ def governance_summary(today=None):
     }
 
 
-def meeting_pack(meeting, today=None, *, include_exempt=False):
+def meeting_pack(meeting, today=None, *, include_exempt=False, as_at=None):
     """
-    What a board pack needs: the meeting, agenda items in order with authors and published papers (and
-    minutes, if held), attendance with the quorum result, the board's open actions (``is_overdue`` annotated
-    as at the meeting date unless ``today`` is given), the actions arising, and the Care Pledge progress.
+    What a board pack needs: the meeting, agenda items in order with authors and published papers
+    (``pack_papers``), attendance with the quorum result, the board's open actions (``is_overdue`` as at the
+    meeting date unless ``today`` is given), the actions arising, and the Care Pledge progress.
+
+    ``as_at`` is the pack's date (default now): papers published, actions and their updates, and Care Pledge
+    ratings as they stood then, nothing recorded later (``actions_as_they_stood``), so a pack built after the
+    meeting holds what its members had before them.
+
     The public pack is a published document: exempt items (Schedule 12A) appear only as their number and
     paragraph, and actions arising from exempt items are left out. The members' pack (``include_exempt``)
     holds them, marked not for publication.
     """
-    as_at = today or meeting.date
-    actions = ActionItem.objects.all()
+    day = today or meeting.date
+    as_at = as_at or timezone.now()
+    actions = ActionItem.objects.filter(meeting__board_id=meeting.board_id)
     if not include_exempt:
         actions = actions.filter(Q(agenda_item__isnull=True) | Q(agenda_item__exempt_paragraph__isnull=True))
+    board_actions = actions_as_they_stood(actions, as_at)
+    for action in board_actions:
+        action.is_overdue = action.is_open and action.due_on < day
+    items = agenda(meeting, include_unpublished=False)
+    for item in items:
+        item.pack_papers = [
+            paper for paper in item.papers.all() if paper.published_at is None or paper.published_at <= as_at
+        ]
+        if item.kind == AgendaItemKind.ACTION_LOG:
+            item.completed_actions = [action for action in item.completed_actions if action.done_at <= as_at]
     return {
         "meeting": meeting,
         "board": meeting.board,
         "include_exempt": include_exempt,
-        "agenda_items": agenda(meeting, include_unpublished=False),
+        "as_at": as_at,
+        "agenda_items": items,
         "attendance": attendance_for(meeting),
         "quorum": quorum_check(meeting),
-        "open_actions": list(
-            with_overdue(
-                actions.filter(meeting__board_id=meeting.board_id, status__in=OPEN_ACTION_STATUSES)
-                .select_related("owner", "meeting"),
-                as_at,
-            ).order_by("-is_overdue", "due_on", "id")
+        "open_actions": sorted(
+            (action for action in board_actions if action.is_open),
+            key=lambda action: (not action.is_overdue, action.due_on, action.pk),
         ),
-        "actions_arising": [
-            action for action in actions_arising(meeting, as_at)
-            if include_exempt or action.agenda_item is None or not action.agenda_item.is_exempt
-        ],
-        "pledge_progress": pledge_progress(),
+        "actions_arising": sorted(
+            (action for action in board_actions if action.meeting_id == meeting.pk),
+            key=lambda action: (action.due_on, action.pk),
+        ),
+        "pledge_progress": pledge_progress(as_at),
     }
+
+
+def actions_as_they_stood(actions, as_at):
+    """
+    ``actions`` (a queryset of ``ActionItem``) as they stood at ``as_at``: those created by then, each with the
+    status, owner and due date it had then, worked back from the updates made since (each keeps the owner and
+    due date it replaced; before its first update an action was open). Two queries.
+    """
+    history = Prefetch(
+        "updates", queryset=ActionUpdate.objects.select_related("previous_owner").order_by("updated_at", "id")
+    )
+    found = []
+    for action in actions.filter(created_at__lte=as_at).select_related("owner", "meeting", "agenda_item") \
+            .prefetch_related(history):
+        updates = list(action.updates.all())
+        since = [update for update in updates if update.updated_at > as_at]
+        if since:
+            before = [update for update in updates if update.updated_at <= as_at]
+            action.status = before[-1].status if before else ActionStatus.OPEN
+            for update in reversed(since):  # the earliest change's earlier values are the ones that stood
+                if update.previous_owner_id is not None:
+                    action.owner = update.previous_owner
+                if update.previous_due_on is not None:
+                    action.due_on = update.previous_due_on
+        found.append(action)
+    return found
 
 
 def board_attendance(board, year_start, year_end):

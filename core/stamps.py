@@ -74,6 +74,13 @@ def token(using="default", name=DASHBOARDS):
     return row[0] if row else ""
 
 
+def changed_at(using="default", name=DASHBOARDS):
+    """When ``name``'s token last changed (None before the first change). One query."""
+    from .models import ChangeStamp
+
+    return ChangeStamp.objects.using(using).filter(name=name).values_list("changed_at", flat=True).first()
+
+
 def _saved(sender, using, update_fields=None, **kwargs):
     ignored = IGNORED_UPDATES.get(sender._meta.label)
     if ignored and update_fields and frozenset(update_fields) <= ignored:

@@ -190,6 +190,11 @@ def version():
     return stamps.token(name=stamps.MEASURES)
 
 
+def last_changed():
+    """When anything a figure is computed from last changed (``version``'s time; None before any). One query."""
+    return stamps.changed_at(name=stamps.MEASURES)
+
+
 def _computed(years, code_groups):
     return {"rows": _year_rows(years, code_groups), "populations": selectors.populations(years)}
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.collection_year import long_label
 
@@ -79,6 +80,11 @@ class Report(models.Model):
     public_page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveIntegerField("size (bytes)", null=True, blank=True)
     members_emailed_at = models.DateTimeField(null=True, blank=True)
+    figures = models.JSONField(
+        default=dict, blank=True,
+        help_text="For a board pack: its measures as laid out, with when their figures stood, so that a later "
+        "version can show them as they stood at its own date (reports.selectors.pack_figures).",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -134,6 +140,18 @@ class Report(models.Model):
         if self.meeting_id is None:
             return "Board pack (meeting deleted)"
         return f"Board pack for the meeting on {self.meeting.date:%-d %B %Y}"
+
+    @property
+    def contents_as_at(self):
+        """
+        The moment a board pack's contents stand at: when it was requested or, for a pack requested after its
+        meeting began, the meeting's start (nothing recorded later belongs in it). Its figures may stand at
+        another time, which the pack states (``reports.selectors.pack_figures``).
+        """
+        requested = self.requested_at or timezone.now()  # not yet saved: as if requested now
+        if self.kind != ReportType.BOARD_PACK or self.meeting_id is None:
+            return requested
+        return min(requested, self.meeting.starts_at)
 
     @property
     def is_finished(self):

@@ -326,36 +326,134 @@ def papers_to_merge(pks):
     return Paper.objects.filter(pk__in=pks)
 
 
-def board_pack_document(meeting, *, include_exempt=False):
-    """The members' pack (``include_exempt``: exempt items with their papers, marked) or the public pack."""
+@dataclass
+class PackFigures:
+    """
+    Where a board pack's figures come from, and when they stood (``pack_figures``). ``sections`` holds what this
+    build lays out, ``{"<measure identifiers>": {"html": ..., "as_at": ISO time}}``, kept on the built pack
+    (``Report.figures``) so that a later version can show them as they stood.
+    """
+
+    contents_as_at: datetime.datetime
+    changed_at: datetime.datetime | None  # when the figures last changed, if after the pack's date
+    earlier: dict  # earlier versions' sections whose figures stood by the pack's date, the latest of each
+    sections: dict = field(default_factory=dict)
+
+    def section(self, identifiers, lay_out):
+        """The section for ``identifiers``: kept from an earlier version, or laid out now by ``lay_out()``."""
+        key = ",".join(identifiers)
+        if key not in self.sections:
+            if self.changed_at is None:  # nothing has changed since the pack's date: today's figures stood then
+                self.sections[key] = {"html": lay_out(), "as_at": self.contents_as_at.isoformat()}
+            elif key in self.earlier:
+                self.sections[key] = self.earlier[key]
+            else:
+                self.sections[key] = {"html": lay_out(), "as_at": timezone.now().isoformat()}
+        return self.sections[key]
+
+    def statement(self, entry):
+        """Plain words for when a section's figures stood."""
+        stood = datetime.datetime.fromisoformat(entry["as_at"])
+        if stood == self.contents_as_at:
+            return f"Figures as they stood at {_when(stood)}, the date of this pack."
+        if stood < self.contents_as_at:
+            return (f"Figures as they stood at {_when(stood)}, as an earlier version of this pack showed them: they "
+                    f"changed on {_day(self.changed_at)}, after this pack's date.")
+        return (f"Figures as they stand at {_when(stood)}, when this version was built: they changed on "
+                f"{_day(self.changed_at)}, after this pack's date ({_when(self.contents_as_at)}), and no earlier "
+                "version of the pack holds them as they stood then.")
+
+
+def _day(moment):
+    return f"{timezone.localtime(moment):%-d %B %Y}"
+
+
+def _when(moment):
+    return f"{timezone.localtime(moment):%H:%M} on {_day(moment)}"
+
+
+def pack_figures(report):
+    """
+    Where a board pack's figures come from. When nothing a figure is computed from has changed since the pack's
+    date (``Report.contents_as_at``), today's figures are the ones that stood then. Otherwise an earlier version
+    of the same pack that laid out the same measures by that date gives them as they stood when it was built;
+    failing that, today's figures are shown and the pack says so. Two queries.
+    """
+    from measures.queries import last_changed
+
+    as_at = report.contents_as_at
+    changed = last_changed()
+    if changed is None or changed <= as_at:
+        return PackFigures(as_at, None, {})
+    earlier = {}
+    versions = Report.objects.filter(
+        kind=ReportType.BOARD_PACK, meeting_id=report.meeting_id, status=ReportStatus.READY,
+        version__lt=report.version,
+    ).order_by("-version")
+    for figures in versions.values_list("figures", flat=True):
+        for key, entry in (figures or {}).get("sections", {}).items():
+            if key not in earlier and datetime.datetime.fromisoformat(entry["as_at"]) <= as_at:
+                earlier[key] = entry
+    return PackFigures(as_at, changed, earlier)
+
+
+def _pack_measures_section(identifiers, figures):
+    """The pack's measures, laid out once per build (members' and public packs alike) or kept from an earlier one."""
+    from django.template.loader import render_to_string
+
+    def lay_out():
+        section = _measures_section("dashboard", "", identifiers, None, "")
+        return render_to_string(section["template"], {"data": section["data"]})
+
+    entry = figures.section(identifiers, lay_out)
+    return _section(
+        "dashboard",
+        "Dashboard measures",
+        "laid_out",
+        {"html": entry["html"]},
+        "The measures the board looks at every meeting, from the latest cohort return: placements, "
+        "stability, health and care leavers. Counts of fewer than 5 children are shown as [c]. "
+        + figures.statement(entry),
+    )
+
+
+def board_pack_document(report, *, include_exempt=False, figures=None):
+    """
+    The members' pack (``include_exempt``: exempt items with their papers, marked) or the public pack, as at the
+    pack's date (``Report.contents_as_at``); ``figures`` from ``pack_figures``, shared by both packs of a build.
+    """
     from boards.selectors import meeting_pack
 
-    pack = meeting_pack(meeting, include_exempt=include_exempt)
+    meeting = report.meeting
+    as_at = report.contents_as_at
+    figures = figures or pack_figures(report)
+    pack = meeting_pack(meeting, include_exempt=include_exempt, as_at=as_at)
     for item in pack["agenda_items"]:
-        for paper in item.papers.all():
+        for paper in item.pack_papers:
             # One placeholder page for each page of a PDF paper, which the build merges in (reports.merging).
             paper.merged_pages = range(merging.page_count(paper.file) or 0)
     sections = [
         _section("agenda", "Agenda", "agenda", pack),
-        _measures_section(
-            "dashboard",
-            "Dashboard measures",
-            BOARD_PACK_MEASURES,
-            None,
-            "The measures the board looks at every meeting, from the latest cohort return: placements, "
-            "stability, health and care leavers. Counts of fewer than 5 children are shown as [c].",
-        ),
+        _pack_measures_section(BOARD_PACK_MEASURES, figures),
         _section("action-log", "Action log", "actions", pack),
         _pledge_section(pack["pledge_progress"]),
         _section("papers", "Reports and their cover sheets", "papers", pack),
     ]
     exempt = include_exempt and any(item.is_exempt for item in pack["agenda_items"])
+    published = timezone.localtime(report.requested_at or timezone.now())
+    if as_at < published:
+        dated = (f"Published {_day(published)}. Papers, actions and Care Pledge ratings as they stood at "
+                 f"{_when(as_at)}, when the meeting began; the measures say when their figures stood.")
+    else:
+        dated = (f"Published {_day(published)}. Papers, actions and Care Pledge ratings as they stood at "
+                 f"{_when(as_at)}; the measures say when their figures stood.")
     return {
         "title": f"Board pack: {meeting.board.name} ({'members' if include_exempt else 'public'} pack)",
         "marking": "Not for publication: contains exempt information under Schedule 12A to the Local Government "
         "Act 1972 (the items marked exempt)" if exempt else "Public: open to anyone",
         "subtitle": f"Meeting on {timezone.localtime(meeting.starts_at):%-d %B %Y at %H:%M}, {meeting.venue}",
         "organisation": ORGANISATION,
-        "produced_on": timezone.localdate(),
+        "produced_on": published.date(),
+        "dated": dated,
         "sections": sections,
     }

@@ -138,12 +138,15 @@ def _set_progress(report_id, progress, step, **fields):
     Report.objects.filter(pk=report_id).update(progress=progress, step=step, **fields)
 
 
-def render_html(report, *, public=False):
-    """The report's HTML, as WeasyPrint will lay it out: for a board pack, the members' pack unless ``public``."""
+def render_html(report, *, public=False, figures=None):
+    """
+    The report's HTML, as WeasyPrint will lay it out: for a board pack, the members' pack unless ``public``, with
+    ``figures`` (``selectors.pack_figures``) shared by the two packs of one build.
+    """
     if report.kind == ReportType.BOARD_PACK:
         if report.meeting_id is None:
             raise ReportCannotBeBuilt("The meeting for this board pack has been deleted, so it cannot be built.")
-        document = selectors.board_pack_document(report.meeting, include_exempt=not public)
+        document = selectors.board_pack_document(report, include_exempt=not public, figures=figures)
     else:
         document = selectors.annual_report_document(report.year)
     return render_to_string(TEMPLATES[report.kind], {"report": report, "document": document})
@@ -190,13 +193,15 @@ def build_report(report_id, *, notify=True):
         step="Gathering the figures",
     )
     report.refresh_from_db()
-    html = render_html(report)
+    figures = selectors.pack_figures(report) if report.kind == ReportType.BOARD_PACK and report.meeting_id else None
+    html = render_html(report, figures=figures)
     _set_progress(report_id, 40, "Laying out the PDF")
     pdf, pages = render_pdf(html)
     public_pdf, public = None, {}
     if report.kind == ReportType.BOARD_PACK:
         _set_progress(report_id, 65, "Laying out the public pack")
-        public_pdf, public["public_page_count"] = render_pdf(render_html(report, public=True))
+        public_pdf, public["public_page_count"] = render_pdf(render_html(report, public=True, figures=figures))
+        public["figures"] = {"sections": figures.sections}
     _set_progress(report_id, 90, "Storing the PDF")
     if not Report.objects.filter(pk=report_id).exists():
         raise ReportCannotBeBuilt(f"Report {report_id} was deleted while it was being built.")

@@ -174,3 +174,51 @@ def test_a_published_pack_stays_the_same_file_when_the_pledge_and_actions_change
 
 def _all_text(pdf):
     return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_pack_built_after_its_meeting_holds_what_stood_when_the_meeting_began(meeting, make_user):
+    """
+    The pack for a meeting that has begun, built later, is dated to the meeting's start: ratings, actions and
+    papers recorded since are not in it, and an action changed since shows its status and due date of then.
+    """
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.html import strip_tags
+
+    from accounts.models import Role
+    from boards.models import ActionItem, ActionStatus, Meeting, Paper, PledgeCommitment, PledgeUpdate
+
+    officer = make_user(Role.OFFICER)
+    began = timezone.now() - datetime.timedelta(days=3)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=began)
+    meeting.refresh_from_db()
+    before = began - datetime.timedelta(days=5)
+    commitment = board_services.save_commitment(
+        PledgeCommitment(), number=1, commitment="We will help you find a home you can keep.", owner=officer)
+    board_services.add_pledge_update(commitment=commitment, rag="red", note="Not yet.", updated_by=officer)
+    PledgeUpdate.objects.update(created_at=before, updated_on=before.date())
+    board_services.add_pledge_update(commitment=commitment, rag="green", note="Kept.", updated_by=officer)
+    earlier = board_services.schedule_meeting(
+        board=meeting.board, starts_at=began - datetime.timedelta(days=60), venue="County Hall")
+    due = meeting.date + datetime.timedelta(days=30)
+    action = board_services.create_action(
+        meeting=earlier, description="Find five more supported lodgings", owner=officer, due_on=due, created_at=before)
+    board_services.change_action(action, updated_by=officer, note="Moved.", due_on=due + datetime.timedelta(days=7))
+    board_services.add_action_update(action, updated_by=officer, note="Done.", status=ActionStatus.DONE)
+    board_services.create_action(meeting=meeting, description="Agreed at the meeting", owner=officer, due_on=due)
+    assert ActionItem.objects.get(pk=action.pk).status == ActionStatus.DONE
+    item = board_services.add_agenda_item(meeting=meeting, title="Housing", report_author=officer)
+    for title in ("Housing report", "Housing report: late addendum"):
+        board_services.upload_paper(agenda_item=item, title=title, uploaded_by=officer, published=True,
+                                    file=ContentFile(word_document(), name="housing.docx"))
+    Paper.objects.filter(title="Housing report").update(published_at=before)
+
+    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    text = " ".join(strip_tags(services.render_html(report)).split())
+    assert f"as they stood at {timezone.localtime(began):%H:%M on %-d %B %Y}, when the meeting began" in text
+    assert "Red: not on track" in text and "Green: on track" not in text
+    # The action stood open, due on its first date, and nothing agreed at the meeting had been recorded yet.
+    assert f"Find five more supported lodgings {officer} {due:%-d %b %Y} Open" in text
+    assert "Agreed at the meeting" not in text
+    assert "Housing report" in text and "late addendum" not in text

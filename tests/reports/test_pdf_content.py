@@ -176,3 +176,21 @@ def test_the_board_pack_pdf_lists_agenda_measures_actions_pledge_and_papers(
     assert "Report on dental checks for children placed out of area" in text and "Overdue" in text
     assert "Accommodation for care leavers: report" in text
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+    # The meeting begins; then a target is set. A version built now is dated to the meeting's start, so its
+    # figures are those this version kept from then, not today's (which carry the target), and it says so.
+    from measures.models import Target
+    from measures.registry import format_value, get
+    from reports.selectors import PackFigures
+
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now())
+    Target.objects.create(measure="placed_over_20_miles", value=37.77, amber_margin=2)
+    target = format_value(get("placed_over_20_miles"), 37.77)
+    later = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    later.meeting.refresh_from_db()
+    (kept,) = report.figures["sections"].values()
+    html = services.render_html(later)
+    assert kept["html"] in html and target not in html
+    assert "as an earlier version of this pack showed them: they changed on" in html
+    today = services.render_html(later, figures=PackFigures(later.contents_as_at, None, {}))
+    assert target in today
