@@ -24,8 +24,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from core import collection_year, stamps
+from core import stamps
 from core.tasks import time_limit_in_words
+from measures import history
 
 from . import dfe_rules, selectors, ssda903
 from .models import (
@@ -359,7 +360,7 @@ def _save_return(parsed, user, import_pk=None, engine=None):
     cohort_return, created = CohortReturn.objects.get_or_create(year=parsed.year)
     cohort_return = CohortReturn.objects.select_for_update().get(pk=cohort_return.pk)
     before = _children_in_return(cohort_return)
-    looked_after_before = _looked_after_at_year_end(cohort_return)
+    looked_after_before = history.looked_after_at_year_end(parsed.year)
     # The year's rows are replaced, not edited: plain SQL, so no per-row signals or audit entries.
     with connection.cursor() as cursor:
         for model in RETURN_MODELS:
@@ -385,12 +386,13 @@ def _save_return(parsed, user, import_pk=None, engine=None):
         counts[key] = len(rows)
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
-    cohort_return.save(update_fields=["imported_at", "imported_by"])
+    cohort_return.save(update_fields=["imported_at", "imported_by"])  # rebuilds the year's children's histories
+    looked_after_after = history.looked_after_at_year_end(parsed.year)
     _audit_import(user, import_pk, parsed.year, before, children)
     _refresh_planner_statistics()
     if engine is not None:
         dfe_rules.store(CohortImport(pk=import_pk), engine.finish(), cohort_return)
-    return counts, _changes(parsed, before, looked_after_before, children, first_import=created)
+    return counts, _changes(parsed, before, (looked_after_before, looked_after_after), children, first_import=created)
 
 
 # How many of the children new to the return, and no longer in it, the import page names.
@@ -411,42 +413,21 @@ def _wait_for_other_imports():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def _looked_after_at_year_end(cohort_return):
-    """Primary keys of the children the year's return (as stored) has looked after at 31 March."""
-    from measures.history import SHORT_BREAKS
-
-    year_end = cohort_return.ends_on
-    return set(
-        Episode.objects.filter(cohort_return=cohort_return, start_date__lte=year_end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end))
-        .exclude(legal_status__in=SHORT_BREAKS)
-        .values_list("child_id", flat=True)
-        .distinct()
-    )
-
-
-def _changes(parsed, before, looked_after_before, children, *, first_import):
+def _changes(parsed, before, looked_after, children, *, first_import):
     """
     What the import changed in the year's return, from what the save already read: the children with a
     record in the return before (``before``, pk -> CHILD) and in the rows just saved (``children`` maps
-    CHILD -> pk), and the episodes open at 31 March (the measure's definition: started by 31 March, not ended
-    by then, not short breaks only).
+    CHILD -> pk), and how many children were looked after at 31 March before and after (``looked_after``, as
+    the measure counts them: ``measures.history.looked_after_at_year_end``).
     """
-    from measures.history import SHORT_BREAKS
-
-    year_end = collection_year.ends_on(parsed.year)
-    looked_after_after = {
-        r["CHILD"] for r in parsed.rows.get("episodes", ())
-        if r["DECOM"] <= year_end and (r["DEC"] is None or r["DEC"] > year_end) and r["LS"] not in SHORT_BREAKS
-    }
     in_return = {r["CHILD"] for key in ROW_WRITERS for r in parsed.rows.get(key, ())}  # as ``before`` counts
     now = {children[child_id] for child_id in in_return}
     new = sorted(child_id for child_id in in_return if children[child_id] not in before)
     gone = sorted(child_id for pk, child_id in before.items() if pk not in now)
     return {
         "first_import": first_import,
-        "looked_after_before": len(looked_after_before),
-        "looked_after_after": len(looked_after_after),
+        "looked_after_before": looked_after[0],
+        "looked_after_after": looked_after[1],
         "children_before": len(before),
         "children_after": len(in_return),
         "new_children": len(new),

@@ -537,6 +537,12 @@ def rebuild_after_migration(apps, schema_editor):
     rebuild()
 
 
+def looked_after_at_year_end(year):
+    """How many children were looked after at the end of ``year`` (``ChildYear.at_year_end``, as ``child_year``
+    works it out from the joined history: the measure "Children looked after at 31 March")."""
+    return ChildYear.objects.filter(year=year, at_year_end=True).count()
+
+
 RETURN_TABLES = (
     EpisodeRow, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Review, Adoption,
 )
