@@ -234,11 +234,11 @@ def reset():
     from django.db import connection
 
     from children.models import Child, CohortImport, CohortImportFile, CohortReturn
-    from children.services import RETURN_MODELS
+    from children.services import return_record_models
     from measures.models import CareEpisode, ChildYear, ReturnDifference
 
     with connection.cursor() as cursor:
-        for model in (ReturnDifference, ChildYear, CareEpisode, *RETURN_MODELS, CohortImportFile, CohortImport, CohortReturn, Child):
+        for model in (ReturnDifference, ChildYear, CareEpisode, *return_record_models(), CohortImportFile, CohortImport, CohortReturn, Child):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -306,11 +306,6 @@ def retry_import(cohort_import):
     return cohort_import
 
 
-RETURN_MODELS = (
-    Episode, Review, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Adoption,
-    PlacementForAdoptionDecision, PreviousPermanence,
-)
-
 # Each table's rows as columns of its model: (model, field names after cohort_return and child, row -> values).
 ROW_WRITERS = {
     "episodes": (
@@ -363,7 +358,7 @@ def _save_return(parsed, user, import_pk=None, engine=None):
     looked_after_before = history.looked_after_at_year_end(parsed.year)
     # The year's rows are replaced, not edited: plain SQL, so no per-row signals or audit entries.
     with connection.cursor() as cursor:
-        for model in RETURN_MODELS:
+        for model in return_record_models():
             cursor.execute(
                 f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE cohort_return_id = %s",
                 [cohort_return.pk],
@@ -440,7 +435,7 @@ def _changes(parsed, before, looked_after, children, *, first_import):
 def _children_in_return(cohort_return):
     """{primary key: CHILD} of every child with a record in the year's return."""
     pks = set()
-    for model in RETURN_MODELS:
+    for model in return_record_models():
         pks.update(model.objects.filter(cohort_return=cohort_return).values_list("child_id", flat=True).distinct())
     return dict(Child.objects.filter(pk__in=pks).values_list("pk", "child_id")) if pks else {}
 
@@ -467,7 +462,7 @@ def _refresh_planner_statistics():
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Child, *RETURN_MODELS):
+        for model in (Child, *return_record_models()):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
