@@ -221,8 +221,7 @@ def run_import(import_id, *, progress=None):
             CohortImportFile.objects.filter(pk=stored.pk).update(table=key[:20], rows=rows if key else None)
         warnings = [w.as_dict() for w in parsed.warnings]
         if not parsed.ok:
-            _set(cohort_import, stage="Running the DfE's validation rules")
-            dfe_rules.store(cohort_import, engine.finish())
+            dfe_rules.store(cohort_import, _wait_for_rules(cohort_import, engine, saving=False))
             errors = [e.as_dict() for e in parsed.errors]
             _set(
                 cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=len(errors),
@@ -230,9 +229,7 @@ def run_import(import_id, *, progress=None):
                 finished_at=timezone.now(),
             )
             return cohort_import
-        if connection.vendor == "sqlite":  # one write lock for the whole database: not held while the engine works
-            _set(cohort_import, stage="Running the DfE's validation rules")
-            engine.finish()
+        _wait_for_rules(cohort_import, engine)
         _set(cohort_import, stage="Saving the year's records beside the DfE's validation rules", warnings=warnings)
         counts, changes = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, engine=engine)
         _set(
@@ -250,6 +247,19 @@ def run_import(import_id, *, progress=None):
         if engine is not None:
             engine.stop()
     return cohort_import
+
+
+def _wait_for_rules(cohort_import, engine, *, saving=True):
+    """
+    The DfE engine's outcome, waited for before the save's transaction with the page saying the rules are
+    running: always when nothing will be saved (``saving`` False), and on SQLite, whose one write lock for the
+    whole database is not held while the engine works. On PostgreSQL the save runs beside the engine and waits
+    for it last, inside its transaction (``_save_return``): None here.
+    """
+    if saving and connection.vendor != "sqlite":
+        return None
+    _set(cohort_import, stage="Running the DfE's validation rules")
+    return engine.finish()
 
 
 # An import whose worker has gone ---------------------------------------------------------------------------
