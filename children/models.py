@@ -329,6 +329,10 @@ class CohortImport(models.Model):
         FAILED = "failed", "Failed"
 
     year = models.PositiveSmallIntegerField("collection year ending 31 March")
+    kind = models.CharField(
+        "kind of return", max_length=20, default="ssda903",
+        help_text="Which return the files are (children.returns), e.g. ssda903 for England's SSDA903.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(max_length=100, blank=True)
     rows_total = models.PositiveIntegerField(default=0)

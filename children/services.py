@@ -1,9 +1,10 @@
 """
-Everything that changes cohort records: code lists, the 903 import and officers' edits.
+Everything that changes cohort records: code lists, the import of a return and officers' edits.
 
-The import runs in two steps. ``children.ssda903.read_return`` checks every row of every table and touches
-nothing; only if it finds no error does ``_save_return`` replace the year's rows, in one transaction, with
-bulk inserts. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
+The import runs in two steps, the same for every kind of return (``children.returns``; England's SSDA903 is
+``children.ssda903_return``): the kind reads and checks every row of every table and touches nothing; only
+if it finds no blocking problem does ``_save_return`` replace the year's rows, in one transaction, with the
+kind storing its rows. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
 """
 import csv
 import datetime
@@ -28,28 +29,18 @@ from core import stamps
 from core.tasks import time_limit_in_words
 from measures import history
 
-from . import dfe_rules, selectors, ssda903
+from . import dfe_rules, returns, selectors, ssda903
 from .models import (
-    Adoption,
-    CareLeaverOutcome,
     Child,
     Code,
     CodeList,
     CohortImport,
     CohortImportFile,
     CohortReturn,
-    Episode,
-    HealthOutcome,
-    MissingEpisode,
-    PlacementForAdoptionDecision,
-    PreviousPermanence,
     ReturnRecord,
-    Review,
-    UnaccompaniedAsylumSeeker,
 )
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 2000
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENGLAND_CODES = DATA_DIR / "codes_england.csv"
 
@@ -119,10 +110,14 @@ def load_reference_data():
 # The import ------------------------------------------------------------------------------------------
 
 
-def create_import(*, year, files, user=None):
-    """Record an import and store its files privately; ``files`` are Django files (uploads or ``File``)."""
+def create_import(*, year, files, user=None, kind=None):
+    """
+    Record an import of a return of ``kind`` (a name in ``children.returns``; default the council's own) and
+    store its files privately; ``files`` are Django files (uploads or ``File``).
+    """
+    kind = returns.get(kind) if kind else returns.council_kind()
     with transaction.atomic():
-        cohort_import = CohortImport.objects.create(year=year, created_by=user, stage="Waiting to start")
+        cohort_import = CohortImport.objects.create(year=year, kind=kind.name, created_by=user, stage="Waiting to start")
         for upload in files:
             name = Path(upload.name).name
             stored = CohortImportFile(cohort_import=cohort_import, original_name=name)
@@ -154,11 +149,13 @@ def queue_import(cohort_import):
     transaction.on_commit(send)
 
 
-def import_files(*, year, paths, user=None):
-    """Import a year's 903 files from disk now (management command, demo, benchmark). Returns the import."""
+def import_files(*, year, paths, user=None, kind=None):
+    """Import a year's return from files on disk now (management command, demo, benchmark). Returns the import."""
     handles = [open(path, "rb") for path in paths]
     try:
-        cohort_import = create_import(year=year, files=[File(h, name=Path(h.name).name) for h in handles], user=user)
+        cohort_import = create_import(
+            year=year, files=[File(h, name=Path(h.name).name) for h in handles], user=user, kind=kind
+        )
     finally:
         for handle in handles:
             handle.close()
@@ -199,7 +196,8 @@ def run_import(import_id, *, progress=None):
         for stored in stored_files:
             with stored.file.open("rb") as handle:
                 files.append((stored.original_name, handle.read()))
-        engine = dfe_rules.start(cohort_import.year, files)  # the DfE's rules run while the app reads and checks
+        kind = returns.get(cohort_import.kind)
+        engine = kind.start_rules(cohort_import.year, files)  # the rules run while the app reads and checks
 
         last_report = [0.0]
 
@@ -213,15 +211,15 @@ def run_import(import_id, *, progress=None):
             if progress:
                 progress(done, total)
 
-        lookups = ssda903.Lookups.from_settings()
-        parsed = ssda903.read_return(cohort_import.year, files, lookups=lookups, progress=report)
+        parsed = kind.read(cohort_import.year, files, progress=report)
         for stored in stored_files:
             key = parsed.tables.get(stored.original_name, "")
             rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)
             CohortImportFile.objects.filter(pk=stored.pk).update(table=key[:20], rows=rows if key else None)
         warnings = [w.as_dict() for w in parsed.warnings]
         if not parsed.ok:
-            dfe_rules.store(cohort_import, _wait_for_rules(cohort_import, engine, saving=False))
+            if engine is not None:
+                dfe_rules.store(cohort_import, _wait_for_rules(cohort_import, engine, saving=False))
             errors = [e.as_dict() for e in parsed.errors]
             _set(
                 cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=len(errors),
@@ -231,7 +229,9 @@ def run_import(import_id, *, progress=None):
             return cohort_import
         _wait_for_rules(cohort_import, engine)
         _set(cohort_import, stage="Saving the year's records beside the DfE's validation rules", warnings=warnings)
-        counts, changes = _save_return(parsed, cohort_import.created_by, import_pk=cohort_import.pk, engine=engine)
+        counts, changes = _save_return(
+            kind, parsed, cohort_import.created_by, import_pk=cohort_import.pk, engine=engine
+        )
         _set(
             cohort_import, status=CohortImport.Status.SUCCEEDED, counts=counts, changes=changes,
             rows_done=cohort_import.rows_total,
@@ -256,7 +256,7 @@ def _wait_for_rules(cohort_import, engine, *, saving=True):
     whole database is not held while the engine works. On PostgreSQL the save runs beside the engine and waits
     for it last, inside its transaction (``_save_return``): None here.
     """
-    if saving and connection.vendor != "sqlite":
+    if engine is None or (saving and connection.vendor != "sqlite"):
         return None
     _set(cohort_import, stage="Running the DfE's validation rules")
     return engine.finish()
@@ -316,50 +316,13 @@ def retry_import(cohort_import):
     return cohort_import
 
 
-# Each table's rows as columns of its model: (model, field names after cohort_return and child, row -> values).
-ROW_WRITERS = {
-    "episodes": (
-        Episode,
-        ["start_date", "reason_new_episode", "legal_status", "category_of_need", "placement_type",
-         "placement_provider", "end_date", "reason_ceased", "reason_place_change", "home_postcode",
-         "placement_postcode", "urn", "distance_miles", "placement_la", "placed_outside_area"],
-        None,  # built in _save_return: needs the return's postcodes
-    ),
-    "reviews": (Review, ["review_date", "participation"], lambda r: (r["REVIEW"], r["REVIEW_CODE"])),
-    "oc2": (
-        HealthOutcome,
-        ["sdq_score", "sdq_reason", "convicted", "health_check", "immunisations", "teeth_check",
-         "health_assessment", "substance_misuse", "intervention_received", "intervention_offered"],
-        lambda r: (r["SDQ_SCORE"], r["SDQ_REASON"], r["CONVICTED"], r["HEALTH_CHECK"], r["IMMUNISATIONS"],
-                   r["TEETH_CHECK"], r["HEALTH_ASSESSMENT"], r["SUBSTANCE_MISUSE"], r["INTERVENTION_RECEIVED"],
-                   r["INTERVENTION_OFFERED"]),
-    ),
-    "oc3": (CareLeaverOutcome, ["in_touch", "activity", "accommodation"], lambda r: (r["IN_TOUCH"], r["ACTIV"], r["ACCOM"])),
-    "missing": (MissingEpisode, ["kind", "start_date", "end_date"], lambda r: (r["MISSING"], r["MIS_START"], r["MIS_END"])),
-    "uasc": (UnaccompaniedAsylumSeeker, ["date_ceased_uasc"], lambda r: (r["DUC"],)),
-    "ad1": (
-        Adoption,
-        ["date_should_be_placed", "date_matched", "foster_carer_adoption", "number_of_adopters", "adopters_sex",
-         "adopters_legal_status"],
-        lambda r: (r["DATE_INT"], r["DATE_MATCH"], r["FOSTER_CARE"], r["NB_ADOPTR"], r["SEX_ADOPTR"], r["LS_ADOPTR"]),
-    ),
-    "placed_adoption": (
-        PlacementForAdoptionDecision, ["decision_date", "ceased_date", "reason_ceased"],
-        lambda r: (r["DATE_PLACED"], r["DATE_PLACED_CEASED"], r["REASON_PLACED_CEASED"]),
-    ),
-    "prev_perm": (
-        PreviousPermanence, ["kind", "local_authority", "date"], lambda r: (r["PREV_PERM"], r["LA_PERM"], r["DATE_PERM"]),
-    ),
-}
-
-
 @transaction.atomic
-def _save_return(parsed, user, import_pk=None, engine=None):
+def _save_return(kind, parsed, user, import_pk=None, engine=None):
     """
-    Replace one year's records with the checked rows (and the places of their postcodes). Runs inside
-    one transaction, which also writes the audit trail: an entry for every child the import changed, and for
-    every child whose records for the year it removed, naming the import and the officer who ran it, and the
-    DfE's rules' findings (``engine``, waited for last, so the saving is done while it works).
+    Replace one year's records with the checked rows, which ``kind`` stores. Runs inside one transaction,
+    which also writes the audit trail: an entry for every child the import changed, and for every child whose
+    records for the year it removed, naming the import and the officer who ran it, and the rule engine's
+    findings (``engine``, waited for last, so the saving is done while it works).
     """
     _wait_for_other_imports()
     cohort_return, created = CohortReturn.objects.get_or_create(year=parsed.year)
@@ -373,22 +336,7 @@ def _save_return(parsed, user, import_pk=None, engine=None):
                 f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE cohort_return_id = %s",
                 [cohort_return.pk],
             )
-    children = _save_children(parsed.rows["header"])
-    locations = {}
-
-    def episode(r):
-        pair = (r["HOME_POST"], r["PL_POST"])
-        if pair not in locations:
-            locations[pair] = ssda903.placement_location(*pair, parsed.lookups)
-        return (r["DECOM"], r["RNE"], r["LS"], r["CIN"], r["PLACE"], r["PLACE_PROVIDER"], r["DEC"], r["REC"],
-                r["REASON_PLACE_CHANGE"], r["HOME_POST"], r["PL_POST"], r["URN"], *locations[pair])
-
-    counts = {"header": len(parsed.rows["header"])}
-    for key, (model, fields, values) in ROW_WRITERS.items():
-        values = values or episode
-        rows = [(cohort_return.pk, children[r["CHILD"]], *values(r)) for r in parsed.rows.get(key, ())]
-        _insert_rows(model, ["cohort_return", "child", *fields], rows)
-        counts[key] = len(rows)
+    children, counts = kind.store(parsed, cohort_return)
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
     cohort_return.save(update_fields=["imported_at", "imported_by"])  # rebuilds the year's children's histories
@@ -397,7 +345,8 @@ def _save_return(parsed, user, import_pk=None, engine=None):
     _refresh_planner_statistics()
     if engine is not None:
         dfe_rules.store(CohortImport(pk=import_pk), engine.finish(), cohort_return)
-    return counts, _changes(parsed, before, (looked_after_before, looked_after_after), children, first_import=created)
+    after = _children_in_return(cohort_return)
+    return counts, _changes(before, after, (looked_after_before, looked_after_after), first_import=created)
 
 
 # How many of the children new to the return, and no longer in it, the import page names.
@@ -418,23 +367,20 @@ def _wait_for_other_imports():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def _changes(parsed, before, looked_after, children, *, first_import):
+def _changes(before, after, looked_after, *, first_import):
     """
-    What the import changed in the year's return, from what the save already read: the children with a
-    record in the return before (``before``, pk -> CHILD) and in the rows just saved (``children`` maps
-    CHILD -> pk), and how many children were looked after at 31 March before and after (``looked_after``, as
-    the measure counts them: ``measures.history.looked_after_at_year_end``).
+    What the import changed in the year's return: the children with a record in the return before and after
+    (``before``, ``after``: pk -> CHILD), and how many children were looked after at 31 March before and
+    after (``looked_after``, as the measure counts them: ``measures.history.looked_after_at_year_end``).
     """
-    in_return = {r["CHILD"] for key in ROW_WRITERS for r in parsed.rows.get(key, ())}  # as ``before`` counts
-    now = {children[child_id] for child_id in in_return}
-    new = sorted(child_id for child_id in in_return if children[child_id] not in before)
-    gone = sorted(child_id for pk, child_id in before.items() if pk not in now)
+    new = sorted(child_id for pk, child_id in after.items() if pk not in before)
+    gone = sorted(child_id for pk, child_id in before.items() if pk not in after)
     return {
         "first_import": first_import,
         "looked_after_before": looked_after[0],
         "looked_after_after": looked_after[1],
         "children_before": len(before),
-        "children_after": len(in_return),
+        "children_after": len(after),
         "new_children": len(new),
         "children_gone": len(gone),
         "new_listed": new[:CHANGES_LISTED],
@@ -474,56 +420,6 @@ def _refresh_planner_statistics():
     with connection.cursor() as cursor:
         for model in (Child, *return_record_models()):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
-def _insert_rows(model, fields, rows):
-    """
-    Insert checked rows straight into a table: COPY on PostgreSQL, batched INSERTs elsewhere. Building model
-    instances for 60,000 episodes costs more than the database does, and the rows are already validated.
-    """
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(fields))
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows[start:start + BATCH_SIZE])
-
-
-def _save_children(header_rows):
-    """Add new children and update changed header details; returns child_id -> primary key."""
-    wanted = {r["CHILD"]: r for r in header_rows}
-    existing = {}
-    ids = list(wanted)
-    for start in range(0, len(ids), 900):
-        for child in Child.objects.filter(child_id__in=ids[start:start + 900]):
-            existing[child.child_id] = child
-    new, changed = [], []
-    now = timezone.now()
-    for child_id, r in wanted.items():
-        details = {"sex": r["SEX"] or "U", "date_of_birth": r["DOB"], "ethnicity": r["ETHNIC"], "upn": r.get("UPN") or ""}
-        child = existing.get(child_id)
-        if child is None:
-            new.append(Child(child_id=child_id, **details))
-        elif any(getattr(child, name) != value for name, value in details.items()):
-            for name, value in details.items():
-                setattr(child, name, value)
-            child.updated_at = now
-            changed.append(child)
-    Child.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    Child.objects.bulk_update(changed, ["sex", "date_of_birth", "ethnicity", "upn", "updated_at"], batch_size=BATCH_SIZE)
-    result = {c.child_id: c.pk for c in existing.values()}
-    if new:
-        new_ids = [c.child_id for c in new]
-        for start in range(0, len(new_ids), 900):
-            result.update(Child.objects.filter(child_id__in=new_ids[start:start + 900]).values_list("child_id", "pk"))
-    return result
 
 
 # Officers' edits -------------------------------------------------------------------------------------

@@ -148,6 +148,10 @@ USE_I18N = True
 USE_TZ = True
 # The last day (month, day) of the data collection year: England's 903 year ends on 31 March (core.collection_year).
 COLLECTION_YEAR_END = (3, 31)
+# Kinds of return the app can read, check and store (children.returns), and the council's own: another
+# nation's return is a module added here (and its year end above).
+RETURN_KINDS = ["children.ssda903_return.SSDA903"]
+RETURN_KIND = "ssda903"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")

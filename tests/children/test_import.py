@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from children import services, ssda903
+from children import services, ssda903, ssda903_return
 from children.models import (
     Adoption,
     CareLeaverOutcome,
@@ -250,14 +250,14 @@ def test_a_database_failure_is_recorded_and_changes_nothing(run_files, monkeypat
     run_files(file_set("valid"))
     before = snapshot()
 
-    insert = services._insert_rows
+    insert = ssda903_return.insert_rows
 
     def fail(model, fields, rows):
-        if model is services.MissingEpisode:  # after episodes and reviews were written
+        if model is MissingEpisode:  # after episodes and reviews were written
             raise RuntimeError("disk full")
         return insert(model, fields, rows)
 
-    monkeypatch.setattr(services, "_insert_rows", fail)
+    monkeypatch.setattr(ssda903_return, "insert_rows", fail)
     result = run_files(file_set("valid"))
     assert result.status == CohortImport.Status.FAILED
     assert "disk full" in result.errors[0]["message"]

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if not 2000 <= options["year"] <= 2100:
             raise CommandError("The year must be a collection year such as 2025.")
         try:
-            result = services.import_files(year=options["year"], paths=options["files"], user=user)
+            result = services.import_files(year=options["year"], paths=options["files"], user=user, kind="ssda903")
         except OSError as error:
             raise CommandError(str(error)) from error
         for warning in result.warnings:
