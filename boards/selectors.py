@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
-from core import permissions
+from core import permissions, stamps
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -303,22 +303,34 @@ def actions_arising(meeting, today=None):
     )
 
 
+def _forward_plan(meeting):
+    topics = list(
+        meeting.forward_plan_items.select_related("lead")
+        .annotate(on_agenda=Exists(AgendaItem.objects.filter(forward_plan_item=OuterRef("pk"))))
+        .order_by("theme", "topic")
+    )
+    return {"items": topics, "not_on_agenda": [topic for topic in topics if not topic.on_agenda]}
+
+
 def meeting_detail(meeting, user, today=None):
-    """Everything on the meeting page, in a fixed number of queries."""
+    """
+    Everything on the meeting page, in a fixed number of queries, each asked only if the template uses it:
+    the page keeps its HTML under ``page_version`` (the boards' change stamp, the date, the meeting and the
+    person's role, which decides everything they may see and do on it), so a usual request asks none of them.
+    """
+    today = _today(today)
+    forward_plan = stamps.later(_forward_plan, meeting)
     return {
         "meeting": meeting,
-        "agenda_items": agenda(meeting, include_unpublished=sees_unpublished_papers(user)),
-        "attendance": attendance_for(meeting),
-        "quorum": quorum_check(meeting),
-        "actions": actions_arising(meeting, today),
-        "forward_plan_items": (topics := list(
-            meeting.forward_plan_items.select_related("lead")
-            .annotate(on_agenda=Exists(AgendaItem.objects.filter(forward_plan_item=OuterRef("pk"))))
-            .order_by("theme", "topic")
-        )),
-        "topics_not_on_agenda": [topic for topic in topics if not topic.on_agenda],
-        "previous_meeting": previous_meeting(meeting),
-        "declarations": declarations_for(meeting),
+        "page_version": stamps.page_version(today, meeting.pk, user.role, names=(stamps.DASHBOARDS,)),
+        "agenda_items": stamps.later(agenda, meeting, include_unpublished=sees_unpublished_papers(user)),
+        "attendance": stamps.later(attendance_for, meeting),
+        "quorum": stamps.later(quorum_check, meeting),
+        "actions": stamps.later(actions_arising, meeting, today),
+        "forward_plan_items": stamps.later(lambda: forward_plan["items"]),
+        "topics_not_on_agenda": stamps.later(lambda: forward_plan["not_on_agenda"]),
+        "previous_meeting": stamps.later(previous_meeting, meeting),
+        "declarations": stamps.later(declarations_for, meeting),
     }
 
 

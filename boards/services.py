@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.db.models import Max
 from django.utils import timezone
 
-from core import email, permissions, working_days
+from core import email, permissions, stamps, working_days
 
 from . import selectors
 from .models import (
@@ -103,6 +103,8 @@ def _renumber(items):
             item.order = position
             changed.append(item)
     AgendaItem.objects.bulk_update(changed, ["order"])
+    if changed:
+        stamps.stamp()  # bulk_update sends no signals: the meeting page shows the new order
 
 
 def _in_order(meeting):

@@ -4,7 +4,9 @@ Change stamps: a token that changes in the same transaction as any write to the 
 The dashboards cache their rendered HTML under this token, the cohort's version
 (``measures.queries.version``, the ``MEASURES`` stamp) and the date, so a usual request runs two small queries and one
 cache read, yet every change shows on the next request, in every web process, whichever process (a page, a
-Celery worker, a management command, Django admin) made it.
+Celery worker, a management command, Django admin) made it. The measures pages and the meeting page do the same
+(``page_version`` below; the context they would compute is wrapped in ``later``, and the meeting page's forms get
+this request's CSRF token through ``core.templatetags.cached_forms``).
 
 Why a database row rather than a key in the cache: the token is written inside the writer's own transaction,
 so no reader can see the new data under the old token (a cache key set after commit leaves such a window), a
@@ -20,11 +22,13 @@ closing one, an import's status. A write this cannot see (raw SQL, the database 
 dashboards at the next tracked change or at midnight, when the date in their key changes.
 """
 import secrets
+from functools import partial
 
 from django.apps import apps
 from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 DASHBOARDS = "dashboards"
 # Everything a measure's figure is computed from: the returns and each child's history, officers' edits, code
@@ -37,6 +41,7 @@ TRACKED_APPS = ("boards", "indicators")
 # and what officers enter beside the measures (not the children's histories, which are rebuilt in bulk).
 TRACKED_MODELS = (
     "children.CohortImport", "accounts.User", "measures.Comparator", "measures.Target", "measures.ChildPopulation",
+    "reports.Report",  # the meeting page lists its board packs (reports.services stamps their status changes)
 )
 # Saves that change nothing a page shows: signing in records the time.
 IGNORED_UPDATES = {"accounts.User": frozenset({"last_login"})}
@@ -79,6 +84,34 @@ def changed_at(using="default", name=DASHBOARDS):
     from .models import ChangeStamp
 
     return ChangeStamp.objects.using(using).filter(name=name).values_list("changed_at", flat=True).first()
+
+
+def tokens(*names, using="default"):
+    """``{name: token}`` for each of ``names`` ("" before its first change), in one query."""
+    from .models import ChangeStamp
+
+    connection = connections[using]
+    table = connection.ops.quote_name(ChangeStamp._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, token FROM {table} WHERE name IN ({', '.join(['%s'] * len(names))})", list(names))
+        found = dict(cursor.fetchall())
+    return {name: found.get(name, "") for name in names}
+
+
+def page_version(*parts, names=(MEASURES, DASHBOARDS)):
+    """
+    The key a page's cached HTML is kept under (``{% cache 3600 fragment_name page_version %}``): the tokens
+    of ``names`` (one query), then ``parts``, everything else the HTML depends on: the date, the person, their
+    role or what they may do. A page keys on what it shows, so a page of figures alone (``names=(MEASURES,)``)
+    is not built again for a change to the board's business.
+    """
+    found = tokens(*names)
+    return ":".join([*(found[name] for name in names), *map(str, parts)])
+
+
+def later(function, *args, **kwargs):
+    """``function(*args, **kwargs)``, called only if the template uses it (the page's HTML may be cached)."""
+    return SimpleLazyObject(partial(function, *args, **kwargs))
 
 
 def _saved(sender, using, update_fields=None, **kwargs):

@@ -17,10 +17,8 @@ are always suppressed; the officer's dashboard is officer-only and shows them.
 """
 import datetime
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from boards import selectors as boards
 from children import selectors as children
@@ -97,31 +95,23 @@ def chief_executive_measures():
     }
 
 
-def _later(function, *args, **kwargs):
-    """``function(*args, **kwargs)``, called only if the template uses it (the page's HTML may be cached)."""
-    return SimpleLazyObject(partial(function, *args, **kwargs))
-
-
 def _versions(today, user=None):
     """The keys the page's HTML and its measure sections are cached under (two queries; see above)."""
-    measures_version = measure_queries.version()
-    parts = [measures_version, stamps.token(), today.isoformat()]
-    if user is not None:
-        parts += [str(user.pk), user.role]
-    return {"measures_version": measures_version, "page_version": ":".join(parts)}
+    personal = [user.pk, user.role] if user is not None else []
+    return {"measures_version": measure_queries.version(), "page_version": stamps.page_version(today, *personal)}
 
 
 def chief_executive(user, today=None):
     """How many, why, where, how well; the gap to England and neighbours; how the board is governed."""
     today = today or timezone.localdate()
-    grades = _later(lambda: list(self_evaluation.latest_approved_grades()))
+    grades = stamps.later(lambda: list(self_evaluation.latest_approved_grades()))
     return {
         **_versions(today),
         "similar_within_percent": f"{measure_figures.SIMILAR_WITHIN * 100:g}",
-        "measures": _later(chief_executive_measures),
-        "governance": _later(boards.governance_summary, today),
+        "measures": stamps.later(chief_executive_measures),
+        "governance": stamps.later(boards.governance_summary, today),
         "grades": grades,
-        "grade_counts": _later(self_evaluation.grade_counts, grades),
+        "grade_counts": stamps.later(self_evaluation.grade_counts, grades),
     }
 
 
@@ -145,14 +135,14 @@ def _owned_actions(user, today):
 def councillor(user, today=None):
     """The questions every councillor should ask, answered; Care Pledge progress; next meeting; their actions."""
     today = today or timezone.localdate()
-    progress = _later(boards.pledge_progress)
+    progress = stamps.later(boards.pledge_progress)
     return {
         **_versions(today, user),
-        "measures": _later(councillor_measures),
+        "measures": stamps.later(councillor_measures),
         "pledge": progress,
-        "pledge_counts": _later(boards.rag_counts, progress),
-        "next_meeting": _later(boards.next_meeting, user, today),
-        "actions": _later(_owned_actions, user, today),
+        "pledge_counts": stamps.later(boards.rag_counts, progress),
+        "next_meeting": stamps.later(boards.next_meeting, user, today),
+        "actions": stamps.later(_owned_actions, user, today),
     }
 
 
@@ -228,11 +218,11 @@ def officer(user, today=None):
     today = today or timezone.localdate()
     return {
         **_versions(today, user),
-        "measures": _later(officer_measures),
-        "freshness": _later(lambda: children.data_freshness()[:TREND_YEARS]),
-        "imports": _later(children.latest_imports, 5),
-        "failed_imports": _later(children.unresolved_failed_imports, 5),
-        "work": _later(officer_work, user, today),
+        "measures": stamps.later(officer_measures),
+        "freshness": stamps.later(lambda: children.data_freshness()[:TREND_YEARS]),
+        "imports": stamps.later(children.latest_imports, 5),
+        "failed_imports": stamps.later(children.unresolved_failed_imports, 5),
+        "work": stamps.later(officer_work, user, today),
         "today": today,
     }
 

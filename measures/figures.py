@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from core import collection_year, suppression
 
 from . import charts, queries, selectors
-from .registry import COUNT, DAYS, HIGHER, PERCENTAGE, RATE, MeasureValue, format_value, get
+from .registry import COUNT, DAYS, HIGHER, PERCENTAGE, RATE, MeasureValue, by_topic, format_value, get
 
 TREND_YEARS = 5  # years of returns a trend shows
 
@@ -247,3 +247,26 @@ def board_figures(year, *, suppress, cached=False):
         for identifier, value in values.items()
     }
 
+
+
+def topics(year, *, suppress):
+    """The measures list: ``[(topic, [BoardFigure])]`` for one year, in the registry's order."""
+    shown = board_figures(year, suppress=suppress, cached=True)
+    return [(label, [shown[m.identifier] for m in group if m.identifier in shown]) for label, group in by_topic()]
+
+
+def measure_page(measure, *, suppress):
+    """A measure's page: its trend chart and each year's figure beside comparators and target, newest first."""
+    results = queries.compute(cached=True)
+    values = [year_values[measure.identifier] for _year, year_values in sorted(results.items())]
+    comparators, targets = selectors.comparators_and_targets()
+    target = targets.get(measure.identifier)
+    return {
+        "chart": charts.trend_chart(measure, values, comparators, target, suppress=suppress) if values else None,
+        "figures": [
+            BoardFigure(value, suppress, comparators.get((measure.identifier, value.year)), target)
+            for value in reversed(values)
+        ],
+        "target": target,
+        "returns": selectors.returns_checked(),
+    }

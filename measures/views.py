@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from core import stamps
 from core.permissions import BOARD_READERS, OFFICERS, role_required
 
 from core.collection_year import label as year_label
 
-from . import charts, figures, queries, registry, selectors, services
+from . import figures, registry, selectors, services
 from .forms import (
     AuthoritiesForm,
     ComparatorForm,
@@ -53,10 +54,6 @@ def measure_list(request):
     years = selectors.available_years()
     year, year_form = chosen_year(request, years)
     suppress = must_suppress(request.user)
-    shown = figures.board_figures(year, suppress=suppress, cached=True) if year else {}
-    topics = [
-        (label, [shown[m.identifier] for m in group if m.identifier in shown]) for label, group in registry.by_topic()
-    ]
     return render(
         request,
         "measures/list.html",
@@ -64,10 +61,13 @@ def measure_list(request):
             "year": year,
             "year_label": year_label(year) if year else "",
             "year_form": year_form,
-            "checked": next(iter(selectors.returns_checked(year)), None) if year else None,
-            "topics": topics,
+            "checked": stamps.later(lambda: next(iter(selectors.returns_checked(year)), None)) if year else None,
+            "topics": stamps.later(figures.topics, year, suppress=suppress) if year else [],
             "suppress": suppress,
             "is_officer": not suppress,
+            # Its HTML is cached under the figures' version (every figure, comparator, target and return check
+            # changes it), the year and whether small numbers are withheld: nothing else on it depends on who asks.
+            "page_version": stamps.page_version(year, suppress, names=(stamps.MEASURES,)),
         },
     )
 
@@ -76,27 +76,15 @@ def measure_list(request):
 def measure_detail(request, identifier):
     measure = _measure_or_404(identifier)
     suppress = must_suppress(request.user)
-    results = queries.compute(cached=True)
-    values = [year_values[identifier] for _year, year_values in sorted(results.items())]
-    comparators, targets = selectors.comparators_and_targets()
-    target = targets.get(identifier)
-    chart = charts.trend_chart(measure, values, comparators, target, suppress=suppress) if values else None
-    year_figures = [
-        figures.BoardFigure(value, suppress, comparators.get((identifier, value.year)), target)
-        for value in reversed(values)
-    ]
     return render(
         request,
         "measures/detail.html",
         {
             "measure": measure,
-            "chart": chart,
-            "figures": year_figures,
-            "target": target,
+            "page": stamps.later(figures.measure_page, measure, suppress=suppress),
             "suppress": suppress,
             "is_officer": not suppress,
-            "year_labels": {value.year: year_label(value.year) for value in values},
-            "returns": selectors.returns_checked(),
+            "page_version": stamps.page_version(identifier, suppress, names=(stamps.MEASURES,)),  # as the list's
         },
     )
 

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core import collection_year, email
+from core import collection_year, email, stamps
 from core.tasks import time_limit_in_words
 
 from . import merging, selectors
@@ -121,6 +121,7 @@ def retry_report(report, *, requested_by=None):
                 status=ReportStatus.QUEUED, progress=0, step="Waiting for the report builder (tried again by hand)",
                 finished_at=None,
             )
+            stamps.stamp()  # a queryset's update sends no signals: the meeting page shows the pack's status
     except IntegrityError:
         raise ValueError("Another build of this document is already under way; wait for it to finish.") from None
     if not restarted:
@@ -192,6 +193,7 @@ def build_report(report_id, *, notify=True):
         progress=10,
         step="Gathering the figures",
     )
+    stamps.stamp()
     report.refresh_from_db()
     figures = selectors.pack_figures(report) if report.kind == ReportType.BOARD_PACK and report.meeting_id else None
     html = render_html(report, figures=figures)
@@ -222,6 +224,7 @@ def build_report(report_id, *, notify=True):
         error="",
         finished_at=timezone.now(),
     )
+    stamps.stamp()
     report.refresh_from_db()
     if notify:
         from .tasks import email_members as email_task
@@ -239,6 +242,7 @@ def record_failure(report_id, error, *, final):
     else:
         fields = {"status": ReportStatus.QUEUED, "step": "Failed; it will be tried again shortly"}
     Report.objects.filter(pk=report_id).update(error=message, progress=0, **fields)
+    stamps.stamp()
 
 
 ABANDONED_AFTER = datetime.timedelta(minutes=1)  # past the hard time limit, which a live worker enforces
@@ -264,6 +268,8 @@ def fail_abandoned_reports(now=None):
             "Press “Try again” to build it again."
         ),
     )
+    if ids:
+        stamps.stamp()
     return ids
 
 

@@ -133,3 +133,42 @@ def test_year_can_be_chosen_and_an_unknown_year_falls_back_to_the_latest(cohort,
     chosen = officer.get(url, {"year": 2024}).content.decode()
     assert "Measures for 2023-24" in chosen
     assert "Measures for 2024-25" in officer.get(url, {"year": 1999}).content.decode()
+
+
+def test_the_measures_pages_are_cached_per_role_and_show_every_change_at_once(cohort, make_user, django_assert_max_num_queries):
+    """
+    Their HTML is kept under the figures' version: a new child, a target or an England figure shows on the next
+    request, and a councillor is never given the page an officer saw first (or the other way round).
+    """
+    from django.test import Client
+
+    from measures import services
+
+    officer, councillor = Client(), Client()
+    officer.force_login(make_user(Role.OFFICER))
+    councillor.force_login(make_user(Role.COUNCILLOR))
+    measure_list = reverse("measures:measure_list")
+    detail = reverse("measures:measure_detail", args=["placed_over_20_miles"])
+
+    # 3 of the 12 children live more than 20 miles away: 3/12 = 25%, a small number withheld from councillors.
+    assert "25%" in officer.get(detail).content.decode() and "25%" in officer.get(measure_list).content.decode()
+    with django_assert_max_num_queries(4):  # session, person, the years with a return, the figures' version
+        assert "25%" in officer.get(measure_list).content.decode()
+    for url in (detail, measure_list):
+        html = councillor.get(url).content.decode()
+        assert "25%" not in html and "[c]" in html and "Children counted" not in html
+    assert "Children counted" in officer.get(detail).content.decode()
+
+    # A 13th child, placed nearby: 3/13 = 23.08%, shown as 23%.
+    episode(cohort, child(), d("01/06/2024"), distance_miles=2)
+    for url in (detail, measure_list):
+        html = officer.get(url).content.decode()
+        assert "23%" in html and "25%" not in html
+
+    services.save_target(measure="placed_over_20_miles", value=Decimal("10"), amber_margin=Decimal("5"), user=None)
+    assert "app-rag--red" in officer.get(detail).content.decode()  # 23% against at most 10% (amber to 15%)
+
+    assert "21%" not in councillor.get(measure_list).content.decode()
+    Comparator.objects.create(measure="placed_over_20_miles", year=2025, england=Decimal("21"))
+    assert "21%" in councillor.get(measure_list).content.decode()  # England's figure beside ours
+    assert "+2 points" in officer.get(detail).content.decode()  # 23.08 - 21 = 2.08 percentage points
