@@ -532,7 +532,8 @@ def meeting_pack(meeting, today=None, *, include_exempt=False, as_at=None):
 
     ``as_at`` is the pack's date (default now): papers published, actions and their updates, and Care Pledge
     ratings as they stood then, nothing recorded later (``actions_as_they_stood``), so a pack built after the
-    meeting holds what its members had before them.
+    meeting holds what its members had before them; the previous meeting's minutes as they stood then
+    (``minutes_as_they_stood``: the draft the board is asked to approve); the board's clerk on the day.
 
     The public pack is a published document: exempt items (Schedule 12A) appear only as their number and
     paragraph, and actions arising from exempt items are left out. The members' pack (``include_exempt``)
@@ -570,6 +571,54 @@ def meeting_pack(meeting, today=None, *, include_exempt=False, as_at=None):
             key=lambda action: (action.due_on, action.pk),
         ),
         "pledge_progress": pledge_progress(as_at),
+        "previous_minutes": minutes_as_they_stood(previous, as_at, include_exempt=include_exempt, approving=meeting)
+        if (previous := previous_meeting(meeting)) is not None else None,
+        "clerk": board_clerk(meeting.board, day),
+    }
+
+
+def board_clerk(board, today=None):
+    """The board's clerk (their membership, with the person) today or on ``today``, or None."""
+    return (
+        Membership.objects.filter(Membership.current_q(_today(today)), board=board, role=BoardRole.CLERK)
+        .select_related("user")
+        .order_by("start_date", "id")
+        .first()
+    )
+
+
+def minutes_as_they_stood(meeting, as_at, *, include_exempt=False, approving=None):
+    """
+    The minutes of ``meeting`` as they stood at ``as_at``, for the next meeting's pack: its agenda items in order,
+    each with the minutes recorded by then (``minutes_then``) in the words they had then (a correction made
+    since is undone), and whether they had been approved by then (``approved``, false if ``approving``, the
+    meeting the pack is for, is the one to approve them). Exempt items' minutes are left out unless
+    ``include_exempt``: the item is named by its paragraph only. Four queries.
+    """
+    corrections = Prefetch("corrections", queryset=MinuteCorrection.objects.order_by("corrected_at", "id"))
+    minutes = Minute.objects.filter(recorded_at__lte=as_at).order_by("number", "recorded_at", "id")
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .prefetch_related(Prefetch("minutes", queryset=minutes.prefetch_related(corrections)))
+        .order_by("order", "id")
+    )
+    for item in items:
+        item.minutes_then = []
+        if item.is_exempt and not include_exempt:
+            continue
+        for minute in item.minutes.all():
+            since = [correction for correction in minute.corrections.all() if correction.corrected_at > as_at]
+            if since:
+                minute.text = since[0].previous_text
+            item.minutes_then.append(minute)
+    approved_on = meeting.minutes_approved_on
+    return {
+        "meeting": meeting,
+        "items": items,
+        "include_exempt": include_exempt,
+        "approved": approved_on is not None and approved_on <= timezone.localtime(as_at).date()
+        and (approving is None or meeting.minutes_approved_at_id != approving.pk),
+        "approved_on": approved_on,
     }
 
 

@@ -253,6 +253,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Its local authority code (ONS, upper tier, as the DfE's 903 validator uses it): the one fact about its area
 # the app is told; placements in or out of the area come from the postcodes. The demo's is Worcestershire's.
 COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="E10000034")
+# Its name, as the covers of its board packs and reports print it (the demo's council by default).
+COUNCIL_NAME = env("COUNCIL_NAME", default="Wyvern County Council")
 
 # --- Email ------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

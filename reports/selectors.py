@@ -5,6 +5,7 @@ the same figures and charts as the pages), who may see which reports, and who is
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -155,20 +156,6 @@ def meetings_for_choice():
 
 # --- Document content -------------------------------------------------------------------------------------
 
-# What the board must see at every meeting (placement mix, distance and stability, health and care leavers'
-# outcomes: see the inspectorate's findings in the domain notes).
-BOARD_PACK_MEASURES = (
-    "looked_after_rate_per_10000",
-    "placed_over_20_miles",
-    "placed_outside_area",
-    "three_or_more_placements",
-    "long_term_stability",
-    "health_assessment",
-    "care_leavers_in_eet",
-    "care_leavers_suitable_accommodation",
-)
-
-
 def _section(section_id, title, template, data, introduction=""):
     return {
         "id": section_id,
@@ -183,11 +170,12 @@ def _officer_text(section_id, title, text, empty):
     return _section(section_id, title, "officer_text", {"text": text, "empty": empty})
 
 
-def _measures_section(section_id, title, identifiers, year, introduction, *, category_of_need=False):
+def _measures_section(section_id, title, identifiers, year, introduction, *, category_of_need=False,
+                      placement_mix=True):
     """
     The measures for ``year`` (default: the latest return) with their trends, drawn by the same chart functions
-    as the measure pages and dashboards (``measures``), always small-number suppressed. A fixed
-    number of queries: the years are computed together in the database.
+    as the measure pages and dashboards (``measures``), always small-number suppressed, with the placement mix
+    unless not ``placement_mix``. A fixed number of queries: the years are computed together in the database.
     """
     from measures import charts, figures, registry, selectors
 
@@ -202,7 +190,8 @@ def _measures_section(section_id, title, identifiers, year, introduction, *, cat
         for identifier in identifiers
     ]
     data["checked"] = panel.checked  # the DfE validation errors the year's return carries
-    data["placement_mix"] = charts.placement_mix_chart(panel.results, suppress=True)
+    if placement_mix:
+        data["placement_mix"] = charts.placement_mix_chart(panel.results, suppress=True)
     if category_of_need:
         data["category_of_need"] = charts.category_of_need_chart(panel.results[year], suppress=True)
     return _section(section_id, title, "measures", data, introduction)
@@ -315,6 +304,7 @@ def annual_report_document(year):
         "title": f"Annual corporate parenting report {long_label(year)}",
         "subtitle": "The corporate parenting board's report to full council, the executive and the children's trust",
         "organisation": ORGANISATION,
+        "council": settings.COUNCIL_NAME,
         "produced_on": timezone.localdate(),
         "sections": sections,
     }
@@ -397,24 +387,49 @@ def pack_figures(report):
     return PackFigures(as_at, changed, earlier)
 
 
+def agenda_measures(items, *, include_exempt):
+    """The identifiers of the measures the pack's agenda items name, in agenda order, each once."""
+    return list(dict.fromkeys(
+        measure.identifier for item in items if include_exempt or not item.is_exempt for measure in item.measure_list
+    ))
+
+
 def _pack_measures_section(identifiers, figures):
-    """The pack's measures, laid out once per build (members' and public packs alike) or kept from an earlier one."""
+    """
+    The measures the agenda names, laid out once per build (members' and public packs alike) or kept from an
+    earlier version (``PackFigures``); the placement mix where an item names a placement type.
+    """
     from django.template.loader import render_to_string
 
+    title = "Measures named on the agenda"
+    if not identifiers:
+        return _section("measures", title, "officer_text", {
+            "empty": "No item on this agenda names a measure, so the pack holds none: each report says what it covers.",
+        })
+
     def lay_out():
-        section = _measures_section("dashboard", "", identifiers, None, "")
+        placement_mix = any(identifier.startswith("placement_") for identifier in identifiers)
+        section = _measures_section("measures", title, identifiers, None, "", placement_mix=placement_mix)
         return render_to_string(section["template"], {"data": section["data"]})
 
     entry = figures.section(identifiers, lay_out)
     return _section(
-        "dashboard",
-        "Dashboard measures",
+        "measures",
+        title,
         "laid_out",
         {"html": entry["html"]},
-        "The measures the board looks at every meeting, from the latest cohort return: placements, "
-        "stability, health and care leavers. Counts of fewer than 5 children are shown as [c]. "
+        "The measures this agenda's items name, from the latest cohort return, against England, statistical "
+        "neighbours and the board's targets. Counts of fewer than 5 children are shown as [c]. "
         + figures.statement(entry),
     )
+
+
+def _clerk_contact(membership):
+    if membership is None:
+        return "Clerk: none recorded for this board; contact the council's democratic services."
+    person = membership.user
+    details = ", ".join(filter(None, [str(person), person.job_title, person.email]))
+    return f"Clerk to the board: {details}"
 
 
 def board_pack_document(report, *, include_exempt=False, figures=None):
@@ -432,10 +447,17 @@ def board_pack_document(report, *, include_exempt=False, figures=None):
         for paper in item.pack_papers:
             # One placeholder page for each page of a PDF paper, which the build merges in (reports.merging).
             paper.merged_pages = range(merging.page_count(paper.file) or 0)
+    previous = pack["previous_minutes"]
     sections = [
         _section("agenda", "Agenda", "agenda", pack),
-        _pack_measures_section(BOARD_PACK_MEASURES, figures),
+        _section(
+            "previous-minutes",
+            "Minutes of the previous meeting" + ("" if previous and previous["approved"] else " (draft)"),
+            "minutes",
+            previous,
+        ),
         _section("action-log", "Action log", "actions", pack),
+        _pack_measures_section(agenda_measures(pack["agenda_items"], include_exempt=include_exempt), figures),
         _pledge_section(pack["pledge_progress"]),
         _section("papers", "Reports and their cover sheets", "papers", pack),
     ]
@@ -453,7 +475,9 @@ def board_pack_document(report, *, include_exempt=False, figures=None):
         "Act 1972 (the items marked exempt)" if exempt else "Public: open to anyone",
         "subtitle": f"Meeting on {timezone.localtime(meeting.starts_at):%-d %B %Y at %H:%M}, {meeting.venue}",
         "organisation": ORGANISATION,
+        "council": settings.COUNCIL_NAME,
         "produced_on": published.date(),
         "dated": dated,
+        "contact": _clerk_contact(pack["clerk"]),
         "sections": sections,
     }

@@ -101,6 +101,19 @@ def test_each_cover_sheet_is_followed_by_its_paper_with_the_page_numbers_running
 def test_the_public_pack_leaves_out_the_exempt_item_the_members_pack_marks_and_holds(
     agenda, meeting, django_capture_on_commit_callbacks, client
 ):
+    import datetime
+
+    from boards.models import MeetingStatus, MinuteKind, Paper
+
+    # The previous meeting's draft minutes are in both packs, less the exempt item's in the public one.
+    earlier = board_services.schedule_meeting(
+        board=meeting.board, starts_at=meeting.starts_at - datetime.timedelta(days=60), venue="County Hall",
+        status=MeetingStatus.HELD)
+    clerk = Paper.objects.first().uploaded_by
+    for title, paragraph, text in (("Foster carers' allowances", ExemptParagraph.INDIVIDUAL, "Agreed one carer's allowance."),
+                                   ("Sufficiency", None, "Noted the sufficiency statement.")):
+        item = board_services.add_agenda_item(meeting=earlier, title=title, exempt_paragraph=paragraph)
+        board_services.record_minute(agenda_item=item, kind=MinuteKind.MINUTE, text=text, recorded_by=clerk)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
     report.refresh_from_db()
@@ -117,10 +130,10 @@ def test_the_public_pack_leaves_out_the_exempt_item_the_members_pack_marks_and_h
     assert "Not for publication: contains exempt information" in members[0]
     assert not any(words in page for page in public for words in ("Provider contract", "A provider", "Exempt paper."))
     assert "Public: open to anyone" in public[0] and "Exempt item" in " ".join(public)
+    assert "Noted the sufficiency statement." in " ".join(public) and "Noted the sufficiency statement." in " ".join(members)
+    assert "Agreed one carer's allowance." in " ".join(members)
+    assert not any(words in page for page in public for words in ("carer's allowance", "Foster carers' allowances"))
     # The public site offers the public pack, and only that, once the agenda is public.
-    from boards import services as board_services
-    from boards.models import Paper
-
     assert client.get(reverse("public:pack", args=[meeting.pk])).status_code == 404  # agenda not yet published
     board_services.publish_agenda(meeting, published_by=Paper.objects.first().uploaded_by)
     response = client.get(reverse("public:pack", args=[meeting.pk]))

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from boards.models import (
@@ -149,11 +150,23 @@ def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_sup
 def test_the_board_pack_pdf_lists_agenda_measures_actions_pledge_and_papers(
     django_capture_on_commit_callbacks, cohort, meeting, officer
 ):
-    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Care leavers' accommodation", report_author=officer)
+    from boards.models import BoardRole, Minute
+    from measures.registry import get
+
+    item = AgendaItem.objects.create(
+        meeting=meeting, order=1, title="Care leavers' accommodation", report_author=officer,
+        measures="placed_over_20_miles,placement_foster",
+    )
     earlier = Meeting.objects.create(
         board=meeting.board, starts_at=meeting.starts_at - datetime.timedelta(days=60), venue="County Hall",
         status=MeetingStatus.HELD,
     )
+    earlier_item = AgendaItem.objects.create(meeting=earlier, order=1, title="Children placed far from home")
+    Minute.objects.create(agenda_item=earlier_item, number=7, text="The board asked for a map of placements.")
+    clerk = Membership.objects.create(
+        board=meeting.board, user=officer, role=BoardRole.CLERK, voting=False, start_date=datetime.date(2020, 1, 1))
+    clerk.user.job_title, clerk.user.email = "Democratic services officer", "clerk@council.example"
+    clerk.user.save()
     ActionItem.objects.create(
         meeting=earlier, description="Report on dental checks for children placed out of area", owner=officer,
         due_on=meeting.date - datetime.timedelta(days=10),
@@ -168,11 +181,18 @@ def test_the_board_pack_pdf_lists_agenda_measures_actions_pledge_and_papers(
     pages, _reader = pdf_text(report.pdf)
     text = _flat(pages)
     assert "Board pack: Wyvern Corporate Parenting Board" in text
-    for title in ("1. Agenda", "2. Dashboard measures", "3. Action log", "4. Care Pledge progress", "5. Reports and their cover sheets"):
+    assert f"{settings.COUNCIL_NAME}: Corporate Parenting Board" in pages[0]
+    assert f"Clerk to the board: {officer}, Democratic services officer, clerk@council.example" in _flat(pages[:1])
+    for title in ("1. Agenda", "2. Minutes of the previous meeting (draft)", "3. Action log",
+                  "4. Measures named on the agenda", "5. Care Pledge progress", "6. Reports and their cover sheets"):
         assert title in text
+    assert "draft, for the board to approve as a correct record at this meeting" in text
+    assert "Minute 7. The board asked for a map of placements." in text
     assert "Care leavers' accommodation" in text and str(officer) in text
+    # Only the measures the agenda names: distance, and the placement mix the placement type belongs to.
     assert "Data for the chart: Placed more than 20 miles from home" in text
     assert "Data for the chart: Placement mix at 31 March" in text
+    assert f"Data for the chart: {get('health_assessment').title}" not in text
     assert "Report on dental checks for children placed out of area" in text and "Overdue" in text
     assert "Accommodation for care leavers: report" in text
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
