@@ -51,19 +51,20 @@ def test_a_clean_return_loads_every_table(run_files, officer):
 
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     assert result.counts == {"header": 3, "episodes": 4, "reviews": 2, "oc2": 1, "oc3": 1, "missing": 1, "uasc": 1,
-                             "ad1": 1, "placed_adoption": 2, "prev_perm": 1}
+                             "ad1": 1, "placed_adoption": 2, "prev_perm": 2}
     year = CohortReturn.objects.get(year=YEAR)
     assert year.imported_by == officer and year.imported_at is not None
     child = Child.objects.get(child_id="C001")
     assert (child.sex, child.date_of_birth, child.ethnicity, child.upn) == ("M", datetime.date(2012, 6, 15), "WBRI", "A123456789012")
     latest = child.episodes.get(start_date=datetime.date(2024, 8, 15))
-    assert (latest.placement_type, latest.end_date, latest.reason_place_change, latest.urn) == ("K2", None, "CREQB", "SC123456")
+    assert (latest.placement_type, latest.end_date, latest.reason_place_change, latest.urn) == ("K2", None, "", "SC123456")
     # HR1 2AB is in Herefordshire (E06000019), not the council's area (Worcestershire, E10000034). Grid
     # references (ONS): WR1 1DB 384967 255197, HR1 2AB 351018 240012: sqrt(33949² + 15185²) = 37190 m,
     # / 1609.3 = 23.1 miles. WR5 1AA 385407 254600: sqrt(440² + 597²) = 742 m = 0.5 miles.
     assert (latest.home_postcode, latest.placement_postcode) == ("WR1 1DB", "HR1 2AB")
     assert (latest.placement_la, latest.placed_outside_area, latest.distance_miles) == ("E06000019", True, Decimal("23.1"))
-    in_area = child.episodes.get(start_date=datetime.date(2022, 1, 10))
+    in_area = child.episodes.get(start_date=datetime.date(2022, 6, 1))  # ended by the move: why (REASON_PLACE_CHANGE)
+    assert in_area.reason_place_change == "CREQB"
     assert (in_area.placement_la, in_area.placed_outside_area, in_area.distance_miles) == ("E10000034", False, Decimal("0.5"))
     assert HealthOutcome.objects.get().sdq_score == 17 and HealthOutcome.objects.get().teeth_check is False
     leaver = CareLeaverOutcome.objects.get()
@@ -72,12 +73,12 @@ def test_a_clean_return_loads_every_table(run_files, officer):
     adopted = Adoption.objects.get()
     assert (adopted.child.child_id, adopted.date_should_be_placed, adopted.date_matched, adopted.foster_carer_adoption,
             adopted.number_of_adopters, adopted.adopters_sex, adopted.adopters_legal_status) == (
-        "C002", datetime.date(2024, 6, 10), datetime.date(2024, 9, 1), "0", "2", "MF", "L0")
+        "C002", datetime.date(2024, 6, 10), datetime.date(2024, 9, 1), "0", "2", "MF", "L11")
     reversed_decision = PlacementForAdoptionDecision.objects.get(child__child_id="C001")
     assert (reversed_decision.decision_date, reversed_decision.ceased_date, reversed_decision.reason_ceased) == (
-        datetime.date(2023, 7, 1), datetime.date(2024, 3, 1), "RD1")
+        datetime.date(2023, 7, 1), datetime.date(2024, 7, 1), "RD1")
     assert PlacementForAdoptionDecision.objects.get(child__child_id="C002").ceased_date is None
-    permanence = PreviousPermanence.objects.get()
+    permanence = PreviousPermanence.objects.get(child__child_id="C001")
     assert (permanence.child.child_id, permanence.kind, permanence.local_authority, permanence.date) == (
         "C001", "P1", "885", "01/03/2019")
     assert result.warnings == []
@@ -125,7 +126,7 @@ def test_reimporting_a_year_replaces_it_without_duplicates(run_files):
     assert other_year.status == CohortImport.Status.SUCCEEDED
 
     episodes = (DATA / "valid" / "episodes.csv").read_text().replace(
-        "C002,05/05/2024,S,V2,N4,U3,PR1,12/12/2024,E4A,,WR3 7AB,WR3 7AB,\n", ""
+        "C002,01/09/2024,P,V2,N4,A4,PR1,12/12/2024,E11,,WR3 7AB,HR1 2AB,SC100002\n", ""
     )
     again = run_files(file_set("valid", episodes=episodes))
 

@@ -19,19 +19,43 @@ def label(year):
 
 
 def return_files(year, *, sex=None, episodes=(), extra=()):
-    """A two-child return in ``year``'s format: one child still looked after, one who left in the year."""
+    """
+    A two-child return in ``year``'s format that passes the DfE's rules for the year
+    (tests/children/test_hand_written_returns.py): A1, a boy still looked after, and A2, a girl of 16 who
+    left care in the year.
+    """
     sex = sex or sorted(ssda903.specification(year).codes["SEX"] - {"U"}, key="1M2F".index)
     start = f"01/05/{year - 1}"
     rows = list(episodes) or [
-        f"A1,{start},S,C2,N1,U4,PR1,,,,WR1 1DB,WR5 1AA,",
-        f"A2,{start},S,V2,N4,U6,PR1,01/09/{year - 1},E4A,,WR3 7AB,WR3 7AB,",
+        f"A1,{start},S,C2,N1,U4,PR1,,,,WR1 1DB,WR5 1AA,SC100001",
+        f"A2,{start},S,V2,N4,U6,PR1,01/09/{year - 1},E4A,,WR3 7AB,WR5 1AA,SC100001",
     ]
     files = [
-        ("header.csv", HEADER + f"A1,{sex[0]},15/06/2012,WBRI,A123456789012,,\nA2,{sex[1]},01/02/2008,MWBC,UN1,0,\n"),
+        ("header.csv", HEADER + f"A1,{sex[0]},15/06/2012,WBRI,A123456789012,,\n"
+                                f"A2,{sex[1]},{girls_birthday(year)},MWBC,B123456789012,0,\n"),
         ("episodes.csv", EPISODES + "".join(row + "\n" for row in rows)),
         *extra,
     ]
     return [(name, text.encode()) for name, text in files]
+
+
+def girls_birthday(year):
+    """A2 is 16 at the start of every year."""
+    return f"01/02/{year - 17}"
+
+
+def year_return(year):
+    """The two-child return with every table of its year: social worker episodes from 2023-24 (one each, from the
+    start of care; A2's goes on after care ends), deprivation of liberty orders from 2026-27 (one, A2's, ended
+    before she left care)."""
+    extra = []
+    if year >= 2024:
+        extra.append(("SWEpisodes.csv", "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                        f"A1,15/06/2012,SW123,01/05/{year - 1},,FCONTA\n"
+                                        f"A2,{girls_birthday(year)},SW456,01/05/{year - 1},,FCONTA\n"))
+    if year >= 2027:
+        extra.append(("DoLo.csv", f"CHILD,DOB,DOLO_START,DOLO_END\nA2,{girls_birthday(year)},01/06/{year - 1},01/08/{year - 1}\n"))
+    return return_files(year, extra=extra)
 
 
 def findings(result, kind=None):
@@ -46,12 +70,7 @@ def test_every_year_from_2016_17_to_2026_27_is_held():
 
 @pytest.mark.parametrize("year", range(2017, 2028), ids=label)
 def test_a_return_in_each_years_format_loads_with_no_finding(run_files, year):
-    extra = []
-    if year >= 2024:  # social worker episodes from 2023-24
-        extra.append(("SWEpisodes.csv", f"CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nA1,15/06/2012,SW123,01/05/{year - 1},,\n"))
-    if year >= 2027:  # deprivation of liberty orders from 2026-27
-        extra.append(("DoLo.csv", f"CHILD,DOB,DOLO_START,DOLO_END\nA1,15/06/2012,01/06/{year - 1},\n"))
-    result = run_files(return_files(year, extra=extra), year=year)
+    result = run_files(year_return(year), year=year)
 
     assert result.status == CohortImport.Status.SUCCEEDED, result.errors
     assert [w for w in result.warnings if w["kind"] != "table_not_used"] == []

@@ -8,66 +8,71 @@ from django.urls import reverse
 from accounts.models import Role
 from measures import queries
 
-from .returns import ad1, ep, load
+from .returns import Return, ad1, ep, load
 
 pytestmark = pytest.mark.django_db
 
+# Placements for adoption (PLACE): A3 / A4 with the parents' consent, A5 / A6 under a placement order; A3 and A5
+# with the child's current foster carers, A4 and A6 with new carers.
 # A: in care from 10/05/2023 (2023-24's return), placement order (E1) on 01/02/2024, placed with new adopters
-#    (A4) on 15/07/2024, adopted (E11) on 20/01/2025; matched on 01/07/2024.
+#    (A6) on 15/07/2024, adopted (E11) on 20/01/2025; matched on 01/07/2024.
 #    A1 = 10/05/2023 -> 15/07/2024 = 366 (to 10/05/2024, February 2024 has 29 days) + 21 + 30 + 15 = 432
 #    A10 = 432 (not adopted by foster carers)
 #    A2 = 01/02/2024 -> 01/07/2024 = 29 + 31 + 30 + 31 + 30 = 151
 # B: in care from 01/03/2024 with foster carers, placement order 01/06/2024, placed for adoption with the same
-#    carers (A3, RNE T) on 01/09/2024, adopted by them (FOSTER_CARE 1) on 01/03/2025; matched on 15/08/2024.
+#    carers (A5, RNE T) on 01/09/2024, adopted by them (FOSTER_CARE 1) on 01/03/2025; matched on 15/08/2024.
 #    A1 = 01/03/2024 -> 01/09/2024 = 31 + 30 + 31 + 30 + 31 + 31 = 184
 #    A10 = 0 (living with the carers who adopted B since entering care)
 #    A2 = 01/06/2024 -> 15/08/2024 = 30 + 31 + 14 = 75
-# C: adopted (E11) from a foster placement, never placed for adoption: left out of all three.
-# D: placed for adoption with consent (V2, A6) on 10/06/2024 after entering care on 10/04/2024, adopted (E12):
+# (A child adopted without being placed for adoption first is left out of all three, but cannot be in a
+# return that passes the DfE's rules: rule 390 refuses it.)
+# D: placed for adoption with consent (V2, A4) on 10/06/2024 after entering care on 10/04/2024, adopted (E11):
 #    A1 = A10 = 20 + 31 + 10 = 61; no placement order, so left out of A2.
-# E: in care from 01/05/2024, matched on 20/07/2024 before the placement order of 01/08/2024, placed (A4) on
+# E: in care from 01/05/2024, matched on 20/07/2024 before the placement order of 01/08/2024, placed (A6) on
 #    01/09/2024, adopted: A1 = A10 = 31 + 30 + 31 + 31 = 123; A2 = 0 (matched before the order).
-# F: placed for adoption (A4) and not yet adopted: not in any figure.
+# F: placed for adoption (A6) and not yet adopted: not in any figure.
 # G: adopted like A, but only 2024-25's return holds G (its first episode there, open on 1 April, is a change
 #    of legal status, L): the day G entered care is not known, so G is left out of all three.
-CHILDREN = {"A": "01/01/2022", "B": "01/06/2021", "C": "01/06/2020", "D": "01/02/2023", "E": "01/03/2023",
-            "F": "01/01/2020", "G": "01/01/2022"}
+CHILDREN = {"A": "01/01/2022", "B": "01/06/2021", "D": "01/02/2023", "E": "01/03/2023", "F": "01/01/2020",
+            "G": "01/01/2022"}
 RETURN_2024 = [
     ep("A", "10/05/2023", "S", "01/02/2024", "X1", ls="C1"),
     ep("A", "01/02/2024", "L", ls="E1"),
-    ep("C", "01/05/2023", "S"),
     ep("B", "01/03/2024", "S", ls="C2"),
 ]
 RETURN_2025 = [
     ep("A", "01/02/2024", "L", "15/07/2024", "X1", ls="E1"),
-    ep("A", "15/07/2024", "P", "20/01/2025", "E11", ls="E1", place="A4"),
+    ep("A", "15/07/2024", "P", "20/01/2025", "E11", ls="E1", place="A6"),
     ep("B", "01/03/2024", "S", "01/06/2024", "X1", ls="C2"),
     ep("B", "01/06/2024", "L", "01/09/2024", "X1", ls="E1"),
-    ep("B", "01/09/2024", "T", "01/03/2025", "E11", ls="E1", place="A3"),
-    ep("C", "01/05/2023", "S", "01/12/2024", "E11"),
+    ep("B", "01/09/2024", "T", "01/03/2025", "E11", ls="E1", place="A5"),
     ep("D", "10/04/2024", "S", "10/06/2024", "X1", ls="V2"),
-    ep("D", "10/06/2024", "P", "10/02/2025", "E12", ls="V2", place="A6"),
+    ep("D", "10/06/2024", "P", "10/02/2025", "E11", ls="V2", place="A4"),
     ep("E", "01/05/2024", "S", "01/08/2024", "X1", ls="C1"),
     ep("E", "01/08/2024", "L", "01/09/2024", "X1", ls="E1"),
-    ep("E", "01/09/2024", "P", "01/03/2025", "E11", ls="E1", place="A4"),
-    ep("F", "01/01/2024", "P", ls="E1", place="A4"),
+    ep("E", "01/09/2024", "P", "01/03/2025", "E11", ls="E1", place="A6"),
+    ep("F", "01/01/2024", "P", ls="E1", place="A6"),
     ep("G", "01/02/2024", "L", "15/07/2024", "X1", ls="E1"),
-    ep("G", "15/07/2024", "P", "20/01/2025", "E11", ls="E1", place="A4"),
+    ep("G", "15/07/2024", "P", "20/01/2025", "E11", ls="E1", place="A6"),
 ]
+# The agency's decision that the child should be placed for adoption (DATE_INT) comes before the match.
 ADOPTIONS_2025 = [
-    ad1("A", CHILDREN["A"], "01/07/2024"),
-    ad1("B", CHILDREN["B"], "15/08/2024", "1"),
-    ad1("C", CHILDREN["C"], "01/11/2024", "1"),
-    ad1("D", CHILDREN["D"], "01/06/2024"),
-    ad1("E", CHILDREN["E"], "20/07/2024"),
-    ad1("G", CHILDREN["G"], "01/07/2024"),
+    ad1("A", CHILDREN["A"], "01/07/2024", decided="01/03/2024"),
+    ad1("B", CHILDREN["B"], "15/08/2024", "1", decided="01/05/2024"),
+    ad1("D", CHILDREN["D"], "01/06/2024", decided="20/05/2024"),
+    ad1("E", CHILDREN["E"], "20/07/2024", decided="01/07/2024"),
+    ad1("G", CHILDREN["G"], "01/07/2024", decided="01/03/2024"),
+]
+RETURNS = [
+    Return(2024, {child: CHILDREN[child] for child in "AB"}, RETURN_2024),
+    Return(2025, CHILDREN, RETURN_2025, adoptions=ADOPTIONS_2025),
 ]
 
 
 @pytest.fixture
 def returns(db):
-    load(2024, {child: CHILDREN[child] for child in "ABC"}, RETURN_2024)
-    load(2025, CHILDREN, RETURN_2025, adoptions=ADOPTIONS_2025)
+    for ret in RETURNS:
+        load(ret)
 
 
 def test_the_adoption_scorecard_times_from_the_returns(returns):

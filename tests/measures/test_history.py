@@ -10,7 +10,7 @@ from measures.models import CareEpisode, ChildYear, ReturnDifference
 
 from tests.dashboards.factories import d
 
-from .returns import ep, load
+from .returns import Return, ep, load
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,15 @@ pytestmark = pytest.mark.django_db
 #   E3 T 01/02/2023 - 01/06/2024 (X1, a new placement with the same carer)   E4 L 01/06/2024 - open
 # Child B, born 1 June 2012, looked after since 1 September 2021, with a new carer (P) on 1 May 2023.
 # Child C, born 1 June 2014, first looked after on 1 September 2024.
+# Each new placement (P, T) is at another address: the DfE's rule 435 wants a new placement to differ from the one
+# before in its type, postcode, URN or provider.
 CHILDREN = {"A": "01/06/2012", "B": "01/06/2012", "C": "01/06/2014"}
 E1 = ep("A", "01/05/2020", "S", "01/08/2021", "X1")
-E2 = ep("A", "01/08/2021", "P", "01/02/2023", "X1")
-E3 = ep("A", "01/02/2023", "T", "01/06/2024", "X1")
-E4 = ep("A", "01/06/2024", "L", ls="C1")
+E2 = ep("A", "01/08/2021", "P", "01/02/2023", "X1", placed="WR2 6AA")
+E3 = ep("A", "01/02/2023", "T", "01/06/2024", "X1", placed="WR4 9AA")
+E4 = ep("A", "01/06/2024", "L", ls="C1", placed="WR4 9AA")
 B1 = ep("B", "01/09/2021", "S", "01/05/2023", "X1")
-B2 = ep("B", "01/05/2023", "P")
+B2 = ep("B", "01/05/2023", "P", placed="WR2 5AA")
 C1 = ep("C", "01/09/2024", "S")
 
 
@@ -35,25 +37,46 @@ def open_at_end(row):
     return [*row[:7], "", "", *row[9:]]
 
 
-# Each year's Episodes, as the DfE receives them.
-RETURNS = {
-    2021: [open_at_end(E1)],
-    2022: [E1, open_at_end(E2), open_at_end(B1)],
-    2023: [E2, open_at_end(E3), open_at_end(B1)],
-    2024: [open_at_end(E3), B1, open_at_end(B2)],
-    2025: [E3, E4, open_at_end(B2), C1],
-}
-
-
 def children_in(rows):
     return {row[0]: CHILDREN[row[0]] for row in rows}
+
+
+def episodes_return(year, rows):
+    return Return(year, children_in(rows), rows)
+
+
+# Each year's Episodes, as the DfE receives them.
+RETURNS = [
+    episodes_return(2021, [open_at_end(E1)]),
+    episodes_return(2022, [E1, open_at_end(E2), open_at_end(B1)]),
+    episodes_return(2023, [E2, open_at_end(E3), open_at_end(B1)]),
+    episodes_return(2024, [open_at_end(E3), B1, open_at_end(B2)]),
+    episodes_return(2025, [E3, E4, open_at_end(B2), C1]),
+]
+# 2024-25 again, without child C, and with A's legal status change on 1 July instead of 1 June.
+REIMPORTED_2025 = episodes_return(2025, [
+    ep("A", "01/02/2023", "T", "01/07/2024", "X1", placed="WR4 9AA"), ep("A", "01/07/2024", "L", ls="C1", placed="WR4 9AA"),
+    open_at_end(B2),
+])
+# 2024-25 whose first episode for A says it began on 1 March 2023, not 1 February (rule 502).
+STARTED_LATER_2025 = episodes_return(2025, [ep("A", "01/03/2023", "T", "01/06/2024", "X1", placed="WR4 9AA"), E4, open_at_end(B2), C1])
+# 2024-25 whose first episode for A has legal status C1 where 2023-24's open episode said C2 (rule 503B), and
+# so a change of legal status on 1 June to C2 (not C1).
+OTHER_LEGAL_STATUS_2025 = episodes_return(2025, [
+    ep("A", "01/02/2023", "T", "01/06/2024", "X1", ls="C1", placed="WR4 9AA"), ep("A", "01/06/2024", "L", placed="WR4 9AA"),
+    open_at_end(B2), C1,
+])
+# 2024-25 without B, who was looked after at the end of 2023-24.
+WITHOUT_B_2025 = episodes_return(2025, [E3, E4, C1])
+# A council's own extracts: each year repeats every episode so far.
+WHOLE_HISTORY = [episodes_return(2024, [E1, E2, open_at_end(E3)]), episodes_return(2025, [E1, E2, E3, E4])]
 
 
 @pytest.fixture
 def five_returns(db):
     services.load_reference_data()
-    for year, rows in RETURNS.items():
-        load(year, children_in(rows), rows)
+    for ret in RETURNS:
+        load(ret)
 
 
 def test_a_five_year_history_split_across_five_returns_is_joined(five_returns):
@@ -100,9 +123,7 @@ def rows_of(year):
 
 def test_reimporting_a_year_replaces_that_years_part_only(five_returns):
     before_2024 = rows_of(2024)
-    # 2024-25 again, without child C, and with A's legal status change on 1 July instead of 1 June.
-    rows = [ep("A", "01/02/2023", "T", "01/07/2024", "X1"), ep("A", "01/07/2024", "L", ls="C1"), open_at_end(B2)]
-    load(2025, children_in(rows), rows)
+    load(REIMPORTED_2025)
     history = list(CareEpisode.objects.filter(child__child_id="A").order_by("start_date"))
     assert [(e.start_date, e.end_date) for e in history][-2:] == [
         (d("01/02/2023"), d("01/07/2024")), (d("01/07/2024"), None),
@@ -113,9 +134,7 @@ def test_reimporting_a_year_replaces_that_years_part_only(five_returns):
 
 
 def test_a_start_date_that_differs_between_years_is_reported_with_both_rows(five_returns):
-    # 2025's first episode for A says it began on 1 March 2023, not 1 February (rule 502).
-    rows = [ep("A", "01/03/2023", "T", "01/06/2024", "X1"), E4, open_at_end(B2), C1]
-    load(2025, children_in(rows), rows)
+    load(STARTED_LATER_2025)
     difference = ReturnDifference.objects.get(child__child_id="A")
     assert (difference.year, difference.rule) == (2025, "502")
     assert difference.previous["DECOM"] == "01/02/2023" and difference.previous["year"] == "2023-24"
@@ -129,16 +148,14 @@ def test_a_start_date_that_differs_between_years_is_reported_with_both_rows(five
 
 
 def test_a_field_that_differs_between_years_is_reported(five_returns):
-    rows = [ep("A", "01/02/2023", "T", "01/06/2024", "X1", ls="C1"), E4, open_at_end(B2), C1]  # 2024 said C2
-    load(2025, children_in(rows), rows)
+    load(OTHER_LEGAL_STATUS_2025)
     difference = ReturnDifference.objects.get(child__child_id="A")
     assert difference.rule == "503B"
     assert (difference.previous["LS"], difference.current["LS"]) == ("C2", "C1")
 
 
 def test_a_child_missing_from_the_next_return_is_reported_and_not_counted(five_returns):
-    rows = [E3, E4, C1]  # B, looked after at the end of 2023-24, is not in 2024-25's return
-    load(2025, children_in(rows), rows)
+    load(WITHOUT_B_2025)
     difference = ReturnDifference.objects.get(child__child_id="B")
     assert difference.rule == "" and difference.current is None
     assert difference.previous["DECOM"] == "01/05/2023"
@@ -146,10 +163,9 @@ def test_a_child_missing_from_the_next_return_is_reported_and_not_counted(five_r
 
 
 def test_returns_holding_the_whole_history_join_to_the_same_history(db):
-    # A council's own extract: each year repeats every episode so far.
     services.load_reference_data()
-    load(2024, {"A": CHILDREN["A"]}, [E1, E2, open_at_end(E3)])
-    load(2025, {"A": CHILDREN["A"]}, [E1, E2, E3, E4])
+    for ret in WHOLE_HISTORY:
+        load(ret)
     history = [(e.start_date, e.end_date, e.carer_start) for e in CareEpisode.objects.order_by("start_date")]
     assert history == [
         (d("01/05/2020"), d("01/08/2021"), d("01/05/2020")),
@@ -173,10 +189,10 @@ def test_officers_read_the_differences_with_both_years_rows(five_returns, client
 
     from accounts.models import Role
 
-    rows = [ep("A", "01/03/2023", "T", "01/06/2024", "X1"), E4, open_at_end(B2), C1]
-    load(2025, children_in(rows), rows)
+    load(STARTED_LATER_2025)
     url = reverse("measures:differences")
     html = client_for(Role.OFFICER).get(url).content.decode()
     assert "1 difference" in html and "502" in html
     assert "DECOM 01/02/2023" in html and "DECOM 01/03/2023" in html
     assert client_for(Role.COUNCILLOR).get(url).status_code == 403
+

@@ -7,7 +7,7 @@ import pytest
 
 from measures import queries
 
-from .returns import ep, load
+from .returns import Return, ep, load
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +37,13 @@ def review(child, held, code="PN1"):
     return [child, CHILDREN[child], held, code]
 
 
-@pytest.fixture
-def returns(db):
-    load(
+RETURNS = [
+    Return(
         2024, {name: CHILDREN[name] for name in ("R3", "R6")},
         [ep("R3", "01/01/2024", "S"), ep("R6", "01/01/2024", "S")],
         reviews=[review("R3", "25/01/2024")],
-    )
-    load(
+    ),
+    Return(
         2025, CHILDREN,
         [
             ep("R1", "01/07/2024", "S"), ep("R2", "12/08/2024", "S"), ep("R3", "01/01/2024", "S"),
@@ -56,7 +55,14 @@ def returns(db):
             review("R2", "10/12/2024"), review("R3", "20/04/2024"), review("R7", "01/05/2024"),
             review("R7", "20/10/2024"),
         ],
-    )
+    ),
+]
+
+
+@pytest.fixture
+def returns(db):
+    for ret in RETURNS:
+        load(ret)
 
 
 def figure(year, identifier):
