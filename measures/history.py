@@ -137,11 +137,22 @@ class Episode(NamedTuple):
         return self.row.start_date <= last and (self.end_date is None or self.end_date >= first)
 
 
-def join(rows_by_year):
+def join(rows_by_year, imported_years=None):
     """
     A child's history from their rows in each return (``{year: [Row]}``, each sorted by start date), as
     ``[Episode]`` sorted by start date.
+
+    Where the year before a return was not imported (``imported_years``) and the return's first episode for the
+    child starts after every episode the earlier returns hold, what happened in between is not known: the child
+    may have left care and come back. So that episode (unless it starts a period of care, S) begins a period of
+    care whose start is not known, as the earliest return's first episode does (``began_in_the_returns``).
     """
+    after_a_gap = set()  # first rows of a return with a year not imported before them and nothing known between
+    imported = set(imported_years or ()) | set(rows_by_year)
+    for year, rows in rows_by_year.items():
+        earlier = [row.start_date for before, held in rows_by_year.items() if before < year for row in held]
+        if rows and imported_years is not None and year - 1 not in imported and earlier and rows[0].start_date > max(earlier):
+            after_a_gap.add(rows[0])
     taken = []  # (row, end_date, reason_ceased, closed)
     takes_over_from = None  # where the later returns begin
     for year in sorted(rows_by_year, reverse=True):
@@ -159,7 +170,10 @@ def join(rows_by_year):
     taken.sort(key=lambda item: item[0].start_date)
     history, previous, period_start, carer_start = [], None, None, None
     for row, end, reason, closed in taken:
-        new_period = previous is None or row.reason_new_episode == NEW_PERIOD_OF_CARE or previous.reason_ceased != CONTINUING
+        new_period = (
+            previous is None or row.reason_new_episode == NEW_PERIOD_OF_CARE or previous.reason_ceased != CONTINUING
+            or row in after_a_gap
+        )
         if new_period:
             period_start = row.start_date
         if new_period or (
@@ -372,7 +386,12 @@ def child_year(
     }
     # Long-term stability (DfE stability data guidance): under 16 at 31 March, looked after continuously for
     # two and a half years (the period began on or before 30 September two and a half years before), and with
-    # the same carer for two years (on or before 31 March two years before).
+    # the same carer for two years (on or before 31 March two years before). A period of care whose start is not
+    # known (``began_in_the_returns``: it began before the earliest imported return, or before a year that was
+    # not imported) began on or before the first day the returns show it, never after: so a child whose known
+    # part is long enough is in the group, and one whose known part is not is left out, as it cannot be known
+    # whether the DfE, seeing the whole period, counts them. The carer is no different: with no new carer
+    # (P, B) seen since, the carer's placement began by the same first day.
     long_term_group = bool(
         at_year_end and born <= last and age_on(born, last) < 16
         and open_at_end.period_start <= months_before(last, 30)
@@ -464,7 +483,7 @@ def _rebuild_chunk(pks, returns):
         if child not in born:
             continue
         by_year = episodes.get(child, {})
-        history = join(by_year)
+        history = join(by_year, imported_years)
         for e in history:
             care_episodes.append((
                 child, returns[e.row.year], e.start_date, e.end_date, e.row.reason_new_episode, e.row.legal_status,

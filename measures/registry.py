@@ -421,7 +421,11 @@ MEASURES = (
         "or before 31 March two years earlier. Moves with the same carer (T, U), changes of legal status (L) "
         "and placement for adoption with the current foster carers (A3, A5) keep the same carer; a child "
         "placed for adoption with new carers has a new placement like any other. The child's history is "
-        "joined from every imported return, so periods of care that began years before are seen.",
+        "joined from every imported return, so periods of care that began years before are seen. A period of "
+        "care that began before the earliest imported return (or before a year whose return was not imported) "
+        "is counted only if what the returns show of it already covers the two and a half years; if not, when "
+        "it began is not known and the child is left out of the figure, numerator and denominator. Import the "
+        "last five returns to see what the DfE sees.",
         "long_term_stable",
         better=HIGHER,
         denominator="long_term_group",
@@ -560,7 +564,8 @@ REVIEW_TIMETABLE = (
     "council's nation left out), the second three months after the first, then at most six months after "
     "the one before, within each period of care, counted from the reviews actually held (each return's "
     "Reviews, joined across the years). A review whose deadline was missed is still due, and late, in a "
-    "later year until it is held. For a period of care that began before the earliest imported return, the "
+    "later year until it is held. For a period of care that began before the earliest imported return (or "
+    "before a year whose return was not imported), the "
     "timetable runs from the first review held in it."
 )
 SOURCE_OUTCOMES = f"{RELEASE}: outcomes for children continuously looked after for 12 months (OC2) data guidance"
@@ -733,7 +738,8 @@ def _new_measures():
             "the average number of days from entering care (the start of the period of care that ended in "
             "adoption) to moving in with the adoptive family (the start of the first placement for adoption in "
             "that period, PLACE A3 to A6). A child adopted without being placed for adoption first is left out, and "
-            "so is one whose period of care began before the earliest imported return (its start is not known). "
+            "so is one whose period of care began before the earliest imported return, or before a year whose "
+            "return was not imported (its start is not known). "
             "The DfE's adoption scorecard indicator A1, for one year rather than three. Lower is better.",
             better=LOWER, numerator="days_to_adoptive_family", denominator="adopted_placed",
             denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,

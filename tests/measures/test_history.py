@@ -196,3 +196,63 @@ def test_officers_read_the_differences_with_both_years_rows(five_returns, client
     assert "DECOM 01/02/2023" in html and "DECOM 01/03/2023" in html
     assert client_for(Role.COUNCILLOR).get(url).status_code == 403
 
+
+# Long-term stability when a period of care began before what the returns hold. Each child is born 01/06/2012
+# (10 at 31 March 2023). The earliest return is 2021-22's; its first episode for D, E, G and H does not start a
+# period of care (not S), so when each period began is not known, only that it was on or before that episode.
+#   D: first seen in a new placement (P) from 01/01/2021.  E: first seen changing legal status (L) on 01/03/2019.
+#   G: first seen in a new placement (P) from 01/09/2020.  H: first seen (L) on 01/05/2020; a new carer (P) on
+#   01/06/2022.  F: started to be looked after (S) on 01/06/2021.
+BEFORE_THE_RETURNS = dict.fromkeys("DEFGH", "01/06/2012")
+D1 = ep("D", "01/01/2021", "P")
+E0 = ep("E", "01/03/2019", "L")
+F0 = ep("F", "01/06/2021", "S")
+G0 = ep("G", "01/09/2020", "P")
+H0 = ep("H", "01/05/2020", "L", "01/06/2022", "X1")
+H1 = ep("H", "01/06/2022", "P", placed="WR2 6AA")
+UNKNOWN_STARTS = [
+    Return(2022, BEFORE_THE_RETURNS, [D1, E0, F0, G0, open_at_end(H0)]),
+    Return(2023, BEFORE_THE_RETURNS, [D1, E0, F0, G0, H0, H1]),
+]
+# Two returns with 2021-22's not imported between them. K: looked after since 01/05/2019 (S) in 2020-21's return;
+# 2022-23's holds K from 01/02/2022 in a new placement (P): whether K left care and came back in between is not
+# known. L: the same episode from 01/05/2019 in both returns, so L was looked after throughout.
+WITH_A_YEAR_MISSING = [
+    Return(2021, {"K": "01/06/2012", "L": "01/06/2012"}, [ep("K", "01/05/2019", "S"), ep("L", "01/05/2019", "S")]),
+    Return(2023, {"K": "01/06/2012", "L": "01/06/2012"}, [ep("K", "01/02/2022", "P", placed="WR2 6AA"), ep("L", "01/05/2019", "S")]),
+]
+
+
+def test_long_term_stability_leaves_out_a_child_whose_care_began_before_the_returns_too_recently_to_know(db):
+    services.load_reference_data()
+    for ret in UNKNOWN_STARTS:
+        load(ret)
+    # 2022-23: the group began care on or before 30/09/2020 (two and a half years before 31 March 2023); the same
+    # carer on or before 31/03/2021.
+    # D: the returns know D's care only from 01/01/2021, after 30/09/2020, and not its start: left out (the DfE,
+    #    seeing the whole period, may count D or not).
+    # E: in care by 01/03/2019, on or before 30/09/2020: in the group; no new carer since, so the same carer since
+    #    01/03/2019 or before, on or before 31/03/2021: stable.
+    # F: began on 01/06/2021 (known), after 30/09/2020: not in the group.
+    # G: in care by 01/09/2020: in the group; its carer (P) since 01/09/2020, on or before 31/03/2021: stable.
+    # H: in care by 01/05/2020: in the group; a new carer on 01/06/2022, after 31/03/2021: not stable.
+    # Stable: E and G, of E, G and H: 2 of 3.
+    value = queries.for_year(2023)["long_term_stability"]
+    assert (value.numerator, value.denominator) == (2, 3)
+    # 2021-22: on or before 30/09/2019 and 31/03/2020: only E (01/03/2019) is known to be in the group; D, G and H
+    # (known from 2020 and 2021) are left out; E is stable: 1 of 1.
+    value = queries.for_year(2022)["long_term_stability"]
+    assert (value.numerator, value.denominator) == (1, 1)
+
+
+def test_a_year_not_imported_between_two_returns_makes_the_start_after_it_unknown(db):
+    services.load_reference_data()
+    for ret in WITH_A_YEAR_MISSING:
+        load(ret)
+    # 2022-23 (on or before 30/09/2020 and 31/03/2021): K is known only from 01/02/2022 (left out); L has been
+    # looked after since 01/05/2019 with the same carer: 1 of 1. (Joined across the missing year as one period,
+    # K would have counted as in care since 2019 with a carer since 2022: 1 of 2.)
+    value = queries.for_year(2023)["long_term_stability"]
+    assert (value.numerator, value.denominator) == (1, 1)
+    k = list(CareEpisode.objects.filter(child__child_id="K").order_by("start_date"))
+    assert [(e.start_date, e.period_start) for e in k] == [(d("01/05/2019"), d("01/05/2019")), (d("01/02/2022"), d("01/02/2022"))]
