@@ -68,12 +68,22 @@ class SecondFactorMiddleware:
     After the password, the second factor, before anything else (django-otp's ``request.user.is_verified()``):
 
     * someone who has set up an authenticator app and has not given a code in this session is sent to give
-      one (``two_factor_verify``); until then they can only sign out;
+      one (``two_factor_verify``: a code, or their security key); until then they can only sign out;
     * someone who must have one (``core.permissions.is_second_factor_required``: officers and administrators
       where ``TWO_FACTOR_REQUIRED``) and has none is sent to set one up.
     """
 
-    ALWAYS_OPEN = ("two_factor_verify", "logout")
+    ALWAYS_OPEN = (
+        "two_factor_verify", "logout",
+        "otp_webauthn:credential-authentication-begin", "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:js-i18n-catalog",
+    )
+    # Where someone who must have a second factor and has none sets one up (the key's own endpoints refuse a
+    # person who has one and has not given it).
+    SETTING_UP = (
+        "two_factor_setup", "security_key_add",
+        "otp_webauthn:credential-registration-begin", "otp_webauthn:credential-registration-complete",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -95,14 +105,14 @@ class SecondFactorMiddleware:
         from .services import has_second_factor, set_up_url
 
         try:
-            name = resolve(request.path_info).url_name
+            name = resolve(request.path_info).view_name
         except Resolver404:
             name = None
         if name in self.ALWAYS_OPEN:
             return None
         if has_second_factor(user, request.session):
             return redirect_to_login(request.get_full_path(), "two_factor_verify")
-        if name == "two_factor_setup" or not is_second_factor_required(user):
+        if name in self.SETTING_UP or not is_second_factor_required(user):
             return None
-        messages.info(request, "You need a second factor to use this service. Set up an authenticator app to carry on.")
+        messages.info(request, "You need a second factor to use this service. Set up an authenticator app or a security key to carry on.")
         return redirect(set_up_url(request.get_full_path()))

@@ -1,6 +1,8 @@
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser
+from django.conf import settings
 from django.db import models
+from django_otp.models import ThrottlingMixin
 
 
 class Role(models.TextChoices):
@@ -50,6 +52,26 @@ class User(AbstractUser):
 
 class PersonCannotBeDeleted(Exception):
     pass
+
+
+class _NothingElseRefuses:
+    """What ThrottlingMixin asks after its own check (a django-otp Device answers it elsewhere)."""
+
+    def verify_is_allowed(self):
+        return True, None
+
+
+class SecurityKeyThrottle(ThrottlingMixin, _NothingElseRefuses, models.Model):
+    """
+    Failed security-key checks in a row, per person, throttled by django-otp's own rule (as wrong codes are):
+    after each, the next try is refused for twice as long. Per person rather than per key, because a failed
+    check may come from a key that is not theirs.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_key_throttle")
+
+    def get_throttle_factor(self):
+        return settings.SECURITY_KEY_THROTTLE_FACTOR
 
 
 # Every change to a person, their role, their access to the admin or their active flag is in the audit trail.

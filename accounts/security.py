@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.services import record_event
 from core.addresses import client_address
@@ -43,6 +44,8 @@ def signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="accounts.security.sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
+    if "nonce" in credentials:
+        return  # a council account refused: recorded with its email by accounts.single_sign_on
     username = str(credentials.get("username", ""))[:150]
     log.warning("Failed sign-in for %r from %s", username, _address(request))
     record_event("sign_in_failed", user=None, request=request, object_repr=username, username_tried=username)
@@ -70,13 +73,17 @@ def password_changed(request, user, by_reset=False):
 
 
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="accounts.security.second_factor_removed")
+@receiver(post_delete, sender=WebAuthnCredential, dispatch_uid="accounts.security.security_key_removed")
 def second_factor_removed(sender, instance, **kwargs):
-    """A confirmed authenticator app removed, by its owner, by replacing it, or by an administrator in the admin."""
+    """A confirmed authenticator app or security key removed, by its owner, by replacing it, or by an
+    administrator in the admin."""
     if instance.confirmed:
         from .models import User
+        from .services import KEY_NAME
 
         owner = User.objects.filter(pk=instance.user_id).first()
-        record_event("second_factor_removed", user=None, obj=owner, object_repr=str(owner or instance.user_id), device=instance.name)
+        details = {"device": KEY_NAME, "key": instance.name} if sender is WebAuthnCredential else {"device": instance.name}
+        record_event("second_factor_removed", user=None, obj=owner, object_repr=str(owner or instance.user_id), **details)
 
 
 def recovery_codes_made(request, user):

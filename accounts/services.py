@@ -1,11 +1,16 @@
 """
-Two-factor sign-in, with django-otp: an authenticator app (a ``TOTPDevice``) and single-use recovery codes (a
-``StaticDevice``). A person sets up the app by scanning a QR code (or typing its secret) and typing the first
+Two-factor sign-in, with django-otp: an authenticator app (a ``TOTPDevice``), security keys and passkeys
+(WebAuthn, django-otp-webauthn's ``WebAuthnCredential``) and single-use recovery codes (a ``StaticDevice``). A person sets up the app by scanning a QR code (or typing its secret) and typing the first
 code it shows; only then is it confirmed, and they get their recovery codes, shown once. After their password,
 someone with a confirmed app gives a code from it (or a recovery code) before anything else
 (``accounts.middleware.SecondFactorMiddleware``). Wrong codes are throttled by django-otp itself: after each
 one, the next try is refused for twice as long (1, 2, 4, 8... seconds, ``OTP_TOTP_THROTTLE_FACTOR``). Every
 set-up, removal, use of a recovery code and wrong code is in the audit trail and the security log.
+
+A security key is added from the person's account (or as their first second factor, instead of an app) by
+pressing a button: the browser asks the key, and django-otp-webauthn checks its answer. Signing in with one
+is the second step after the password, like a code; failed checks are throttled per person by django-otp's
+own rule (``accounts.models.SecurityKeyThrottle``).
 """
 import logging
 import re
@@ -19,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.services import record_event
 from core.addresses import client_address
@@ -27,6 +33,7 @@ log = logging.getLogger("accounts.security")
 
 APP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+KEY_NAME = "Security key"
 APP_CODE = re.compile(r"\d{6}")
 
 
@@ -45,15 +52,28 @@ def has_second_factor(user, session=None):
     """
     if session is not None and session.get(HAS_SECOND_FACTOR) is not None:
         return session[HAS_SECOND_FACTOR]
-    answer = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    answer = _has_any_second_factor(user)
     if session is not None:
         session[HAS_SECOND_FACTOR] = answer
     return answer
 
 
+def _has_any_second_factor(user):
+    """An authenticator app or a security key (recovery codes alone are not one: they come with either)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
 def remember_second_factor(session, user):
     """At sign-in, and after a set-up or removal in this session."""
-    session[HAS_SECOND_FACTOR] = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    session[HAS_SECOND_FACTOR] = _has_any_second_factor(user)
+
+
+def security_keys(user):
+    """The person's security keys and passkeys, oldest first."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
 
 
 def recovery_codes_left(user):
@@ -89,14 +109,15 @@ def qr_code_svg(device):
     )
 
 
-def _throttle_message(device):
+def _throttle_message(device, wrong="wrong code"):
+    """Why django-otp's throttle refuses a try now (``device``: anything with its ``ThrottlingMixin``), or None."""
     allowed, extra = device.verify_is_allowed()
     if allowed:
         return None
     if extra.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS and extra.get("locked_until"):
         seconds = max(1, int((extra["locked_until"] - timezone.now()).total_seconds() + 0.999))
         return (
-            f"That is {extra['failure_count']} wrong code{'s' if extra['failure_count'] != 1 else ''} in a row. "
+            f"That is {extra['failure_count']} {wrong}{'s' if extra['failure_count'] != 1 else ''} in a row. "
             f"Wait {seconds} second{'s' if seconds != 1 else ''} before trying again."
         )
     return "Codes cannot be checked just now. Try again in a minute."
@@ -187,11 +208,96 @@ def verify(request, code):
     return None
 
 
+# --- Security keys and passkeys (WebAuthn) ---------------------------------------------------------
+
+RECOVERY_CODES_TO_SHOW = "recovery_codes_to_show"
+
+
+def security_key_added(request, key):
+    """
+    django-otp-webauthn has checked and saved a new key of the signed-in person. Recorded; someone for whom it
+    is the first second factor also gets recovery codes (kept in the session for the page that shows them
+    once). Returns where to go next.
+    """
+    user = request.user
+    if not key.name:
+        key.name = f"{KEY_NAME} {security_keys(user).count()}"
+        key.save(update_fields=["name"])
+    first = not StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    codes = new_recovery_codes(user) if first else []
+    record_event("second_factor_added", request=request, obj=user, device=KEY_NAME, key=key.name,
+                 recovery_codes=len(codes))
+    log.info("Security key added by %s from %s", user.get_username(), client_address(request))
+    remember_second_factor(request.session, user)
+    if codes:
+        request.session[RECOVERY_CODES_TO_SHOW] = codes
+        return reverse("two_factor_recovery_codes")
+    return reverse("account")
+
+
+def security_key_throttle(user):
+    """The person's throttle row, locked for this transaction."""
+    from .models import SecurityKeyThrottle
+
+    SecurityKeyThrottle.objects.get_or_create(user=user)
+    return SecurityKeyThrottle.objects.select_for_update().get(user=user)
+
+
+def security_key_refused(user):
+    """Why a security-key check is refused now (failed checks in a row), or None."""
+    with transaction.atomic():
+        return _throttle_message(security_key_throttle(user), wrong="failed security key check")
+
+
+def security_key_failed(request, why):
+    """A check of the signed-in person's key failed (not their key, a bad signature...): recorded, throttled."""
+    user = request.user
+    with transaction.atomic():
+        throttle = security_key_throttle(user)
+        throttle.throttle_increment()
+    log.warning("Failed security key check (%s) for %s from %s", why, user.get_username(), client_address(request))
+    record_event("second_factor_failed", request=request, obj=user, device=KEY_NAME, reason=why)
+    wait = security_key_refused(user)
+    return f"Your security key could not be checked. {wait or 'Try again, or use a code instead.'}"
+
+
+def security_key_given(request, key):
+    """The second step of signing in, by security key (django-otp-webauthn has marked the session verified)."""
+    user = request.user
+    with transaction.atomic():
+        security_key_throttle(user).throttle_reset()
+    request.session.cycle_key()
+    log.info("Second factor given (%s) by %s from %s", KEY_NAME, user.get_username(), client_address(request))
+    record_event("second_factor_given", request=request, obj=user, device=KEY_NAME, key=key.name)
+
+
+def remove_security_key(request, key):
+    """One of the person's keys, removed (recorded by accounts.security). Refused when it is the last second
+    factor of someone who must have one."""
+    from core.permissions import is_second_factor_required
+
+    user = request.user
+    others = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or security_keys(user).exclude(pk=key.pk).exists()
+    )
+    if not others and is_second_factor_required(user):
+        return "Your role needs a second factor, so your only one cannot be removed. Add another first."
+    key.delete()
+    if not others:
+        StaticDevice.objects.filter(user=user).delete()
+    remember_second_factor(request.session, user)
+    log.warning("Security key removed for %s from %s", user.get_username(), client_address(request))
+    return None
+
+
 def remove_second_factor(request, user):
-    """The person's app and recovery codes, removed (each removal recorded by accounts.security)."""
+    """The person's app, security keys and recovery codes, removed (each removal recorded by accounts.security)."""
     with transaction.atomic():
         for device in TOTPDevice.objects.filter(user=user):
             device.delete()
+        for key in WebAuthnCredential.objects.filter(user=user):
+            key.delete()
         StaticDevice.objects.filter(user=user).delete()
     if request.user == user:
         remember_second_factor(request.session, user)

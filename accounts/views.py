@@ -3,6 +3,8 @@ People's own account pages, Django's password views in the GOV.UK look, and the 
 locked sign-ins (django-axes keeps the counts; unlocking clears them).
 """
 
+import json
+
 from axes.models import AccessAttempt
 from crispy_forms.helper import FormHelper
 from axes.utils import reset
@@ -13,11 +15,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_POST
+from django_otp_webauthn import views as webauthn_views
+from django_otp_webauthn.exceptions import OTPWebAuthnApiError
+from mozilla_django_oidc import views as oidc_views
 
 from core.permissions import ADMINISTRATORS, is_administrator, is_second_factor_required, role_required
 
-from . import security, services
+from . import security, services, single_sign_on
 from .forms import CodeForm
 
 
@@ -44,6 +50,7 @@ def account(request):
         {
             "may_unlock": is_administrator(user),
             "authenticator": services.authenticator(user),
+            "security_keys": services.security_keys(user),
             "recovery_codes_left": services.recovery_codes_left(user),
             "second_factor_required": is_second_factor_required(user),
         },
@@ -52,7 +59,7 @@ def account(request):
 
 # --- Two-factor sign-in (accounts.services; the middleware sends people here) ---------------------------
 
-RECOVERY_CODES_TO_SHOW = "recovery_codes_to_show"
+RECOVERY_CODES_TO_SHOW = services.RECOVERY_CODES_TO_SHOW
 
 
 def _next_url(request, default="dashboards:home"):
@@ -81,7 +88,16 @@ def two_factor_verify(request):
         if problem is None:
             return redirect(_next_url(request))
         form.add_error("code", problem)
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "has_app": services.authenticator(request.user) is not None,
+            "has_key": services.security_keys(request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -113,7 +129,7 @@ def two_factor_setup(request):
             "form": form,
             "qr_code": services.qr_code_svg(device),
             "secret": services.secret_for_typing(device),
-            "replacing": services.has_second_factor(user),
+            "replacing": services.authenticator(user) is not None,
             "required": is_second_factor_required(user),
             "next": _next_url(request),
         },
@@ -148,6 +164,76 @@ def two_factor_new_recovery_codes(request):
     return redirect("two_factor_recovery_codes")
 
 
+# --- Security keys and passkeys: django-otp-webauthn's views, with this service's records and throttle ---
+
+
+@login_required
+def security_key_add(request):
+    """The page with the button that asks the browser for a new key (the library's script, static/)."""
+    user = request.user
+    if services.has_second_factor(user) and not user.is_verified():
+        return redirect_to_verify(request)
+    response = render(
+        request,
+        "accounts/security_key_add.html",
+        {
+            "security_keys": services.security_keys(user),
+            "required": is_second_factor_required(user) and not services.has_second_factor(user),
+            "next": _next_url(request),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def security_key_remove(request, pk):
+    key = get_object_or_404(services.security_keys(request.user), pk=pk)
+    problem = services.remove_security_key(request, key)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, f"The security key \u201c{key.name}\u201d is removed.")
+    return redirect("account")
+
+
+class SecurityKeyRegistrationComplete(webauthn_views.CompleteCredentialRegistrationView):
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        key = services.security_keys(self.request.user).get(pk=json.loads(response.content)["id"])
+        return JsonResponse({"id": key.pk, "redirect_url": services.security_key_added(self.request, key)})
+
+
+class SecurityKeyAuthenticationBegin(webauthn_views.BeginCredentialAuthenticationView):
+    def post(self, *args, **kwargs):
+        refused = services.security_key_refused(self.request.user)
+        if refused:
+            return JsonResponse({"detail": refused, "code": "throttled"}, status=429)
+        return super().post(*args, **kwargs)
+
+
+class SecurityKeyAuthenticationComplete(webauthn_views.CompleteCredentialAuthenticationView):
+    """The second step of signing in by security key: throttled, and every success and failure recorded."""
+
+    def post(self, *args, **kwargs):
+        refused = services.security_key_refused(self.request.user)
+        if refused:
+            return JsonResponse({"detail": refused, "code": "throttled"}, status=429)
+        try:
+            return super().post(*args, **kwargs)
+        except OTPWebAuthnApiError as problem:
+            message = services.security_key_failed(self.request, problem.code)
+            return JsonResponse({"detail": message, "code": problem.code}, status=problem.status_code)
+
+    def complete_auth(self, device):
+        super().complete_auth(device)
+        services.security_key_given(self.request, device)
+
+    def get_success_url(self):
+        return self.get_redirect_url() or reverse("dashboards:home")
+
+
 @require_POST
 @login_required
 def two_factor_remove(request):
@@ -155,7 +241,7 @@ def two_factor_remove(request):
         messages.error(request, "Your role needs a second factor, so it cannot be removed. You can move it to a new phone.")
         return redirect("account")
     services.remove_second_factor(request, request.user)
-    messages.success(request, "Your authenticator app and recovery codes are removed.")
+    messages.success(request, "Your second factor (authenticator app, security keys and recovery codes) is removed.")
     return redirect("account")
 
 
@@ -239,6 +325,49 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
         "link_url": reverse_lazy("login"),
         "link_text": "Sign in",
     }
+
+
+# --- Single sign-on with the council's account (accounts.single_sign_on) --------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if single_sign_on.is_configured():
+            context["single_sign_on_name"] = settings.SINGLE_SIGN_ON_NAME
+        return context
+
+
+def _only_when_configured(view):
+    def wrapped(request):
+        if not single_sign_on.is_configured():
+            raise Http404("Single sign-on is not set up.")
+        return view(request)
+
+    return wrapped
+
+
+council_account_sign_in = _only_when_configured(oidc_views.OIDCAuthenticationRequestView.as_view())
+council_account_callback = _only_when_configured(oidc_views.OIDCAuthenticationCallbackView.as_view())
+
+
+def council_account_refused(request):
+    return render(
+        request,
+        "accounts/message_page.html",
+        {
+            "title": "You could not be signed in with your council account",
+            "paragraphs": [
+                "Your council account is not linked to anyone who uses this service, or the sign-in was cancelled.",
+                "If you should have access, ask the board's clerk or an administrator to add you with the email "
+                "address of your council account.",
+            ],
+            "link_url": reverse("login"),
+            "link_text": "Back to sign in",
+        },
+    )
 
 
 @role_required(*ADMINISTRATORS)

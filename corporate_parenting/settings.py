@@ -6,6 +6,7 @@ DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with a real wo
 (the default) turns on the production protections that `manage.py check --deploy` looks for.
 """
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "audit",
     "accounts",
     "core",
@@ -129,6 +131,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on with the council's OpenID Connect provider; does nothing unless OIDC_RP_CLIENT_ID is set.
+    "accounts.single_sign_on.CouncilAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -329,6 +333,39 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # Recovery codes given at enrolment; each works once.
 TWO_FACTOR_RECOVERY_CODES = 10
+# Security keys and passkeys (WebAuthn, django-otp-webauthn) as a second factor, never instead of the password.
+# A key works only for the site it was added on: WEBAUTHN_RP_ID is the service's domain (from SITE_URL) and
+# WEBAUTHN_ORIGINS the addresses people use (https://, or http://localhost on a developer's machine).
+_site = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default=_site.hostname or "localhost")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=[f"{_site.scheme}://{_site.netloc}"])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# After each failed security-key check, the next is refused for 1, 2, 4, 8... seconds, as for codes.
+SECURITY_KEY_THROTTLE_FACTOR = 1
+
+# --- Single sign-on (OpenID Connect: Microsoft Entra ID) ------------------------------------------------
+# Off unless OIDC_RP_CLIENT_ID is set. For Entra ID, register the app with the redirect URI
+# <SITE_URL>/accounts/council-account/callback/ and take the endpoints from
+# https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration (accounts.single_sign_on).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+# People are matched by email to someone an administrator has added; a council account creates nobody.
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "single_sign_on_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/council-account/refused/"
+# The button's words: "Sign in with <SINGLE_SIGN_ON_NAME>".
+SINGLE_SIGN_ON_NAME = env("SINGLE_SIGN_ON_NAME", default="your council account")
+# Roles from the provider's group claim, e.g. SINGLE_SIGN_ON_GROUP_ROLES=<group id>=officer,<group id>=councillor
+# (the first group listed that the person is in wins). Without one, the role an administrator gave stays.
+SINGLE_SIGN_ON_GROUP_ROLES = env.dict("SINGLE_SIGN_ON_GROUP_ROLES", default={})
 
 # --- Audit trail ------------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -166,6 +166,20 @@ RULES = {
     "two_factor_recovery_codes": Rule(EVERYONE, ok=302),
     "two_factor_new_recovery_codes": post_only(EVERYONE),
     "two_factor_remove": post_only(EVERYONE),
+    # security keys (django-otp-webauthn): each person's own; its JSON endpoints take POSTs only, from people
+    # signed in with their password (never passwordless); the script's messages are public
+    "security_key_add": Rule(EVERYONE),
+    "security_key_remove": post_only(EVERYONE, kwargs=lambda: {"pk": 1}),
+    "otp_webauthn:credential-registration-begin": post_only(EVERYONE),
+    "otp_webauthn:credential-registration-complete": post_only(EVERYONE),
+    "otp_webauthn:credential-authentication-begin": post_only(EVERYONE),
+    "otp_webauthn:credential-authentication-complete": post_only(EVERYONE),
+    "otp_webauthn:js-i18n-catalog": Rule(EVERYONE, anonymous=200),
+    # single sign-on: not there unless configured (its journey, configured, is in tests/e2e); the refusal page
+    # is for people not signed in
+    "single_sign_on": Rule(EVERYONE, ok=404, anonymous=404),
+    "single_sign_on_callback": Rule(EVERYONE, ok=404, anonymous=404),
+    "single_sign_on_refused": Rule(EVERYONE, anonymous=200),
     "locked_sign_ins": Rule({ADM}),
     "unlock_sign_in": post_only({ADM}, kwargs=access_attempt),
     # dashboards: each role lands on its own; the chief executive's and councillors' views are aggregates

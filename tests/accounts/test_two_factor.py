@@ -183,3 +183,63 @@ def test_an_officer_cannot_remove_a_required_second_factor(client, make_user):
     response = client.post(reverse("two_factor_remove"), follow=True)
     assert "cannot be removed" in response.content.decode()
     assert TOTPDevice.objects.filter(user=officer).exists()
+
+
+def security_key(user, name="Security key 1"):
+    """A key on record for ``user`` (the browser test, tests/e2e, adds one through the page with a real
+    WebAuthn exchange; here only the server's side of a failed check matters)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user, name=name, confirmed=True, credential_id=f"key-{user.username}-{name}".encode(), public_key=b"\x00",
+        sign_count=0,
+    )
+
+
+def test_failed_security_key_checks_are_recorded_and_throttled_like_wrong_codes(client, make_user):
+    officer = make_user(Role.OFFICER, username="hanna")
+    security_key(officer)
+    sign_in(client, "hanna")
+    response = client.get(reverse("children:child_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
+    page = client.get(response["Location"]).content.decode()
+    assert "Use your security key" in page and 'id="otp_webauthn_config"' in page
+
+    begin = reverse("otp_webauthn:credential-authentication-begin")
+    complete = reverse("otp_webauthn:credential-authentication-complete")
+    assert client.post(begin).status_code == 200
+    # An answer from a key this service does not know (someone else's, or made up).
+    stranger = {"id": "c3RyYW5nZXI", "rawId": "c3RyYW5nZXI", "type": "public-key", "response": {
+        "clientDataJSON": "e30", "authenticatorData": "AAAA", "signature": "AAAA"}}
+    failed = client.post(complete, stranger, content_type="application/json")
+    assert failed.status_code == 404
+    assert "Wait 1 second before trying again" in failed.json()["detail"]  # django-otp's rule: 1 s after one
+    assert client.post(begin).status_code == 429  # throttled before the key is even asked
+    refused = client.post(complete, stranger, content_type="application/json")
+    assert refused.status_code == 429 and "1 failed security key check in a row" in refused.json()["detail"]
+    assert client.get(reverse("children:child_list")).status_code == 302  # still not through
+    failure = events("second_factor_failed").get()
+    assert failure.additional_data["device"] == "Security key"
+    assert failure.additional_data["reason"] == "credential_not_found"
+    assert failure.additional_data["actor_username"] == "hanna"
+
+
+def test_a_security_key_is_removed_by_its_owner_unless_it_is_a_required_last_one(client, make_user):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    officer = make_user(Role.OFFICER, username="hanna")
+    only = security_key(officer)
+    client.force_login(officer)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = only.persistent_id  # signed in with the key
+    session.save()
+    account = client.get(reverse("account")).content.decode()
+    assert "Security key 1" in account
+    response = client.post(reverse("security_key_remove", args=[only.pk]), follow=True)
+    assert "cannot be removed" in response.content.decode()
+    spare = security_key(officer, name="Security key 2")
+    client.post(reverse("security_key_remove", args=[spare.pk]))
+    removed = events("second_factor_removed").get()
+    assert removed.additional_data["key"] == "Security key 2" and removed.additional_data["actor_username"] == "hanna"
+    someone_else = security_key(make_user(Role.COUNCILLOR, username="cllr"))
+    assert client.post(reverse("security_key_remove", args=[someone_else.pk])).status_code == 404
