@@ -78,10 +78,14 @@ def two_factor_verify(request):
     if not services.has_second_factor(request.user):
         services.remember_second_factor(request.session, request.user)  # removed by an administrator meanwhile
         return redirect(services.set_up_url(_next_url(request)))
+    has_app = services.authenticator(request.user) is not None
     form = CodeForm(
         request.POST or None,
-        label="Code from your authenticator app",
-        help_text="The 6-digit code your app shows now. If you do not have your phone, enter one of your recovery codes.",
+        label="Code from your authenticator app" if has_app else "Recovery code",
+        help_text=(
+            "The 6-digit code your app shows now. If you do not have your phone, enter one of your recovery codes."
+            if has_app else "One of the codes you were given when you added your security key. Each works once."
+        ),
     )
     if request.method == "POST" and form.is_valid():
         problem = services.verify(request, form.cleaned_data["code"])
@@ -94,7 +98,7 @@ def two_factor_verify(request):
         {
             "form": form,
             "next": _next_url(request),
-            "has_app": services.authenticator(request.user) is not None,
+            "has_app": has_app,
             "has_key": services.security_keys(request.user).exists(),
         },
     )

@@ -204,6 +204,7 @@ def test_failed_security_key_checks_are_recorded_and_throttled_like_wrong_codes(
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
     page = client.get(response["Location"]).content.decode()
     assert "Use your security key" in page and 'id="otp_webauthn_config"' in page
+    assert "Recovery code" in page and "Code from your authenticator app" not in page  # a key, no app
 
     begin = reverse("otp_webauthn:credential-authentication-begin")
     complete = reverse("otp_webauthn:credential-authentication-complete")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 
-from .conftest import check_accessibility, sign_in
+from .conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -135,6 +135,7 @@ def test_an_officer_adds_a_security_key_and_signs_in_with_it(page, make_user, se
     page.get_by_role("link", name="Use a security key or passkey instead").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a security key or passkey")
     check_accessibility(page, "adding a security key")
+    screenshot(page, "security-key-add")
     page.get_by_role("button", name="Add a security key").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
     expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(10)
@@ -146,6 +147,7 @@ def test_an_officer_adds_a_security_key_and_signs_in_with_it(page, make_user, se
     try_password(page, "hanna", "a-long-test-password")
     expect(page.get_by_role("heading", level=1)).to_have_text("Use your security key")
     check_accessibility(page, "signing in with a security key")
+    screenshot(page, "security-key-sign-in")
     page.get_by_role("button", name="Use your security key").click()
     expect(page).to_have_url(re.compile(r"/dashboard/officer/$"))
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Children").click()
@@ -209,6 +211,7 @@ def council_identity_provider(live_server, settings, tmp_path):
 
 def sign_in_at_provider(page, username, password):
     page.goto("/accounts/login/")
+    screenshot(page, "sign-in-with-council-account")
     page.get_by_role("link", name="Sign in with your Wyvern Council account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to your council account")
     page.get_by_label("Email or username").fill(username)
