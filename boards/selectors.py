@@ -501,6 +501,19 @@ def feedback_for(user):
     return views
 
 
+def childrens_voice(starts_on, ends_on):
+    """
+    Children's say between two dates (inclusive), in one query: views heard, how many the board has answered
+    ("we did", whenever it answered), and how many of those answers are published to young people. Counts of
+    views, not of children: no child can be told from them.
+    """
+    return ChildrensView.objects.filter(heard_on__gte=starts_on, heard_on__lte=ends_on).aggregate(
+        heard=Count("id"),
+        answered=Count("id", filter=Q(response__isnull=False)),
+        published=Count("id", filter=Q(response__published=True)),
+    )
+
+
 # --- For dashboards and reports ------------------------------------------------------------------------
 
 

@@ -56,6 +56,11 @@ class Chart:
     def __str__(self):
         return self.svg
 
+    @property
+    def labelled_rows(self):
+        """Each row as (row heading, [(column heading, cell)]): a phone shows each cell under its heading."""
+        return [(row[0], list(zip(self.columns[1:], row[1:]))) for row in self.rows]
+
 
 def _new_id(prefix):
     return f"{prefix}-{next(_ids)}"

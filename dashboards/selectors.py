@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from boards import selectors as boards
 from children import selectors as children
-from core import stamps
+from core import collection_year, stamps
 from measures import charts as measure_charts
 from measures import figures as measure_figures
 from measures import queries as measure_queries
+from measures import registry
 from indicators import selectors as self_evaluation
 
 TREND_YEARS = measure_figures.TREND_YEARS
@@ -38,24 +39,87 @@ class Question:
 
     text: str
     figures: list = field(default_factory=list)  # BoardFigure
+    anchor: str = ""
+
+    @property
+    def attention(self):
+        """Why the question needs asking now: a figure red against its target or worse than neighbours."""
+        reasons = []
+        for figure in self.figures:
+            if figure.rag == measure_figures.RED:
+                reasons.append(f"{figure.measure.title}: red against the board's target")
+            if figure.compared_with_neighbours == measure_figures.WORSE:
+                reasons.append(f"{figure.measure.title}: worse than statistical neighbours")
+        return reasons
 
 
 HOW_MANY = ["looked_after_at_31_march", "looked_after_rate_per_10000", "started_during_year", "ceased_during_year"]
 WHERE = ["placement_foster", "placement_kinship", "placement_residential", "placed_over_20_miles", "placed_outside_area"]
 
-# The questions, in the words of the councillors' guides, each with the measures that answer it.
+# The questions, in the words of the councillors' guides, each with the measures that answer it. The 903
+# return holds no school attendance or attainment (the virtual school reports those): education is asked of
+# the young people the return follows into adulthood.
 COUNCILLOR_QUESTIONS = (
     ("How many children are we looking after, and how does that compare with similar councils?", HOW_MANY),
     ("Why do children come into our care?", ["category_of_need_n1", "category_of_need_n5", "category_of_need_n4"]),
     ("Are our children living in family settings, close to home?", WHERE),
     ("Do our children have stable homes?", ["three_or_more_placements", "long_term_stability"]),
-    ("Are our children healthy?", ["health_assessment", "dental_check", "immunisations", "mean_sdq_score"]),
-    ("Are our children safe? How many go missing?", ["went_missing", "missing_incidents"]),
     (
-        "How well are our care leavers doing?",
-        ["care_leavers_in_eet", "care_leavers_suitable_accommodation", "care_leavers_in_touch"],
+        "Are our children healthy?",
+        ["health_assessment", "dental_check", "immunisations", "mean_sdq_score", "sdq_cause_for_concern"],
     ),
+    ("Are our children safe? How many go missing?", ["went_missing", "missing_incidents"]),
+    ("Are our children kept out of trouble with the law?", ["convicted", "substance_misuse"]),
+    (
+        "Are our young people in education, training or work?",
+        ["care_leavers_17_18_in_eet", "care_leavers_in_eet"],
+    ),
+    (
+        "Are children who cannot go home adopted without delay?",
+        ["adoption_days_to_adoptive_family", "adoption_days_order_to_match"],
+    ),
+    ("Do children take part in their reviews, and are reviews on time?", ["reviews_taken_part_in", "reviews_on_time"]),
+    ("How well are our care leavers doing?", ["care_leavers_in_touch", "care_leavers_suitable_accommodation"]),
 )
+
+
+def councillor_questions(panel):
+    """The questions answered from ``panel``, those needing attention first (otherwise in the guides' order)."""
+    questions = [
+        Question(text, panel.figures(identifiers), f"question-{number}")
+        for number, (text, identifiers) in enumerate(COUNCILLOR_QUESTIONS, start=1)
+    ]
+    return sorted(questions, key=lambda question: not question.attention)
+
+
+# The chief executive's questions (shared/domain.md), one headline figure each, at the top of the page.
+CHIEF_EXECUTIVE_HEADLINES = (
+    ("How many", "looked_after_rate_per_10000"),
+    ("Why", "category_of_need_n1"),
+    ("Where", "placed_over_20_miles"),
+    ("How stable", "three_or_more_placements"),
+    ("How healthy", "health_assessment"),
+    ("Care leavers", "care_leavers_in_eet"),
+    ("Their say", "reviews_taken_part_in"),
+)
+# Who the children are and who provides their placements: the breakdowns below the summary.
+WHO = [
+    measure.identifier for measure in registry.MEASURES if measure.topic == "who"
+]
+PROVIDERS = [measure.identifier for measure in registry.MEASURES if measure.identifier.startswith("provider_")]
+
+
+@dataclass
+class Headline:
+    question: str
+    figure: object  # BoardFigure
+
+
+def headlines(panel, questions):
+    """(question, measure identifier) pairs as ``Headline``s for ``panel``'s year, leaving out measures it lacks."""
+    found = [Headline(question, panel.figure(identifier)) for question, identifier in questions]
+    return [headline for headline in found if headline.figure is not None]
+
 
 HOW_WELL = [
     "three_or_more_placements",
@@ -82,15 +146,20 @@ def chief_executive_measures():
     latest = panel.results[panel.year]
     rate = "looked_after_rate_per_10000"
     headline = rate if latest[rate].value is not None else "looked_after_at_31_march"
+    headline_measures = CHIEF_EXECUTIVE_HEADLINES
+    if latest["looked_after_rate_per_10000"].value is None:  # no population entered: the count instead
+        headline_measures = (("How many", "looked_after_at_31_march"), *CHIEF_EXECUTIVE_HEADLINES[1:])
     return {
         "panel": panel,
+        "headlines": headlines(panel, headline_measures),
         "how_many": panel.figures(HOW_MANY),
         "how_many_chart": panel.trend(headline),
         "why_chart": measure_charts.category_of_need_chart(latest, suppress=True),
         "where": panel.figures(WHERE),
         "where_chart": measure_charts.placement_mix_chart(panel.results, suppress=True),
         "how_well": panel.figures(HOW_WELL),
-        "gaps": panel.gaps_to_peers(HOW_WELL),
+        "who": panel.figures(WHO),
+        "providers": panel.figures(PROVIDERS),
         "measure_rag": panel.rag_counts(),
     }
 
@@ -101,12 +170,26 @@ def _versions(today, user=None):
     return {"measures_version": measure_queries.version(), "page_version": stamps.page_version(today, *personal)}
 
 
+def childrens_voice(today):
+    """Children's views heard this collection year, answered and published ("you said, we did")."""
+    year = collection_year.current(today)
+    return {
+        "year_label": collection_year.label(year),
+        **boards.childrens_voice(collection_year.starts_on(year), collection_year.ends_on(year)),
+    }
+
+
 def chief_executive(user, today=None):
-    """How many, why, where, how well; the gap to England and neighbours; how the board is governed."""
+    """
+    A summary of the chief executive's questions first (headline figures; governance, actions and children's
+    say as counts, each a link); then how many, who, why, where and how well in detail; then self-evaluation.
+    """
     today = today or timezone.localdate()
     grades = stamps.later(lambda: list(self_evaluation.latest_approved_grades()))
     return {
-        **_versions(today),
+        **_versions(today, user),
+        "improvement_actions": stamps.later(lambda: {"overdue": self_evaluation.overdue_actions(today, user).count()}),
+        "voice": stamps.later(childrens_voice, today),
         "similar_within_percent": f"{measure_figures.SIMILAR_WITHIN * 100:g}",
         "measures": stamps.later(chief_executive_measures),
         "governance": stamps.later(boards.governance_summary, today),
@@ -122,8 +205,9 @@ def councillor_measures():
         return {"panel": panel}
     return {
         "panel": panel,
-        "questions": [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS],
+        "questions": councillor_questions(panel),
         "looked_after_chart": panel.trend("looked_after_at_31_march"),
+        "reviews": panel.figure("reviews_taken_part_in"),
     }
 
 
@@ -143,6 +227,7 @@ def councillor(user, today=None):
         "pledge_counts": stamps.later(boards.rag_counts, progress),
         "next_meeting": stamps.later(boards.next_meeting, user, today),
         "actions": stamps.later(_owned_actions, user, today),
+        "voice": stamps.later(childrens_voice, today),
     }
 
 
@@ -234,7 +319,7 @@ def public_measures():
         return {"panel": panel}
     return {
         "panel": panel,
-        "questions": [Question(text, panel.figures(identifiers)) for text, identifiers in COUNCILLOR_QUESTIONS],
+        "questions": councillor_questions(panel),
         "looked_after_chart": panel.trend("looked_after_at_31_march"),
         "why_chart": measure_charts.category_of_need_chart(panel.results[panel.year], suppress=True),
         "where_chart": measure_charts.placement_mix_chart(panel.results, suppress=True),

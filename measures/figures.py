@@ -21,6 +21,10 @@ BETTER, SIMILAR, WORSE, ABOVE, BELOW = "better", "similar", "worse", "above", "b
 BAND_LABELS = {
     BETTER: "Better", SIMILAR: "Similar", WORSE: "Worse", ABOVE: "Higher than England", BELOW: "Lower than England",
 }
+COMPARED_WORDS = {
+    BETTER: "better than", SIMILAR: "similar to", WORSE: "worse than", ABOVE: "higher than", BELOW: "lower than",
+}
+BAND_WORDS = {BETTER: "Better", SIMILAR: "Similar", WORSE: "Worse", ABOVE: "Higher", BELOW: "Lower"}  # in a column headed "Against England"
 NOT_COMPARABLE = "Not comparable"  # no England or neighbours' figure can exist (a count of our children)
 
 
@@ -39,6 +43,25 @@ def compare(measure, value, other):
     return BETTER if (gap > 0) == (measure.better == HIGHER) else WORSE
 
 
+# The change from last year, in the same words wherever it is said (dashboards, the annual report's sentences).
+IMPROVED, WORSENED, UNCHANGED, ROSE, FELL = "improved", "worsened", "unchanged", "rose", "fell"
+CHANGE_LABELS = {IMPROVED: "Better", WORSENED: "Worse", UNCHANGED: "No change", ROSE: "Up", FELL: "Down"}
+
+
+def change_direction(measure, change):
+    """
+    Which way a figure moved from last year: improved or worsened by the measure's better direction (rose or
+    fell where neither is better), unchanged when the printed figures are the same; None without both years.
+    """
+    if change is None:
+        return None
+    if abs(change) < 1e-9:
+        return UNCHANGED
+    if measure.better is None:
+        return ROSE if change > 0 else FELL
+    return IMPROVED if (change > 0) == (measure.better == HIGHER) else WORSENED
+
+
 def rag(measure, value, target):
     """Red, amber or green against the board's target; None without a value, a target, or a better direction."""
     if value is None or target is None or measure.better is None:
@@ -54,6 +77,8 @@ def format_gap(measure, gap):
         return ""
     unit = " points" if measure.unit == PERCENTAGE else ""
     number = f"{abs(gap):,.0f}" if measure.unit in (COUNT, PERCENTAGE, RATE, DAYS) else f"{abs(gap):,.1f}"
+    if number == "1":
+        unit = unit.rstrip("s")  # "+1 point"
     if number.strip("0.,") == "":
         return f"0{unit}"
     return f"{'+' if gap > 0 else '-'}{number}{unit}"
@@ -67,6 +92,7 @@ class BoardFigure:
     suppress: bool
     comparator: object = None  # measures.models.Comparator or None
     target: object = None  # measures.models.Target or None
+    previous: MeasureValue | None = None  # the same measure last year, when that year's return is held
 
     @property
     def measure(self):
@@ -132,6 +158,51 @@ class BoardFigure:
         return BAND_LABELS.get(self.compared_with_england, "")
 
     @property
+    def compared_with_england_word(self):
+        return BAND_WORDS.get(self.compared_with_england, "")
+
+    @property
+    def compared_with_neighbours_word(self):
+        return BAND_WORDS.get(self.compared_with_neighbours, "")
+
+    @property
+    def compared_with_neighbours(self):
+        """As ``compared_with_england``, against the statistical neighbours' average."""
+        return compare(self.measure, self.visible, self.statistical_neighbours)
+
+    @property
+    def compared_with_neighbours_label(self):
+        return BAND_LABELS.get(self.compared_with_neighbours, "").replace("England", "neighbours")
+
+    @property
+    def change(self):
+        """
+        This year's printed figure less last year's; None when either is missing or withheld (worked out from
+        the published figures only, so it tells nothing they do not).
+        """
+        if self.previous is None:
+            return None
+        before = self.previous.visible_value(suppress=self.suppress)
+        if self.visible is None or before is None:
+            return None
+        return round(self.visible - before, 6)
+
+    @property
+    def change_direction(self):
+        return change_direction(self.measure, self.change)
+
+    @property
+    def change_label(self):
+        return CHANGE_LABELS.get(self.change_direction, "")
+
+    @property
+    def change_text(self):
+        """"+3 points", "-12", "No change"; "" when there is no change to tell."""
+        if self.change is None:
+            return ""
+        return "No change" if self.change_direction == UNCHANGED else format_gap(self.measure, self.change)
+
+    @property
     def out_of(self):
         """
         The denominator in words, "out of 216 children looked after at 31 March"; "" for a count, without a
@@ -151,6 +222,45 @@ class BoardFigure:
     @property
     def rag(self):
         return rag(self.measure, self.visible, self.target)
+
+    @property
+    def sentence(self):
+        """
+        What the figure says, written from the figure itself, so that the words can never contradict it: its
+        value, its change from last year, how it compares with England and neighbours, and its target. A
+        withheld figure is said to be withheld in the same words as every other, and nothing is worked out
+        from it (no change, comparison or rating).
+        """
+        year = collection_year.label(self.value.year)
+        if self.visible is None:
+            if self.value.value is None:
+                return f"{self.measure.title}: no figure for {year}."
+            return f"{self.measure.title}: not published for {year}, so that no child can be identified."
+        words = [f"{self.measure.title} was {self.shown} in {year}"]
+        direction = self.change_direction
+        if direction is not None:
+            before = self.previous.shown(suppress=self.suppress)
+            last_year = collection_year.label(self.value.year - 1)
+            if direction == UNCHANGED:
+                words.append(f", the same as in {last_year}")
+            else:
+                moved = "up" if self.change > 0 else "down"
+                amount = format_gap(self.measure, self.change).lstrip("+-")
+                words.append(f", {moved} {amount} from {before} in {last_year}")
+                if direction in (IMPROVED, WORSENED):
+                    words.append(f" ({'better' if direction == IMPROVED else 'worse'} for children)")
+        comparisons = []
+        for band, other, name in (
+            (self.compared_with_england, self.england, "England"),
+            (self.compared_with_neighbours, self.statistical_neighbours, "statistical neighbours"),
+        ):
+            if band is not None:
+                comparisons.append(f"{COMPARED_WORDS[band]} {name} ({format_value(self.measure, other)})")
+        if comparisons:
+            words.append("; " + " and ".join(comparisons))
+        if self.rag:
+            words.append(f"; {self.rag} against the board's target of {self.target_text}")
+        return "".join(words) + "."
 
 
 
@@ -182,7 +292,8 @@ class MeasurePanel:
         if value is None:
             return None
         return BoardFigure(
-            value, self.suppress, self.comparators.get((identifier, year)), self.targets.get(identifier)
+            value, self.suppress, self.comparators.get((identifier, year)), self.targets.get(identifier),
+            self.results.get(year - 1, {}).get(identifier),
         )
 
     def figures(self, identifiers):

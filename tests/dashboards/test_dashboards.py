@@ -74,12 +74,12 @@ def test_empty_council_shows_empty_states(client_for, client):
 
 def test_chief_executive_sees_how_many_why_where_how_well_and_governance(small_cohort, client_for):
     html = client_for(Role.CHIEF_EXECUTIVE).get(reverse("dashboards:chief_executive")).content.decode()
-    for heading in ("How many children we look after", "Why they are looked after", "Where they live",
-                    "How well they are doing", "Outcome gap to England", "Governance"):
+    for heading in ("Your questions answered", "How many children we look after", "Who the children are",
+                    "Why they are looked after", "Where they live", "How well they are doing", "Governance"):
         assert heading in html
     assert html.count('role="img"') == 3  # trend, category of need, placement mix
     assert "Data for the chart: Placement mix at 31 March" in html
-    assert "Board meetings held in the last 12 months" in html
+    assert "board meetings quorate in 12 months" in html
 
 
 def test_small_numbers_are_withheld_on_the_chief_executive_and_councillor_dashboards(small_cohort, client_for, client):

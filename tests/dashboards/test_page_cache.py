@@ -59,17 +59,18 @@ def test_a_second_visit_the_same_day_comes_from_the_cache(role, url_name, client
 def test_chief_executive_sees_pledge_ratings_and_meetings_at_once(board, make_user, client_for):
     officer = make_user(Role.OFFICER)
     client = client_for(Role.CHIEF_EXECUTIVE)
-    governance = section(page(client, "dashboards:chief_executive"), "governance")
-    assert "None scheduled" in governance and "0 green, 0 amber, 0 red, 0 not yet rated" in governance
+    html = page(client, "dashboards:chief_executive")
+    assert "None scheduled" in section(html, "governance")
+    assert "0 red</span> Care Pledge promises; 0 amber, 0 green, 0 not yet rated" in section(html, "summary")
 
     commitment = board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
     board_services.add_pledge_update(commitment=commitment, rag="red", note="Behind.", updated_by=officer)
     meeting = board_services.schedule_meeting(
         board=board, starts_at=timezone.now() + datetime.timedelta(days=10), venue="County Hall"
     )
-    governance = section(page(client, "dashboards:chief_executive"), "governance")
-    assert "0 green, 0 amber, 1 red, 0 not yet rated" in governance
-    assert reverse("boards:meeting_detail", args=[meeting.pk]) in governance
+    html = page(client, "dashboards:chief_executive")
+    assert "1 red</span> Care Pledge promises; 0 amber, 0 green, 0 not yet rated" in section(html, "summary")
+    assert reverse("boards:meeting_detail", args=[meeting.pk]) in section(html, "governance")
 
     board_services.update_meeting(meeting, status=MeetingStatus.CANCELLED)
     assert "None scheduled" in section(page(client, "dashboards:chief_executive"), "governance")
@@ -140,14 +141,14 @@ def test_officer_sees_a_failed_import_and_a_new_cycle_at_once(reference_data_loa
 def test_a_change_that_is_rolled_back_never_shows(board, make_user, client_for):
     officer = make_user(Role.OFFICER)
     client = client_for(Role.CHIEF_EXECUTIVE)
-    assert "0 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+    assert "0 not yet rated" in section(page(client, "dashboards:chief_executive"), "summary")
     with pytest.raises(RuntimeError), transaction.atomic():
         board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
-        assert "1 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+        assert "1 not yet rated" in section(page(client, "dashboards:chief_executive"), "summary")
         raise RuntimeError("the clerk's save failed")
-    assert "0 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+    assert "0 not yet rated" in section(page(client, "dashboards:chief_executive"), "summary")
     board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
-    assert "1 not yet rated" in section(page(client, "dashboards:chief_executive"), "governance")
+    assert "1 not yet rated" in section(page(client, "dashboards:chief_executive"), "summary")
 
 
 @pytest.fixture

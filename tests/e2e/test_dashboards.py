@@ -1,0 +1,54 @@
+"""
+Each role's dashboard in the browser, on the demo council: its summary is on the first screen of a 1366 x 768
+laptop, every link on it opens for that role, and on a 375-pixel phone the page never scrolls sideways.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+from .conftest import SCREENSHOTS, check_accessibility, load_demo_council, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "corporate-parent-demo"
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 375, "height": 812}
+DASHBOARDS = {
+    "chief.executive": "/dashboard/chief-executive/",
+    "cllr.okafor": "/dashboard/councillor/",
+    "officer.lindqvist": "/dashboard/officer/",
+}
+
+
+def test_each_summary_is_on_the_first_screen_and_every_link_opens(page, transactional_db):
+    load_demo_council()
+    problems = []
+    for username, url in DASHBOARDS.items():
+        page.context.clear_cookies()
+        page.set_viewport_size(LAPTOP)
+        sign_in(page, User.objects.get(username=username), DEMO_PASSWORD)
+        page.goto(url)
+        summary = page.locator("#summary")
+        expect(summary).to_be_visible()
+        box = summary.bounding_box()
+        if box["y"] + box["height"] > LAPTOP["height"]:
+            problems.append(f"{username}: the summary ends {box['y'] + box['height']:.0f} pixels down, below the first screen")
+        screenshot(page, f"summary-{username}")
+        page.screenshot(path=str(SCREENSHOTS / f"summary-{username}-first-screen.png"))
+        links = page.eval_on_selector_all(
+            "main a[href]", "links => [...new Set(links.map(a => a.getAttribute('href')))]"
+        )
+        for href in links:
+            if href.startswith("#"):
+                continue
+            response = page.request.get(href, max_redirects=0)
+            if response.status != 200:
+                problems.append(f"{username}: {href} gives {response.status}")
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{username}: the page is {width} pixels wide on a {PHONE['width']}-pixel phone")
+        screenshot(page, f"summary-{username}-phone")
+        check_accessibility(page, f"{username}'s dashboard on a phone")
+    assert not problems, "\n".join(problems)
