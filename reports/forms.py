@@ -58,8 +58,10 @@ class BuildAnnualReportForm(forms.Form):
 class AnnualReportContentForm(forms.ModelForm):
     class Meta:
         model = AnnualReportContent
-        fields = ["strengths", "areas_for_improvement", "recommendations"]
+        fields = ["foreword", "strengths", "areas_for_improvement", "recommendations", "priorities"]
         help_texts = {
+            "foreword": "The chair's introduction to the year, in the chair's own words.",
+            "priorities": "What the board will focus on next year.",
             "strengths": "What is going well for looked-after children and care leavers, with the evidence.",
             "areas_for_improvement": "Where outcomes or services fall short, and what is being done.",
             "recommendations": "What the board asks full council, the executive and the children's trust to do.",
@@ -69,9 +71,11 @@ class AnnualReportContentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            Field.textarea("foreword", label_size=Size.MEDIUM, rows=8),
             Field.textarea("strengths", label_size=Size.MEDIUM, rows=8),
             Field.textarea("areas_for_improvement", label_size=Size.MEDIUM, rows=8),
             Field.textarea("recommendations", label_size=Size.MEDIUM, rows=8),
+            Field.textarea("priorities", label_size=Size.MEDIUM, rows=8),
             Submit("save", "Save annual report text"),
         )
 

@@ -183,11 +183,13 @@ class AnnualReportContent(models.Model):
     """What officers write for the annual report to full council; the figures come from the data."""
 
     year = models.PositiveSmallIntegerField(unique=True, help_text="Collection year ending 31 March, e.g. 2025.")
+    foreword = models.TextField("chair's foreword", blank=True)
     strengths = models.TextField(blank=True)
     areas_for_improvement = models.TextField("areas for improvement", blank=True)
     recommendations = models.TextField(
         blank=True, help_text="What the board recommends to full council, the executive and the children's trust."
     )
+    priorities = models.TextField("next year's priorities", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -171,7 +171,7 @@ def _officer_text(section_id, title, text, empty):
 
 
 def _measures_section(section_id, title, identifiers, year, introduction, *, category_of_need=False,
-                      placement_mix=True):
+                      placement_mix=True, panel=None):
     """
     The measures for ``year`` (default: the latest return) with their trends, drawn by the same chart functions
     as the measure pages and dashboards (``measures``), always small-number suppressed, with the placement mix
@@ -181,13 +181,15 @@ def _measures_section(section_id, title, identifiers, year, introduction, *, cat
 
     if year is None:
         year = next(iter(selectors.available_years()), None)
-    panel = figures.measure_panel(suppress=True, year=year) if year is not None else None
+    if panel is None and year is not None:
+        panel = figures.measure_panel(suppress=True, year=year)
     data = {"year": year, "year_label": long_label(year) if year else "", "items": []}
     if panel is None or not panel.has_data:
         return _section(section_id, title, "measures", data, introduction)
     data["items"] = [
         {"measure": registry.get(identifier), "figure": panel.figure(identifier), "chart": panel.trend(identifier)}
         for identifier in identifiers
+        if panel.figure(identifier) is not None
     ]
     data["checked"] = panel.checked  # the DfE validation errors the year's return carries
     if placement_mix:
@@ -221,12 +223,15 @@ def _grades_section():
     )
 
 
-def _pledge_section(rows=None):
-    """``rows`` from ``boards.selectors.pledge_progress`` if the caller has them already."""
+def _pledge_section(rows=None, *, as_at=None):
+    """
+    ``rows`` from ``boards.selectors.pledge_progress`` if the caller has them already; otherwise the pledge as
+    it stood at ``as_at`` (a year's report leaves out ratings recorded after the year).
+    """
     from boards.models import Rag
     from boards.selectors import pledge_progress
 
-    rows = pledge_progress() if rows is None else rows
+    rows = pledge_progress(as_at=as_at) if rows is None else rows
     labels = dict(Rag.choices)
     for row in rows:
         row["rag_label"] = labels.get(row["latest_rag"], "Not yet rated")
@@ -240,7 +245,7 @@ def _pledge_section(rows=None):
 
 
 def _meetings_section(year):
-    from boards.models import BoardRole, Meeting, MeetingStatus
+    from boards.models import BoardRole, Meeting, MeetingStatus, Minute, MinuteKind
     from boards.selectors import attendance_summary, with_quorum
 
     year_start, year_end = collection_year.starts_on(year), collection_year.ends_on(year)
@@ -254,18 +259,89 @@ def _meetings_section(year):
         .select_related("board")
         .order_by("starts_at")
     )
-    attendance = attendance_summary(year_start, year_end)
+    # Attendance is reported for voting members: they make the board quorate and take its decisions.
+    attendance = [row for row in attendance_summary(year_start, year_end) if row["membership"].voting]
     for row in attendance:
         # Young people's representatives are children or care leavers: the report names their role only.
         row["name"] = (
             "Young people's representative" if row["membership"].role == BoardRole.YOUNG_PERSON else str(row["member"])
         )
+    decisions = list(
+        Minute.objects.filter(agenda_item__meeting__in=[meeting.pk for meeting in meetings], kind__in=[MinuteKind.DECISION, MinuteKind.RECOMMENDATION])
+        .select_related("agenda_item__meeting")
+        .order_by("agenda_item__meeting__starts_at", "number", "id")
+    )
     return _section(
         "meetings",
-        "Meetings held and attendance",
+        "What the board did",
         "meetings",
-        {"meetings": meetings, "attendance": attendance, "year_label": long_label(year)},
+        {"meetings": meetings, "attendance": attendance, "decisions": decisions, "year_label": long_label(year)},
     )
+
+
+def _summary_section(year, panel):
+    """
+    The year on one page: a sentence for each headline figure, written from the figure (``BoardFigure.sentence``),
+    and the board's year in counts.
+    """
+    from boards.selectors import childrens_voice
+    from dashboards.selectors import CHIEF_EXECUTIVE_HEADLINES
+
+    sentences = []
+    if panel is not None and panel.has_data:
+        sentences = [
+            figure.sentence
+            for figure in (panel.figure(identifier) for _question, identifier in CHIEF_EXECUTIVE_HEADLINES)
+            if figure is not None
+        ]
+    return _section(
+        "summary",
+        "Summary",
+        "summary",
+        {
+            "sentences": sentences,
+            "rag": panel.rag_counts() if panel is not None and panel.has_data and panel.targets else None,
+            "voice": childrens_voice(collection_year.starts_on(year), collection_year.ends_on(year)),
+            "year_label": long_label(year),
+        },
+        f"The year {long_label(year)} in a page. Each sentence is written from the figure it describes.",
+    )
+
+
+def _voice_section(year):
+    """Children's views heard in the year, and the board's published answers to them ("you said, we did")."""
+    from boards.models import ChildrensView
+    from boards.selectors import childrens_voice
+
+    starts_on, ends_on = collection_year.starts_on(year), collection_year.ends_on(year)
+    answered = list(
+        ChildrensView.objects.filter(heard_on__gte=starts_on, heard_on__lte=ends_on, response__published=True)
+        .select_related("response", "commitment")
+        .order_by("heard_on", "id")
+    )
+    return _section(
+        "childrens-voice",
+        "Children's voice: you said, we did",
+        "voice",
+        {"counts": childrens_voice(starts_on, ends_on), "answered": answered, "year_label": long_label(year)},
+        "What children and young people told the board during the year, and what it did about it, as told back "
+        "to them.",
+    )
+
+
+GLOSSARY = (
+    ("Care leaver", "A young person aged 16 to 25 who was looked after; the council keeps duties to them."),
+    ("Corporate parent", "The council as a whole, its councillors and partners, who must act for a child in "
+     "care as a good parent would."),
+    ("Looked after", "In the council's care, under a court order or by agreement with the child's parents."),
+    ("Statistical neighbours", "The councils most like ours, whose average the DfE publishes for comparison."),
+    ("Similar", "Within 5% of the figure compared with (with England at 92%, anything from 87.4% to 96.6%)."),
+    ("[c]", "A figure withheld because it concerns fewer than 5 children, or because such a figure could be "
+     "worked out from it."),
+    ("Care Pledge", "The council's promises to children in care, agreed with the Children in Care Council."),
+    ("SSDA903", "The return on every looked-after child that the council sends the DfE each year."),
+    ("Quorate", "A meeting with enough voting members present to take decisions."),
+)
 
 
 # Placement types are shown together in the placement mix chart, categories of need in their own chart; the
@@ -278,27 +354,40 @@ def in_annual_report_table(measure):
 
 
 def annual_report_document(year):
-    from measures import registry
+    """
+    The annual report in the shape councils publish: the chair's foreword, a summary on one page, the year in
+    figures, children's voice, what the board did, the Care Pledge, self-evaluation, strengths, areas for
+    improvement, recommendations, next year's priorities and a glossary. Only the report's year appears: its
+    return, its meetings, its children's views, the pledge as the year ended.
+    """
+    from measures import figures, registry
 
     content = AnnualReportContent.objects.filter(year=year).first() or AnnualReportContent(year=year)
     not_written = "Officers have not written this section yet."
     all_measures = [measure.identifier for measure in registry.MEASURES if in_annual_report_table(measure)]
+    panel = figures.measure_panel(suppress=True, year=year)
     sections = [
+        _officer_text("foreword", "Chair's foreword", content.foreword, not_written),
+        _summary_section(year, panel),
         _measures_section(
             "measures",
-            "Measures and trends against comparators",
+            "The year in figures",
             all_measures,
             year,
             f"The board's measures for {long_label(year)} and the years before, against England, "
             "statistical neighbours and the board's targets. Counts of fewer than 5 children are shown as [c].",
             category_of_need=True,
+            panel=panel,
         ),
-        _grades_section(),
-        _pledge_section(),
+        _voice_section(year),
         _meetings_section(year),
+        _pledge_section(as_at=_local_midnight(collection_year.ends_on(year) + datetime.timedelta(days=1))),
+        _grades_section(),
         _officer_text("strengths", "Strengths", content.strengths, not_written),
         _officer_text("areas-for-improvement", "Areas for improvement", content.areas_for_improvement, not_written),
         _officer_text("recommendations", "Recommendations to full council", content.recommendations, not_written),
+        _officer_text("priorities", "Next year's priorities", content.priorities, not_written),
+        _section("glossary", "Glossary", "glossary", {"terms": GLOSSARY}),
     ]
     return {
         "title": f"Annual corporate parenting report {long_label(year)}",

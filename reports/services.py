@@ -336,10 +336,14 @@ def set_schedule_active(schedule, *, active):
 # --- Annual report text -----------------------------------------------------------------------------------
 
 
-def save_annual_content(year, *, strengths, areas_for_improvement, recommendations, updated_by=None):
+def save_annual_content(
+    year, *, strengths, areas_for_improvement, recommendations, foreword="", priorities="", updated_by=None
+):
     content, _created = AnnualReportContent.objects.update_or_create(
         year=year,
         defaults={
+            "foreword": foreword,
+            "priorities": priorities,
             "strengths": strengths,
             "areas_for_improvement": areas_for_improvement,
             "recommendations": recommendations,

@@ -1,0 +1,82 @@
+"""
+The annual report's sentences about figures are written from the figures: for a cohort whose figures move in
+known directions, the report says so, and says nothing otherwise; a withheld figure is never described.
+"""
+import re
+from decimal import Decimal
+
+import pytest
+
+from children.models import MissingEpisode
+from measures.models import Comparator
+from reports.selectors import annual_report_document
+from tests.dashboards.factories import child, cohort_return, d, episode, make_codes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moving_cohort():
+    """
+    2023-24: 20 children looked after at 31 March 2024, 10 of them placed more than 20 miles from home (50%).
+    2024-25: the same 20, of whom 5 moved nearer on 1 June 2024, and 4 more children who came into care near
+    home: 24 looked after, 5 far from home (5 / 24 = 20.8%, printed 21%). England 30% in 2024-25.
+    One child went missing in 2024-25 (1 of 24: withheld, as a share built on fewer than 5 children).
+    """
+    make_codes()
+    before, after = cohort_return(2024), cohort_return(2025)
+    for n in range(20):
+        kid = child()
+        episode(before, kid, d("01/05/2022"), distance_miles=30 if n < 10 else 2)
+        if 5 <= n < 10:
+            episode(after, kid, d("01/05/2022"), d("01/06/2024"), rec="X1", distance_miles=30)
+            episode(after, kid, d("01/06/2024"), rne="P", distance_miles=2)
+        else:
+            episode(after, kid, d("01/05/2022"), distance_miles=30 if n < 5 else 2)
+    for n in range(4):
+        kid = child()
+        episode(after, kid, d("01/06/2024"), distance_miles=2)
+        if n == 0:
+            MissingEpisode.objects.create(cohort_return=after, child=kid, kind="M", start_date=d("01/09/2024"))
+    Comparator.objects.create(measure="placed_over_20_miles", year=2025, england=Decimal("30"))
+
+
+def sentences(document):
+    found = []
+    for section in document["sections"]:
+        if section["id"] == "summary":
+            found += section["data"]["sentences"]
+        if section["id"] == "measures":
+            found += [item["figure"].sentence for item in section["data"]["items"]]
+    return found
+
+
+def test_the_report_says_which_way_its_figures_moved_and_never_the_other_way(moving_cohort):
+    said = sentences(annual_report_document(2025))
+    far = [sentence for sentence in said if sentence.startswith("Placed more than 20 miles from home")]
+    # 21% - 50% = -29 points; fewer children far from home is better; 21 is more than 5% of 30 below 30.
+    assert far and set(far) == {
+        "Placed more than 20 miles from home was 21% in 2024-25, down 29 points from 50% in 2023-24 "
+        "(better for children); better than England (30%)."
+    }
+    # 24 - 20 = 4 more children; neither more nor fewer is "better", so the sentence only says "up".
+    looked_after = [sentence for sentence in said if sentence.startswith("Children looked after at 31 March was")]
+    assert looked_after and set(looked_after) == {"Children looked after at 31 March was 24 in 2024-25, up 4 from 20 in 2023-24."}
+    # Nothing says the opposite of what the figures did.
+    for sentence in said:
+        assert not (sentence.startswith("Placed more than 20 miles") and re.search(r"\bup\b|worse", sentence))
+        assert not (sentence.startswith("Children looked after at 31 March") and re.search(r"\bdown\b|better|worse", sentence))
+    # A withheld figure is said to be withheld, with no number, change or comparison worked out from it.
+    missing = [sentence for sentence in said if sentence.startswith("Children who went missing")]
+    assert missing and set(missing) == {
+        "Children who went missing: not published for 2024-25, so that no child can be identified."
+    }
+
+
+def test_the_report_is_in_the_shape_councils_publish(moving_cohort):
+    titles = [section["title"] for section in annual_report_document(2025)["sections"]]
+    assert titles == [
+        "Chair's foreword", "Summary", "The year in figures", "Children's voice: you said, we did", "What the board did",
+        "Care Pledge progress", "Self-evaluation grades", "Strengths", "Areas for improvement",
+        "Recommendations to full council", "Next year's priorities", "Glossary",
+    ]
