@@ -27,5 +27,23 @@ function fitWideTables() {
     }
   }
 }
+// A chart on a phone keeps its labels legible and scrolls in its own box (app.css): that box too can take the
+// focus when it scrolls, named by the chart's title.
+function fitWideCharts() {
+  for (const figure of document.querySelectorAll(".app-chart-figure")) {
+    if (figure.scrollWidth > figure.clientWidth) {
+      const title = figure.querySelector("svg title");
+      figure.tabIndex = 0;
+      figure.setAttribute("role", "region");
+      figure.setAttribute("aria-label", title ? title.textContent.trim() : "Chart");
+    } else if (figure.hasAttribute("tabindex")) {
+      figure.removeAttribute("tabindex");
+      figure.removeAttribute("role");
+      figure.removeAttribute("aria-label");
+    }
+  }
+}
 fitWideTables();
+fitWideCharts();
 window.addEventListener("resize", fitWideTables);
+window.addEventListener("resize", fitWideCharts);
