@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
-    postgresql-client \
+    postgresql-client libreoffice-writer-nogui \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .

@@ -204,7 +204,10 @@ class PaperForm(CoverSheetForm):
     class Meta(CoverSheetForm.Meta):
         fields = [*CoverSheetForm.Meta.fields, "file", "published", "for_young_people"]
         labels = {"published": "Publish to board members now"}
-        help_texts = {"file": "PDF, Word, Excel or an image, up to the size limit."}
+        help_texts = {
+            "file": "PDF, Word, OpenDocument text, Excel or an image, up to the size limit. Word and OpenDocument "
+            "papers are turned into PDF for the board pack.",
+        }
 
 
 class AttendanceForm(GdsFormMixin, forms.Form):

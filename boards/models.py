@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core import working_days
-from core.uploads import DOCUMENTS, UploadValidator
+from core.uploads import PAPERS, UploadValidator
 from measures import registry as board_measures
+
+from . import conversion
 
 
 def validate_measure_identifiers(value):
@@ -353,6 +355,10 @@ def paper_path(instance, filename):
     return f"boards/papers/{instance.agenda_item.meeting_id}/{filename}"
 
 
+def paper_pdf_path(instance, filename):
+    return f"boards/papers/{instance.agenda_item.meeting_id}/pdf/{filename}"
+
+
 def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -366,7 +372,12 @@ class Paper(models.Model):
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=paper_path, validators=[UploadValidator(DOCUMENTS)], max_length=300)
+    file = models.FileField(upload_to=paper_path, validators=[UploadValidator(PAPERS)], max_length=300)
+    pdf_version = models.FileField(
+        "PDF version", upload_to=paper_pdf_path, blank=True, max_length=300,
+        help_text="A Word or OpenDocument paper turned into PDF by LibreOffice, for the board pack (boards.conversion).",
+    )
+    conversion_error = models.TextField(blank=True, help_text="Why the paper could not be turned into PDF.")
     published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     for_young_people = models.BooleanField(
@@ -401,6 +412,26 @@ class Paper(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.file and conversion.is_converted(self.file.name) and not conversion.available():
+            raise ValidationError({"file": (
+                "Word and OpenDocument papers are turned into PDF for the board pack, but LibreOffice is not "
+                "installed on this server, so this one cannot be. Save the paper as a PDF and upload that."
+            )})
+
+    @property
+    def printable_file(self):
+        """The PDF the board pack merges: the paper itself, or its PDF version; None if there is neither."""
+        if self.file and conversion.extension(self.file.name) == "pdf":
+            return self.file
+        return self.pdf_version or None
+
+    @property
+    def awaits_conversion(self):
+        """A Word or OpenDocument paper not yet turned into PDF, nor failed."""
+        return bool(self.file) and conversion.is_converted(self.file.name) and not self.pdf_version \
+            and not self.conversion_error
 
     @property
     def recommendation_list(self):

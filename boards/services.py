@@ -9,6 +9,7 @@ does this and can be run any number of times with the same result.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from core import email, permissions, stamps, working_days
 
-from . import selectors
+from . import conversion, selectors
 from .models import (
     ActionItem,
     ActionUpdate,
@@ -330,12 +331,39 @@ def remind_report_authors(today=None):
 
 
 def upload_paper(*, agenda_item, title, file, uploaded_by, published=False, **cover_sheet):
-    """Store a report with its cover sheet (``Paper``'s cover sheet fields), published now if asked."""
+    """
+    Store a report with its cover sheet (``Paper``'s cover sheet fields), published now if asked. A Word or
+    OpenDocument paper is turned into PDF for the board pack on the worker, once the upload is committed.
+    """
     paper = Paper(agenda_item=agenda_item, title=title, file=file, uploaded_by=uploaded_by)
     paper = _save(paper, **cover_sheet)
     if published:
         publish_paper(paper)
+    if paper.awaits_conversion:
+        from .tasks import convert_paper as convert_task
+
+        transaction.on_commit(lambda: convert_task.delay(paper.pk))
     return paper
+
+
+def convert_papers(papers):
+    """
+    Turn Word and OpenDocument papers into PDF (``conversion.to_pdf``, one LibreOffice run for them all) and keep
+    each beside its paper, or keep the reason it could not be, which the pack prints in its place. Converted
+    once: a paper already done (or failed) is left as it is.
+    """
+    papers = [paper for paper in papers if paper.awaits_conversion]
+    for paper, result in zip(papers, conversion.to_pdf([paper.file for paper in papers]), strict=True):
+        if isinstance(result, conversion.ConversionFailed):
+            paper.conversion_error = str(result)
+            Paper.objects.filter(pk=paper.pk).update(conversion_error=paper.conversion_error)
+            continue
+        name = paper.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".pdf"
+        paper.pdf_version.save(name, ContentFile(result), save=False)
+        Paper.objects.filter(pk=paper.pk).update(pdf_version=paper.pdf_version.name, conversion_error="")
+    if papers:
+        stamps.stamp()  # queryset updates send no signals
+    return papers
 
 
 def update_cover_sheet(paper, /, **fields):
@@ -387,12 +415,12 @@ def unpublish_paper(paper):
 def remove_paper(paper):
     """
     Delete a paper (a wrong file, or one that should never have been shared) and, once that has committed,
-    its stored file. The audit log keeps who removed which paper and when.
+    its stored file (and its PDF version). The audit log keeps who removed which paper and when.
     """
-    stored = paper.file
+    stored = [field_file for field_file in (paper.file, paper.pdf_version) if field_file]
     paper.delete()
-    if stored:
-        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    for field_file in stored:
+        transaction.on_commit(lambda field_file=field_file: field_file.storage.delete(field_file.name))
 
 
 # --- Attendance and minutes ----------------------------------------------------------------------------

@@ -34,3 +34,12 @@ def email_paper_published(paper_id):
 def remind_report_authors():
     """Each working morning: tell report authors whose papers are still owed that they are due."""
     return services.remind_report_authors()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3, acks_late=True)
+def convert_paper(paper_id):
+    """Turn a Word or OpenDocument paper into PDF for the board pack (``boards.conversion``)."""
+    from .models import Paper
+
+    paper = Paper.objects.select_related("agenda_item").filter(pk=paper_id).first()
+    return [paper.pk for paper in services.convert_papers([paper])] if paper else []

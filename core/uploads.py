@@ -48,6 +48,9 @@ KINDS = {
     "pdf": ("PDF", lambda head, f: head.startswith(b"%PDF-")),
     "docx": ("Word document", lambda head, f: head.startswith(b"PK\x03\x04") and _zip_has(f, "word/")),
     "doc": ("Word 97-2003 document", lambda head, f: head.startswith(OLE)),
+    # OpenDocument: a ZIP whose first member, stored uncompressed, is "mimetype" holding the document's type.
+    "odt": ("OpenDocument text", lambda head, f: head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype"
+            and head[38:77] == b"application/vnd.oasis.opendocument.text"),
     "xlsx": ("Excel workbook", lambda head, f: head.startswith(b"PK\x03\x04") and _zip_has(f, "xl/")),
     "xls": ("Excel 97-2003 workbook", lambda head, f: head.startswith(OLE)),
     "png": ("PNG image", lambda head, f: head.startswith(b"\x89PNG\r\n\x1a\n")),
@@ -57,6 +60,7 @@ KINDS = {
     "xml": ("XML file", lambda head, f: _is_text(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")),
 }
 DOCUMENTS = ("pdf", "docx", "doc", "xlsx", "xls", "png", "jpg", "jpeg")
+PAPERS = (*DOCUMENTS, "odt")  # a board paper may also be OpenDocument text, turned into PDF for the pack
 CSV = ("csv",)
 RETURN_903 = ("csv", "xml")  # the 903's CSV tables, or the DfE's XML submission file
 

@@ -205,6 +205,13 @@ if CHILD_RECORD_RETENTION_YEARS < 1:
 DFE_RULES_PYTHON = env("DFE_RULES_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))
 DFE_RULES_TIMEOUT = env.int("DFE_RULES_TIMEOUT", default=10 * 60)
 
+# --- Papers turned into PDF ------------------------------------------------------------------------
+# Word and OpenDocument papers become PDF for the board pack with LibreOffice, headless (boards.conversion);
+# LIBREOFFICE empty (or not installed) refuses such papers at upload. A conversion is stopped after
+# PAPER_CONVERSION_TIMEOUT seconds.
+LIBREOFFICE = env("LIBREOFFICE", default="soffice")
+PAPER_CONVERSION_TIMEOUT = env.int("PAPER_CONVERSION_TIMEOUT", default=120)
+
 # --- Cache ------------------------------------------------------------------------------------------
 # Dashboards and measure figures are cached under version tokens read from the database (core.stamps,
 # measures.queries.version), so each process's own memory is correct on its own. CACHE_URL
@@ -236,6 +243,7 @@ TASK_TIME_LIMITS = {
     "import": (env.int("IMPORT_SOFT_TIME_LIMIT", default=15 * 60), env.int("IMPORT_TIME_LIMIT", default=16 * 60)),
     "report": (env.int("REPORT_SOFT_TIME_LIMIT", default=10 * 60), env.int("REPORT_TIME_LIMIT", default=11 * 60)),
     "email": (2 * 60, 3 * 60),
+    "conversion": (PAPER_CONVERSION_TIMEOUT + 30, PAPER_CONVERSION_TIMEOUT + 60),  # LibreOffice stops itself first
     "housekeeping": (10 * 60, 11 * 60),  # nightly and periodic jobs, and any job not named below
 }
 CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMITS["housekeeping"]
@@ -245,6 +253,7 @@ CELERY_TASK_ANNOTATIONS = {
         "children.run_cohort_import": "import",
         "reports.tasks.build_report": "report",
         "reports.tasks.email_members": "email",
+        "boards.tasks.convert_paper": "conversion",
     }.items()
 }
 # Redis hands an unacknowledged job to another worker after this long: longer than any job's hard limit and

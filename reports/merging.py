@@ -5,8 +5,9 @@ The pack's HTML holds one empty placeholder page for each page of each PDF paper
 (``<div class="merged-paper__page" id="paper-<pk>-page-<n>">``). WeasyPrint lays the pack out with those pages,
 so its contents page, page numbers ("Page 9 of 40") and running headers count them; then each paper page is
 drawn underneath its placeholder, scaled into the page's content area so the pack's header and page number
-stay clear of it. Each paper's first page carries a bookmark (CSS ``bookmark-label``). Papers that are not PDFs
-(Word, Excel, images) are listed in the pack, not merged.
+stay clear of it. Each paper's first page carries a bookmark (CSS ``bookmark-label``). Word and OpenDocument
+papers are merged from their PDF version (``boards.conversion``, LibreOffice); Excel and image papers are listed
+in the pack, not merged.
 """
 import io
 import re

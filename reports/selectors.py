@@ -405,6 +405,14 @@ def papers_to_merge(pks):
     return Paper.objects.filter(pk__in=pks)
 
 
+def papers_awaiting_conversion(meeting):
+    """The meeting's published Word and OpenDocument papers not yet turned into PDF (nor failed)."""
+    from boards.models import Paper
+
+    papers = Paper.objects.filter(agenda_item__meeting=meeting, published=True, pdf_version="", conversion_error="")
+    return [paper for paper in papers.select_related("agenda_item") if paper.awaits_conversion]
+
+
 @dataclass
 class PackFigures:
     """
@@ -535,7 +543,7 @@ def board_pack_document(report, *, include_exempt=False, figures=None):
     for item in pack["agenda_items"]:
         for paper in item.pack_papers:
             # One placeholder page for each page of a PDF paper, which the build merges in (reports.merging).
-            paper.merged_pages = range(merging.page_count(paper.file) or 0)
+            paper.merged_pages = range(merging.page_count(paper.printable_file) or 0)
     previous = pack["previous_minutes"]
     sections = [
         _section("agenda", "Agenda", "agenda", pack),

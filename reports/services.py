@@ -167,7 +167,10 @@ def render_pdf(html, *, base_url=None):
     document.write_pdf(output, pdf_variant=PDF_VARIANT)
     paper_pages = merging.placeholders(document)
     if paper_pages:
-        files = {paper.pk: paper.file for paper in selectors.papers_to_merge({pk for pk, _ in paper_pages.values()})}
+        files = {
+            paper.pk: paper.printable_file
+            for paper in selectors.papers_to_merge({pk for pk, _ in paper_pages.values()})
+        }
         return merging.merge(output.getvalue(), paper_pages, files), len(document.pages)
     return output.getvalue(), len(document.pages)
 
@@ -195,6 +198,14 @@ def build_report(report_id, *, notify=True):
     )
     stamps.stamp()
     report.refresh_from_db()
+    if report.kind == ReportType.BOARD_PACK and report.meeting_id:
+        # Word and OpenDocument papers whose conversion has not run yet are turned into PDF here, on the worker.
+        from boards.services import convert_papers
+
+        waiting = selectors.papers_awaiting_conversion(report.meeting)
+        if waiting:
+            _set_progress(report_id, 20, "Turning Word and OpenDocument papers into PDF")
+            convert_papers(waiting)
     figures = selectors.pack_figures(report) if report.kind == ReportType.BOARD_PACK and report.meeting_id else None
     html = render_html(report, figures=figures)
     _set_progress(report_id, 40, "Laying out the PDF")

@@ -3,10 +3,11 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from core.uploads import CSV, DOCUMENTS, validate_upload
+from core.uploads import CSV, DOCUMENTS, PAPERS, validate_upload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -65,3 +66,20 @@ def test_an_empty_file_is_refused():
     with pytest.raises(ValidationError) as error:
         validate_upload(SimpleUploadedFile("Header.csv", b""), CSV)
     assert "empty" in str(error.value)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="no database involved: checked in the SQLite run")
+def test_opendocument_text_is_checked_by_its_mimetype_member():
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    document.text.addElement(P(text="Minutes"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    validate_upload(SimpleUploadedFile("minutes.odt", buffer.getvalue()), PAPERS)
+    with pytest.raises(ValidationError) as error:
+        validate_upload(SimpleUploadedFile("minutes.odt", docx_bytes()), PAPERS)
+    assert "not a real OpenDocument text" in str(error.value)
+    with pytest.raises(ValidationError):  # evidence and other documents take no OpenDocument files
+        validate_upload(SimpleUploadedFile("minutes.odt", buffer.getvalue()), DOCUMENTS)
