@@ -566,6 +566,9 @@ def board_pack_document(report, *, include_exempt=False, figures=None):
     else:
         dated = (f"Published {_day(published)}. Papers, actions and Care Pledge ratings as they stood at "
                  f"{_when(as_at)}; the measures say when their figures stood.")
+    if report.version > 1:
+        dated += (f" This is version {report.version}: it replaces the earlier versions of this pack, which are kept "
+                  "on file, marked superseded.")
     return {
         "title": f"Board pack: {meeting.board.name} ({'members' if include_exempt else 'public'} pack)",
         "marking": "Not for publication: contains exempt information under Schedule 12A to the Local Government "

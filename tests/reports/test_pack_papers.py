@@ -126,6 +126,11 @@ def test_each_cover_sheet_is_followed_by_its_paper_with_the_page_numbers_running
         (str(number), str(total)) for number in range(1, total + 1)
     ]
     assert not any("could not be turned into PDF" in page or "not printed in the pack" in page for page in pages)
+    # The members' pack holds the exempt paper after its cover sheet; the public pack, built with it, does not.
+    assert "Provider contract report, its page 1 of 1" in " ".join(pages)
+    public = " ".join(" ".join(page.extract_text().split())
+                      for page in pypdf.PdfReader(io.BytesIO(report.public_pdf.open("rb").read())).pages)
+    assert "Virtual school report, its page 2 of 2" in public and "Provider contract" not in public
 
 
 def test_the_public_pack_leaves_out_the_exempt_item_the_members_pack_marks_and_holds(
@@ -211,6 +216,7 @@ def test_a_published_pack_stays_the_same_file_when_the_pledge_and_actions_change
     assert later.version == published.version + 1
     later_text = _all_text(later.public_pdf.open("rb").read())
     assert "Green: on track or kept" in later_text and "Find five more supported lodgings" not in later_text
+    assert f"This is version {later.version}: it replaces the earlier versions of this pack" in later_text
     assert visible_reports(officer).get(pk=published.pk).superseded
     assert published.pdf.open("rb").read() == files["members"]
 
