@@ -189,18 +189,22 @@ def grade_counts(evaluations):
     return [(grade.label, count) for grade, count in counts.items()]
 
 
-def latest_approved_grades():
+def latest_approved_grades(approved_by=None):
     """
     For every quality indicator with an approved evaluation, the evaluation from its latest approved cycle
-    (with ``indicator`` and ``cycle`` loaded). One query.
+    (with ``indicator`` and ``cycle`` loaded); given ``approved_by`` (a date), only approvals by the board
+    on or before it (a year's report). One query.
     """
+    approved = Q(status=EvaluationStatus.APPROVED)
+    if approved_by is not None:
+        approved &= Q(board_approval_date__lte=approved_by)
     latest = (
-        Evaluation.objects.filter(indicator=OuterRef("indicator"), status=EvaluationStatus.APPROVED)
+        Evaluation.objects.filter(approved, indicator=OuterRef("indicator"))
         .order_by("-cycle__starts_on", "-pk")
         .values("pk")[:1]
     )
     return (
-        Evaluation.objects.filter(status=EvaluationStatus.APPROVED, pk=Subquery(latest))
+        Evaluation.objects.filter(approved, pk=Subquery(latest))
         .select_related("indicator__area__framework", "cycle")
         .order_by("indicator__area__framework__name", "indicator__area__number", "indicator__position")
     )

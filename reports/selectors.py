@@ -199,10 +199,11 @@ def _measures_section(section_id, title, identifiers, year, introduction, *, cat
     return _section(section_id, title, "measures", data, introduction)
 
 
-def _grades_section():
+def _grades_section(approved_by=None):
+    """The latest approved grades (approved by the board on or before ``approved_by``, if given)."""
     from indicators.selectors import grade_counts, latest_approved_grades
 
-    evaluations = list(latest_approved_grades())
+    evaluations = list(latest_approved_grades(approved_by))
     chart = None
     if evaluations:
         from core import charts
@@ -382,7 +383,7 @@ def annual_report_document(year):
         _voice_section(year),
         _meetings_section(year),
         _pledge_section(as_at=_local_midnight(collection_year.ends_on(year) + datetime.timedelta(days=1))),
-        _grades_section(),
+        _grades_section(collection_year.ends_on(year)),
         _officer_text("strengths", "Strengths", content.strengths, not_written),
         _officer_text("areas-for-improvement", "Areas for improvement", content.areas_for_improvement, not_written),
         _officer_text("recommendations", "Recommendations to full council", content.recommendations, not_written),

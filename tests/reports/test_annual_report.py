@@ -80,3 +80,38 @@ def test_the_report_is_in_the_shape_councils_publish(moving_cohort):
         "Care Pledge progress", "Self-evaluation grades", "Strengths", "Areas for improvement",
         "Recommendations to full council", "Next year's priorities", "Glossary",
     ]
+
+
+def test_only_what_happened_within_the_year_appears(db, officer):
+    """2024-25 runs from 1 April 2024 to 31 March 2025: a view, a rating and an approval after it stay out."""
+    import datetime
+
+    from django.utils import timezone
+
+    from boards.models import ChildrensView, PledgeCommitment, PledgeUpdate, Response, Theme, ViewSource
+    from indicators.models import Area, Cycle, Evaluation, EvaluationStatus, Framework, QualityIndicator
+
+    zone = timezone.get_current_timezone()
+    for heard_on, text in ((datetime.date(2024, 6, 1), "More dentists"), (datetime.date(2025, 6, 1), "Later wish")):
+        view = ChildrensView.objects.create(view=text, heard_on=heard_on, source=ViewSource.SURVEY, service_area=Theme.HEALTH)
+        Response.objects.create(childrens_view=view, we_did="Did it", decision="Yes", reason="Asked", published=True)
+    promise = PledgeCommitment.objects.create(number=1, commitment="We will listen.", owner=officer)
+    PledgeUpdate.objects.create(commitment=promise, rag="amber", note="Started.", updated_by=officer,
+                                updated_on=datetime.date(2024, 11, 2), created_at=datetime.datetime(2024, 11, 2, tzinfo=zone))
+    PledgeUpdate.objects.create(commitment=promise, rag="green", note="Kept.", updated_by=officer,
+                                updated_on=datetime.date(2025, 5, 2), created_at=datetime.datetime(2025, 5, 2, tzinfo=zone))
+    framework = Framework.objects.create(name="Corporate parenting", slug="cp")
+    area = Area.objects.create(framework=framework, number=1, name="Outcomes")
+    cycle = Cycle.objects.create(framework=framework, name="2024-25", starts_on=datetime.date(2024, 4, 1),
+                                 ends_on=datetime.date(2025, 3, 31))
+    for number, approved_on in (("QI 1.1", datetime.date(2025, 3, 1)), ("QI 1.2", datetime.date(2025, 9, 1))):
+        indicator = QualityIndicator.objects.create(area=area, number=number, title=number, illustration_excellent="-",
+                                                    illustration_weak="-")
+        Evaluation.objects.create(cycle=cycle, indicator=indicator, grade=4, status=EvaluationStatus.APPROVED,
+                                  board_approval_date=approved_on)
+
+    sections = {section["id"]: section["data"] for section in annual_report_document(2025)["sections"]}
+    assert sections["childrens-voice"]["counts"]["heard"] == 1
+    assert [view.view for view in sections["childrens-voice"]["answered"]] == ["More dentists"]
+    assert [row["latest_rag"] for row in sections["care-pledge"]["rows"]] == ["amber"]
+    assert [evaluation.indicator.number for evaluation in sections["self-evaluation"]["evaluations"]] == ["QI 1.1"]
