@@ -212,6 +212,7 @@ def run_import(import_id, *, progress=None):
                 progress(done, total)
 
         parsed = kind.read(cohort_import.year, files, progress=report)
+        files.clear()  # read, and copied for the rule engine: not held while the return is saved
         for stored in stored_files:
             key = parsed.tables.get(stored.original_name, "")
             rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)

@@ -20,7 +20,6 @@ In an XML file a row is the position of the element among that table's rows, cou
 import csv
 import datetime
 import functools
-import io
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -214,7 +213,6 @@ class ParsedReturn:
     tables: dict = field(default_factory=dict)  # file name -> table key ("" if not recognised)
     row_counts: dict = field(default_factory=dict)  # table key -> data rows read, rejected rows included
     not_used: list = field(default_factory=list)  # names of tables recognised but not kept by the app
-    raw: dict = field(default_factory=dict)  # table key -> (heading, rows as lists of text), for the DfE's rules
     in_header: set = field(default_factory=set)  # every CHILD on a Header row, rejected rows included
     file_format: str = "csv"
     lookups: Lookups = field(default_factory=Lookups)  # the council and the return's postcodes, for saving
@@ -298,9 +296,35 @@ def table_label(key):
     return TABLE_NAMES.get(key) or (_all_tables()[key].name if key in _all_tables() else key)
 
 
+def _lines(text):
+    """The text's lines, ends kept, one at a time (``io.StringIO`` would hold the text again, four bytes a character)."""
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find("\n", start)
+        end = length if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+class CsvRows:
+    """A CSV table's data rows, read from the file's text each time they are walked: never all held at once."""
+
+    def __init__(self, name, text):
+        self.name, self.text = name, text
+
+    def __iter__(self):
+        reader = csv.reader(_lines(self.text))
+        next(reader, None)  # the heading
+        return reader
+
+    def __len__(self):
+        """About how many rows (lines after the heading): for progress only."""
+        return max(0, self.text.count("\n", 0, len(self.text) - 1))
+
+
 def _csv_tables(name, text, spec, parsed):
     """[(table key, heading, rows)] from one CSV file."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_lines(text))
     try:
         heading = next(reader)
     except StopIteration:
@@ -319,12 +343,7 @@ def _csv_tables(name, text, spec, parsed):
         )
         parsed.tables[name] = ""
         return []
-    try:
-        rows = list(reader)
-    except csv.Error as error:
-        parsed.problem(name, None, "", "", f"The file is not a readable CSV file ({error}).", blocks=True, kind="file_unreadable")
-        return []
-    return [(name, key, heading, rows)]
+    return [(name, key, heading, CsvRows(name, text))]
 
 
 def _xml_tables(name, text, spec, parsed):
@@ -418,32 +437,42 @@ def read_return(year, files, lookups=None, progress=None):
     found.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
     for key, heading, rows in found:
         table = spec.tables.get(key) or _all_tables()[key]
-        parsed.raw[key] = (heading, rows)
-        if key not in USED_TABLES:
-            parsed.not_used.append(table.name)
-            note = "" if key in spec.tables else f" (it is not part of the {spec.label} return)"
-            parsed.problem(
-                table.name, None, "", "", f"Recognised; the app does not use this table, so it was not stored{note}.",
-                blocks=False, kind="table_not_used",
-            )
-            parsed.row_counts[key] = len(rows)
-            continue
-        if key == "episodes":  # every postcode of the return looked up at once, before its rows are read
-            wanted = [heading.index(column) for column in ("HOME_POST", "PL_POST") if column in heading]
-            find_postcodes(lookups, *(row[i] for row in rows for i in wanted if i < len(row)))
-        checker = _TableReader(table, heading, spec, parsed, lookups)
-        for number, values in enumerate(rows, start=2):
-            if not any(value.strip() for value in values):
-                continue
-            checker.read(number, values)
-            done += 1
-            if progress and done % 5000 == 0:
-                progress(done, total)
-        parsed.row_counts[key] = checker.rows_read
+        try:
+            done = _read_table(parsed, spec, lookups, table, heading, rows, done, total, progress)
+        except csv.Error as error:
+            parsed.problem(getattr(rows, "name", table.name), None, "", "",
+                           f"The file is not a readable CSV file ({error}).", blocks=True, kind="file_unreadable")
     _check_across_tables(parsed, spec)
     if progress:
         progress(total, total)
     return parsed
+
+
+def _read_table(parsed, spec, lookups, table, heading, rows, done, total, progress):
+    """Read one table's rows (``rows``: lists of text); returns how many rows every table has had read so far."""
+    key = table.key
+    if key not in USED_TABLES:
+        parsed.not_used.append(table.name)
+        note = "" if key in spec.tables else f" (it is not part of the {spec.label} return)"
+        parsed.problem(
+            table.name, None, "", "", f"Recognised; the app does not use this table, so it was not stored{note}.",
+            blocks=False, kind="table_not_used",
+        )
+        parsed.row_counts[key] = sum(1 for _row in rows)
+        return done
+    if key == "episodes":  # every postcode of the return looked up at once, before its rows are read
+        wanted = [heading.index(column) for column in ("HOME_POST", "PL_POST") if column in heading]
+        find_postcodes(lookups, *{row[i] for row in rows for i in wanted if i < len(row)})
+    checker = _TableReader(table, heading, spec, parsed, lookups)
+    for number, values in enumerate(rows, start=2):
+        if not "".join(values).strip():  # a blank row
+            continue
+        checker.read(number, values)
+        done += 1
+        if progress and done % 5000 == 0:
+            progress(done, total)
+    parsed.row_counts[key] = checker.rows_read
+    return done
 
 
 class _TableReader:
