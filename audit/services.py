@@ -12,6 +12,8 @@ from it: the ``actor`` link alone would be lost if the person were removed), whe
 from ``core.addresses``, trusted proxies only). Nobody can change or remove an entry through the app; on
 PostgreSQL the table refuses UPDATE and DELETE (migration ``audit.0001``).
 """
+from itertools import islice
+
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -147,16 +149,18 @@ def record_for_children(event, children, *, user=None, request=None, import_pk=N
     from children.models import Child
 
     content_type = ContentType.objects.get_for_model(Child)
-    entries = [
-        _entry(
-            event=event, user=user, request=request, content_type=content_type, object_pk=str(pk),
-            object_repr=f"Child {child_id}", action=action,
-            data={"child_pk": pk, "child_id": child_id, **({"import_pk": import_pk} if import_pk else {}), **data},
-        )
-        for pk, child_id in children
-    ]
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
-    return len(entries)
+    children, written = iter(children), 0
+    while batch := list(islice(children, 1000)):  # a thousand entries built at a time, whatever the import's size
+        LogEntry.objects.bulk_create([
+            _entry(
+                event=event, user=user, request=request, content_type=content_type, object_pk=str(pk),
+                object_repr=f"Child {child_id}", action=action,
+                data={"child_pk": pk, "child_id": child_id, **({"import_pk": import_pk} if import_pk else {}), **data},
+            )
+            for pk, child_id in batch
+        ])
+        written += len(batch)
+    return written
 
 
 TRAIL_COLUMNS = ["when", "who", "username", "email", "role", "address", "what", "record", "changes"]

@@ -28,10 +28,11 @@ import functools
 
 from django.conf import settings
 from django.core import checks
+from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from core.bulk import BATCH_SIZE
+from core.bulk import BATCH_SIZE, insert_rows
 
 _registered = {}
 
@@ -86,31 +87,32 @@ def check_year_end(app_configs=None, **kwargs):
 def save_children(details):
     """
     Add new children and update changed details: ``details`` maps each child identifier to
-    {"sex", "date_of_birth", "ethnicity", "upn"}. Returns {child identifier: primary key}.
+    {"sex", "date_of_birth", "ethnicity", "upn"}. Returns {child identifier: primary key}. The children are
+    read in one query and new ones written with ``core.bulk.insert_rows`` (COPY on PostgreSQL): a return of
+    80,000 children builds no model instances but for the few whose details changed.
     """
     from .models import Child
 
+    columns = ("sex", "date_of_birth", "ethnicity", "upn")
     existing = {}
-    ids = list(details)
-    for start in range(0, len(ids), 900):
-        for child in Child.objects.filter(child_id__in=ids[start:start + 900]):
-            existing[child.child_id] = child
-    new, changed = [], []
+    for child_id, pk, *values in Child.objects.values_list("child_id", "pk", *columns).iterator(chunk_size=10000):
+        if child_id in details:
+            existing[child_id] = (pk, dict(zip(columns, values)))
     now = timezone.now()
-    for child_id, wanted in details.items():
-        child = existing.get(child_id)
-        if child is None:
-            new.append(Child(child_id=child_id, **wanted))
-        elif any(getattr(child, name) != value for name, value in wanted.items()):
-            for name, value in wanted.items():
-                setattr(child, name, value)
-            child.updated_at = now
-            changed.append(child)
-    Child.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    Child.objects.bulk_update(changed, ["sex", "date_of_birth", "ethnicity", "upn", "updated_at"], batch_size=BATCH_SIZE)
-    result = {c.child_id: c.pk for c in existing.values()}
-    if new:
-        new_ids = [c.child_id for c in new]
-        for start in range(0, len(new_ids), 900):
-            result.update(Child.objects.filter(child_id__in=new_ids[start:start + 900]).values_list("child_id", "pk"))
-    return result
+    changed = [
+        Child(pk=existing[child_id][0], child_id=child_id, **wanted, updated_at=now)
+        for child_id, wanted in details.items() if child_id in existing and existing[child_id][1] != wanted
+    ]
+    Child.objects.bulk_update(changed, [*columns, "updated_at"], batch_size=BATCH_SIZE)
+    stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM writes it (SQLite: text in UTC)
+    new = insert_rows(
+        Child, ["child_id", *columns, "created_at", "updated_at"],
+        ((child_id, *(wanted[name] for name in columns), stamp, stamp)
+         for child_id, wanted in details.items() if child_id not in existing),
+    )
+    if not new:
+        return {child_id: pk for child_id, (pk, _values) in existing.items()}
+    return {
+        child_id: pk for child_id, pk in Child.objects.values_list("child_id", "pk").iterator(chunk_size=10000)
+        if child_id in details
+    }

@@ -84,6 +84,6 @@ class SSDA903:
         counts = {"header": len(parsed.rows["header"])}
         for key, (model, fields, values) in ROW_WRITERS.items():
             values = values or episode
-            rows = [(cohort_return.pk, children[r["CHILD"]], *values(r)) for r in parsed.rows.get(key, ())]
+            rows = ((cohort_return.pk, children[r["CHILD"]], *values(r)) for r in parsed.rows.get(key, ()))
             counts[key] = insert_rows(model, ["cohort_return", "child", *fields], rows)
         return children, counts
