@@ -453,30 +453,41 @@ def _grouped(queryset, fields):
     return grouped
 
 
+def _of_children(pks, field="child"):
+    """
+    A filter for the children ``pks`` (sorted, each once): a range where they are consecutive, as a new
+    return's children are, which the database reads far faster than a list of thousands of values.
+    """
+    if pks and pks[-1] - pks[0] + 1 == len(pks):
+        return Q(**{f"{field}__gte": pks[0], f"{field}__lte": pks[-1]})
+    return Q(**{f"{field}__in": pks})
+
+
 def _rebuild_chunk(pks, returns):
+    of_chunk = _of_children(pks)
     for model in (CareEpisode, ChildYear, ReturnDifference):
-        model.objects.filter(child__in=pks).delete()
+        model.objects.filter(of_chunk).delete()
     born, described = {}, {}
-    for pk, date_of_birth, sex, ethnicity in Child.objects.filter(pk__in=pks).values_list(
+    for pk, date_of_birth, sex, ethnicity in Child.objects.filter(_of_children(pks, "pk")).values_list(
         "pk", "date_of_birth", "sex", "ethnicity"
     ):
         born[pk], described[pk] = date_of_birth, (sex, ethnicity)
     episodes = defaultdict(lambda: defaultdict(list))
     for child, *values in (
-        EpisodeRow.objects.filter(child__in=pks).order_by("child", "cohort_return__year", "start_date")
+        EpisodeRow.objects.filter(of_chunk).order_by("child", "cohort_return__year", "start_date")
         .values_list("child_id", *EPISODE_FIELDS)
     ):
         episodes[child][values[0]].append(Row(*values))
-    oc2 = _grouped(HealthOutcome.objects.filter(child__in=pks), ["cohort_return__year", *OC2_FIELDS])
+    oc2 = _grouped(HealthOutcome.objects.filter(of_chunk), ["cohort_return__year", *OC2_FIELDS])
     oc3 = _grouped(
-        CareLeaverOutcome.objects.filter(child__in=pks), ["cohort_return__year", "in_touch", "activity", "accommodation"]
+        CareLeaverOutcome.objects.filter(of_chunk), ["cohort_return__year", "in_touch", "activity", "accommodation"]
     )
-    uasc = _grouped(UnaccompaniedAsylumSeeker.objects.filter(child__in=pks), ["cohort_return__year", "date_ceased_uasc"])
+    uasc = _grouped(UnaccompaniedAsylumSeeker.objects.filter(of_chunk), ["cohort_return__year", "date_ceased_uasc"])
     missing = _grouped(
-        MissingEpisode.objects.filter(child__in=pks).order_by("start_date"), ["cohort_return__year", "kind", "start_date"]
+        MissingEpisode.objects.filter(of_chunk).order_by("start_date"), ["cohort_return__year", "kind", "start_date"]
     )
-    reviews = _grouped(Review.objects.filter(child__in=pks), ["cohort_return__year", "review_date", "participation"])
-    adoptions = _grouped(Adoption.objects.filter(child__in=pks), ["cohort_return__year", "date_matched", "foster_carer_adoption"])
+    reviews = _grouped(Review.objects.filter(of_chunk), ["cohort_return__year", "review_date", "participation"])
+    adoptions = _grouped(Adoption.objects.filter(of_chunk), ["cohort_return__year", "date_matched", "foster_carer_adoption"])
     care_episodes, child_years, found = [], [], []
     imported_years = set(returns)
     for child in pks:
