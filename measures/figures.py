@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from core import collection_year, suppression
 
-from . import charts, queries, selectors
+from . import charts, queries, registry, selectors
 from .registry import COUNT, DAYS, HIGHER, PERCENTAGE, RATE, MeasureValue, by_topic, format_value, get
 
 TREND_YEARS = 5  # years of returns a trend shows
@@ -372,11 +372,22 @@ def measure_page(measure, *, suppress):
     values = [year_values[measure.identifier] for _year, year_values in sorted(results.items())]
     comparators, targets = selectors.comparators_and_targets()
     target = targets.get(measure.identifier)
+    year_figures = [
+        BoardFigure(value, suppress, comparators.get((measure.identifier, value.year)), target)
+        for value in reversed(values)
+    ]
+    # An adoption scorecard measure's three-year figure, the one the scorecard publishes, beside each year's.
+    three_years = registry.three_year_figure(measure.identifier)
     return {
         "chart": charts.trend_chart(measure, values, comparators, target, suppress=suppress) if values else None,
-        "figures": [
-            BoardFigure(value, suppress, comparators.get((measure.identifier, value.year)), target)
-            for value in reversed(values)
+        "figures": year_figures,
+        "three_years": three_years,
+        "rows": [
+            (figure, BoardFigure(
+                results[figure.value.year][three_years.identifier], suppress,
+                comparators.get((three_years.identifier, figure.value.year)),
+            ) if three_years else None)
+            for figure in year_figures
         ],
         "target": target,
         "returns": selectors.returns_checked(),

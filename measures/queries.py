@@ -239,14 +239,37 @@ def compute(years=None, *, cached=False):
     wanted = sorted(with_return if years is None else set(years) & set(with_return))
     if not wanted:
         return {}
-    figures = _cached(with_return, version()) if cached else _computed(wanted, _code_groups())
+    # A figure over several years (the adoption scorecard's three) needs the years before too.
+    needed = sorted({held for year in wanted for held in _span(year, LONGEST_SPAN)} & set(with_return))
+    figures = _cached(with_return, version()) if cached else _computed(needed, _code_groups())
     results = {}
     for year in wanted:
         counts = {**figures["rows"].get(year, {}), "population": figures["populations"].get(year)}
-        values = {measure.identifier: measure.value_in(year, counts) for measure in MEASURES}
+        values = {
+            measure.identifier: measure.value_in(
+                year, counts if measure.years == 1 else _pooled(measure, year, figures["rows"], with_return)
+            )
+            for measure in MEASURES
+        }
         disclosure_control(values)
         results[year] = values
     return results
+
+
+LONGEST_SPAN = max(measure.years for measure in MEASURES)
+
+
+def _span(year, years):
+    return range(year - years + 1, year + 1)
+
+
+def _pooled(measure, year, rows, with_return):
+    """A several-year measure's numerator and denominator: each added up over its years, or None (no figure)
+    unless every one of them has a return."""
+    span = _span(year, measure.years)
+    if not set(span) <= set(with_return):
+        return {measure.numerator: None, measure.denominator: None}
+    return {name: sum(rows.get(held, {}).get(name) or 0 for held in span) for name in (measure.numerator, measure.denominator)}
 
 
 WHOLE = "looked_after_at_31_march"

@@ -9,6 +9,7 @@ everything else goes through ``core.suppression``).
 How the counts are worked out is ``measures.queries`` (over ``measures.history``); how pages show them
 beside comparators and targets is ``measures.figures``; their charts are ``measures.charts``.
 """
+import dataclasses
 from dataclasses import dataclass
 
 from core import suppression
@@ -144,6 +145,7 @@ class Measure:
     numerator: str = ""  # the count (``measures.queries``) that is the numerator, or the mean
     denominator: str = ""  # the count that is the denominator ("" for a count)
     source: str = ""  # where the DfE states the definition
+    years: int = 1  # collection years whose counts make one figure (the adoption scorecard's three)
 
     @property
     def topic_label(self):
@@ -577,6 +579,74 @@ SOURCE_ADOPTION = (
     "year's figure, where the scorecard averages three years"
 )
 CHILDREN_ADOPTED = "children adopted in the year who were placed for adoption first"
+SCORECARD_YEARS = 3  # the DfE's adoption scorecard averages three years
+THREE_YEARS = "_three_years"  # the identifier of a one-year measure's three-year figure ends so
+ADOPTION_SCORECARD = (
+    Measure(
+        "adoption_days_to_adoptive_family", "Days from entering care to moving in with the adoptive family (A1)",
+        "adoption", DAYS,
+        "For children adopted in the year (their period of care ended with an adoption order, REC E11 or E12), "
+        "the average number of days from entering care (the start of the period of care that ended in "
+        "adoption) to moving in with the adoptive family (the start of the first placement for adoption in "
+        "that period, PLACE A3 to A6). A child adopted without being placed for adoption first is left out, and "
+        "so is one whose period of care began before the earliest imported return, or before a year whose "
+        "return was not imported (its start is not known). The DfE's adoption scorecard indicator A1, for one "
+        "year (the scorecard's three-year figure is beside it). Lower is better.",
+        better=LOWER, numerator="days_to_adoptive_family", denominator="adopted_placed",
+        denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,
+    ),
+    Measure(
+        "adoption_days_to_adoptive_family_adjusted",
+        "Days from entering care to moving in with the adoptive family, foster carer adoptions adjusted (A10)",
+        "adoption", DAYS,
+        "As A1, except that for a child adopted by their foster carers (AD1 FOSTER_CARE 1) the time runs to "
+        "the day the child began living with those foster carers, not the day the placement became a "
+        "placement for adoption. The DfE's adoption scorecard indicator A10, for one year (the scorecard's "
+        "three-year figure is beside it). Lower is better.",
+        better=LOWER, numerator="days_to_adoptive_family_adjusted", denominator="adopted_placed",
+        denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,
+    ),
+    Measure(
+        "adoption_days_order_to_match", "Days from placement order to matching with the adoptive family (A2)",
+        "adoption", DAYS,
+        "For children adopted in the year who were placed for adoption first, the average number of days "
+        "from the council receiving the court's authority to place the child (the first episode of the "
+        "period of care under a placement order, legal status E1, or a freeing order, D1) to the decision "
+        "matching the child with the adoptive family (AD1 DATE_MATCH). A child matched before the order "
+        "counts as zero days; a child without a placement or freeing order (placed with consent) or "
+        "without a match date is left out. (The agency decision that the child should be placed for "
+        "adoption, DATE_INT, is not the court's authority and is not used.) The DfE's adoption scorecard "
+        "indicator A2, for one year (the scorecard's three-year figure is beside it). Lower is better.",
+        better=LOWER, numerator="days_order_to_match", denominator="matched_after_order",
+        denominator_label="children adopted in the year with a placement order and a match date",
+        source=SOURCE_ADOPTION,
+    ),
+)
+
+
+def three_years_of(single):
+    """
+    The adoption scorecard's own figure for a one-year adoption measure: the same definition and counts over the
+    three years ending 31 March (every child adopted in them, their days added up over their number, as the
+    scorecard and LG Inform metric 912 average them), so that it can be compared with the scorecard's published
+    figures. No figure until the returns of all three years are imported.
+    """
+    for_each_year = single.definition.split(" The DfE's adoption scorecard indicator")[0]
+    return dataclasses.replace(
+        single,
+        identifier=f"{single.identifier}{THREE_YEARS}",
+        title=f"{single.title}, over three years",
+        definition=(
+            f"{single.title} over the three years ending 31 March, as the DfE's adoption scorecard publishes "
+            "it: every child counted in any of the three years, their days added up over their number (not an "
+            "average of the three yearly averages). No figure until the returns of all three years are "
+            f"imported. For each year: {for_each_year} Lower is better."
+        ),
+        denominator_label=single.denominator_label.replace("in the year", "in the three years"),
+        years=SCORECARD_YEARS,
+    )
+
+
 CARE_LEAVERS_17_18 = "care leavers aged 17 or 18"
 CARE_LEAVERS_19_21 = "care leavers aged 19 to 21"
 
@@ -730,46 +800,8 @@ def _new_measures():
             f"{', '.join(letters)}), as a percentage of that group.", f"accommodation_{part}",
             denominator="care_leavers", denominator_label=CARE_LEAVERS_19_21, source=SOURCE_CARE_LEAVERS,
         ))
-    found += [
-        Measure(
-            "adoption_days_to_adoptive_family", "Days from entering care to moving in with the adoptive family (A1)",
-            "adoption", DAYS,
-            "For children adopted in the year (their period of care ended with an adoption order, REC E11 or E12), "
-            "the average number of days from entering care (the start of the period of care that ended in "
-            "adoption) to moving in with the adoptive family (the start of the first placement for adoption in "
-            "that period, PLACE A3 to A6). A child adopted without being placed for adoption first is left out, and "
-            "so is one whose period of care began before the earliest imported return, or before a year whose "
-            "return was not imported (its start is not known). "
-            "The DfE's adoption scorecard indicator A1, for one year rather than three. Lower is better.",
-            better=LOWER, numerator="days_to_adoptive_family", denominator="adopted_placed",
-            denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,
-        ),
-        Measure(
-            "adoption_days_to_adoptive_family_adjusted",
-            "Days from entering care to moving in with the adoptive family, foster carer adoptions adjusted (A10)",
-            "adoption", DAYS,
-            "As A1, except that for a child adopted by their foster carers (AD1 FOSTER_CARE 1) the time runs to "
-            "the day the child began living with those foster carers, not the day the placement became a "
-            "placement for adoption. The DfE's adoption scorecard indicator A10, for one year. Lower is better.",
-            better=LOWER, numerator="days_to_adoptive_family_adjusted", denominator="adopted_placed",
-            denominator_label=CHILDREN_ADOPTED, source=SOURCE_ADOPTION,
-        ),
-        Measure(
-            "adoption_days_order_to_match", "Days from placement order to matching with the adoptive family (A2)",
-            "adoption", DAYS,
-            "For children adopted in the year who were placed for adoption first, the average number of days "
-            "from the council receiving the court's authority to place the child (the first episode of the "
-            "period of care under a placement order, legal status E1, or a freeing order, D1) to the decision "
-            "matching the child with the adoptive family (AD1 DATE_MATCH). A child matched before the order "
-            "counts as zero days; a child without a placement or freeing order (placed with consent) or "
-            "without a match date is left out. (The agency decision that the child should be placed for "
-            "adoption, DATE_INT, is not the court's authority and is not used.) The DfE's adoption scorecard "
-            "indicator A2, for one year rather than three. Lower is better.",
-            better=LOWER, numerator="days_order_to_match", denominator="matched_after_order",
-            denominator_label="children adopted in the year with a placement order and a match date",
-            source=SOURCE_ADOPTION,
-        ),
-    ]
+    for single in ADOPTION_SCORECARD:
+        found += [single, three_years_of(single)]
     for part, label, code in PROVIDERS:
         found.append(_share(
             f"provider_{part}", f"Placed in {label}", "where",
@@ -787,6 +819,11 @@ BY_IDENTIFIER = {measure.identifier: measure for measure in MEASURES}
 def get(identifier):
     """The measure with this identifier; KeyError if there is none."""
     return BY_IDENTIFIER[identifier]
+
+
+def three_year_figure(identifier):
+    """The three-year measure of a one-year adoption scorecard measure, shown beside it; None for any other."""
+    return BY_IDENTIFIER.get(f"{identifier}{THREE_YEARS}") if get(identifier).years == 1 else None
 
 
 def by_topic():

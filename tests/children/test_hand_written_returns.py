@@ -33,12 +33,14 @@ from .test_synthetic_returns import ENGINE_FAULTS, FIRST_RULE_YEAR
 
 
 def measure_returns():
-    """[(where, Return)] for every Return in a module-level name of a module of tests/measures."""
-    found = []
+    """[(where, Return)] for every Return in a module-level name of a module of tests/measures (each once)."""
+    found, seen = [], set()
 
     def collect(value, where):
         if isinstance(value, Return):
-            found.append((where, value))
+            if id(value) not in seen:
+                seen.add(id(value))
+                found.append((where, value))
         elif isinstance(value, (list, tuple)):
             for position, item in enumerate(value):
                 collect(item, f"{where}[{position}]")
