@@ -11,6 +11,21 @@ from corporate_parenting.celery import app as celery_app
 ROLES = tuple(Role)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """
+    Marks ``flushes`` the tests that empty the database when they end (transactional tests and the live
+    server's): what the migrations wrote (beat schedules, for one) is gone after them. A plain run orders them
+    last (pytest-django does); bin/test, which spreads the suite over processes a file at a time, runs them
+    in a pass of their own after the others.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        if transactional or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("flushes")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
