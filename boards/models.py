@@ -787,7 +787,7 @@ class PledgeUpdate(models.Model):
     rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
     note = models.TextField(help_text="What has happened since the last update.")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_on = models.DateField(default=datetime.date.today)
+    updated_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -843,7 +843,7 @@ class Response(models.Model):
     decision = models.TextField("The decision")
     reason = models.TextField("The reason for the decision")
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    responded_on = models.DateField(default=datetime.date.today)
+    responded_on = models.DateField(default=timezone.localdate)
     published = models.BooleanField(
         "Published to young people", default=False, help_text="Only published responses are shown to young people."
     )
