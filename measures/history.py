@@ -18,7 +18,6 @@ OC2, OC3, missing and UASC rows, so that every measure for every year is one agg
 The history is rebuilt, never edited: after an import for the children of the imported year (and those
 left with an episode open at the end of the year before), and for one child after an officer's edit.
 """
-import calendar
 import datetime
 from collections import defaultdict
 from typing import NamedTuple
@@ -39,6 +38,7 @@ from children.models import (
 from children.models import Episode as EpisodeRow
 from core.bulk import insert_rows
 from core.collection_year import CollectionYear
+from core.months import months_after, months_before
 from core.working_days import working_days_after
 
 from .models import CareEpisode, ChildYear, ReturnDifference
@@ -226,18 +226,6 @@ def years_before(day, years):
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
-
-
-def months_before(day, months):
-    """The same day ``months`` months earlier (the month's last day if it is shorter): 31 March -> 30 September."""
-    count = day.year * 12 + day.month - 1 - months
-    year, month = divmod(count, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def months_after(day, months):
-    """The same day ``months`` months later (the month's last day if it is shorter): 31 August -> 28 February."""
-    return months_before(day, -months)
 
 
 def began_in_the_returns(period):
