@@ -102,6 +102,8 @@ DECISIONS = [
     "Agreed that a sufficiency update on local foster placements comes to the next meeting.",
     "Agreed to ask the Cabinet Member for Housing to attend on care leavers' accommodation.",
 ]
+# The measures the decisions made six and twelve months ago (the meetings 180 and 360 days back) meant to move.
+DECISION_MEASURES = {3: ["care_leavers_suitable_accommodation"], 6: ["placed_over_20_miles", "placement_foster"]}
 REGISTER = [
     ("cllr.okafor", RegisterCategory.EMPLOYMENT, "Part-time lecturer, Wyvern College."),
     ("cllr.hughes", RegisterCategory.BODIES, "Trustee, Wyvern Care Leavers' Association."),
@@ -296,10 +298,12 @@ def load(context):
                 agenda_item=item, kind=MinuteKind.MINUTE, text=MINUTES[index], recorded_by=people["clerk"],
                 recorded_at=minuted,
             )
-        services.record_minute(
+        decision = services.record_minute(
             agenda_item=items[0], kind=MinuteKind.DECISION, text=DECISIONS[number % 2], recorded_by=people["clerk"],
             recorded_at=minuted,
         )
+        if number in DECISION_MEASURES:  # six and twelve months ago: they come back to the next meeting
+            services.choose_decision_measures(decision, DECISION_MEASURES[number], today=day)
         text, recommended_to, response = RECOMMENDATIONS[number % 2]
         recommendation = services.record_minute(
             agenda_item=items[1], kind=MinuteKind.RECOMMENDATION, text=text, recorded_by=people["clerk"],

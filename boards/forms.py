@@ -26,6 +26,7 @@ from .models import (
     MeetingStatus,
     Membership,
     Minute,
+    MinuteKind,
     Paper,
     PledgeCommitment,
     PledgeUpdate,
@@ -297,13 +298,31 @@ class RegisteredInterestForm(GdsFormMixin, forms.ModelForm):
 
 
 class MinuteForm(GdsFormMixin, forms.ModelForm):
+    measures = forms.MultipleChoiceField(
+        label="Measures the decision means to move", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="For a decision: the board sees these measures again at its first meetings six and twelve months "
+        "on, each with its figure as published today beside the figure published then.",
+    )
+
     class Meta:
         model = Minute
-        fields = ["kind", "text", "recommended_to", "response_due"]
+        fields = ["kind", "text", "recommended_to", "response_due", "measures"]
         labels = {"kind": "Type", "text": "Text"}
         widgets = {"kind": forms.RadioSelect, "response_due": DateInput()}
         help_texts = {"response_due": "For a recommendation: when the board expects a response."}
         error_messages = {"text": {"required": "Enter what was minuted, decided or recommended"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].choices = measure_choices()
+        if self.instance.pk:
+            self.initial["measures"] = list(self.instance.figures.values_list("measure", flat=True))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("measures") and cleaned.get("kind") != MinuteKind.DECISION:
+            self.add_error("measures", "Only a decision names the measures it means to move")
+        return cleaned
 
 
 class MinuteCorrectionForm(GdsFormMixin, forms.Form):

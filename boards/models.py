@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from core import working_days
+from core import collection_year, suppression, working_days
 from core.uploads import PAPERS, UploadValidator
 from measures import registry as board_measures
 
@@ -293,6 +293,11 @@ class AgendaItem(models.Model):
         related_name="carried_into",
         help_text="For the action log item: the overdue actions brought to this meeting.",
     )
+    revisits = models.ForeignKey(
+        "Minute", on_delete=models.CASCADE, null=True, blank=True, related_name="revisit_items",
+        help_text="The decision whose measures the board sees again at this item, six or twelve months on.",
+    )
+    revisit_months = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -306,6 +311,11 @@ class AgendaItem(models.Model):
                 fields=["meeting", "kind"],
                 condition=Q(kind__in=["apologies", "declarations", "previous_minutes", "forward_plan", "aob"]),
                 name="boards_standard_items_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["revisits", "revisit_months"],
+                condition=Q(revisits__isnull=False),
+                name="boards_one_revisit_item_per_decision_and_milestone",
             ),
         ]
 
@@ -633,6 +643,51 @@ class Minute(models.Model):
             raise ValidationError({"response": "Enter the response received."})
 
 
+# A decision that names the measures it means to move comes back to the board this many months after it was made.
+REVISIT_MONTHS = (6, 12)
+
+
+class DecisionFigure(models.Model):
+    """
+    A measure a decision means to move, with its figure as published when the decision was recorded (the
+    suppressed figure the board saw, never a raw number): fixed, so that six and twelve months on the board
+    sees it beside the figure published then.
+    """
+
+    decision = models.ForeignKey("Minute", on_delete=models.CASCADE, related_name="figures")
+    measure = models.CharField(max_length=60, validators=[validate_measure_identifiers])
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The collection year of the return the figure came from (none loaded: empty)."
+    )
+    figure = models.CharField(max_length=20, help_text="As published, for example 64%, 71 or [c].")
+    recorded_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["decision", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "measure"], name="boards_decision_names_a_measure_once")
+        ]
+
+    def __str__(self):
+        return f"{getattr(self.measure_detail, 'title', self.measure)}: {self.figure}"
+
+    @property
+    def measure_detail(self):
+        """The board measure (``measures.registry.Measure``); None if the registry no longer has it."""
+        return board_measures.BY_IDENTIFIER.get(self.measure)
+
+    @property
+    def shown(self):
+        """The figure as ``core.suppression.Shown``, as it was published."""
+        if self.figure == suppression.MARKER:
+            return suppression.withheld()
+        return suppression.shown(self.figure)
+
+    @property
+    def year_label(self):
+        return collection_year.label(self.year) if self.year else ""
+
+
 class MinuteCorrection(models.Model):
     """A change to a minute after the board approved it: the earlier and new wording, why, who and when."""
 
@@ -858,6 +913,6 @@ class Response(models.Model):
 # The board's record is evidence for inspectors: keep who changed what.
 for _model in (
     Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, MinuteCorrection, ActionItem, PledgeCommitment,
-    Response, Declaration, RegisteredInterest,
+    Response, Declaration, RegisteredInterest, DecisionFigure,
 ):
     auditlog.register(_model)

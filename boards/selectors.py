@@ -30,7 +30,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
-from core import permissions, stamps
+from core import collection_year, permissions, stamps, suppression
+from core.months import months_after
+from measures import figures as measure_figures
+from measures.registry import HIGHER
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -44,6 +47,7 @@ from .models import (
     Board,
     BoardRole,
     ChildrensView,
+    DecisionFigure,
     ForwardPlanItem,
     Meeting,
     MeetingStatus,
@@ -224,16 +228,18 @@ def agenda(meeting, *, include_unpublished=False):
     approved = Evaluation.objects.filter(status=EvaluationStatus.APPROVED, cycle_id=OuterRef("cycle_id"))
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("report_author", "cycle")
+        .select_related("report_author", "cycle", "revisits__agenda_item__meeting")
         .annotate(cycle_has_approved=Exists(approved))
         .prefetch_related(
             _papers_prefetch(include_unpublished),
             Prefetch(
                 "minutes",
                 queryset=Minute.objects.order_by("number", "recorded_at", "id").prefetch_related(
-                    Prefetch("corrections", queryset=MinuteCorrection.objects.select_related("corrected_by"))
+                    Prefetch("corrections", queryset=MinuteCorrection.objects.select_related("corrected_by")),
+                    "figures",
                 ),
             ),
+            Prefetch("revisits__figures", queryset=DecisionFigure.objects.order_by("id")),
             Prefetch(
                 "carried_actions",
                 queryset=ActionItem.objects.select_related("owner", "meeting").order_by("due_on", "id"),
@@ -246,7 +252,65 @@ def agenda(meeting, *, include_unpublished=False):
             item.cycle.has_approved_evaluations = item.cycle_has_approved  # for permissions.may_see_cycle
         if item.kind == AgendaItemKind.ACTION_LOG:
             item.completed_actions = list(completed_since_last_meeting(meeting))
+    _attach_figures_revisited([item for item in items if item.revisits_id])
     return items
+
+
+# --- Decisions revisited ---------------------------------------------------------------------------------
+
+
+def revisit_meeting(meetings, decided_on, months):
+    """
+    Where the board looks again at a decision made on ``decided_on``, ``months`` months on: the first of
+    ``meetings`` (the board's, in date order) not cancelled whose day is on or after the same day ``months``
+    months later (``core.months``: six months after 31 August is the last day of February); None while the
+    board has no such meeting.
+    """
+    due = months_after(decided_on, months)
+    return next(
+        (meeting for meeting in meetings if meeting.status != MeetingStatus.CANCELLED and meeting.date >= due), None
+    )
+
+
+@dataclass(frozen=True)
+class FigureRevisited:
+    """A measure a decision meant to move: its figure published on the day of the decision beside today's."""
+
+    then: DecisionFigure
+    now: object  # core.suppression.Shown
+    now_year: int | None
+
+    @property
+    def measure(self):
+        return self.then.measure_detail
+
+    @property
+    def now_year_label(self):
+        return collection_year.label(self.now_year) if self.now_year else ""
+
+    @property
+    def change(self):
+        """How far the published figure has moved, and whether for the better; "" when either is not published."""
+        before, after = self.then.shown.number, self.now.number
+        if before is None or after is None or self.measure is None:
+            return ""
+        if after == before:
+            return "No change"
+        moved = measure_figures.format_gap(self.measure, after - before)
+        if self.measure.better is None:
+            return moved
+        return f"{moved} ({'better' if (after > before) == (self.measure.better == HIGHER) else 'worse'})"
+
+
+def _attach_figures_revisited(items):
+    """On each item revisiting a decision, ``figures_revisited``: [FigureRevisited] with today's published figures."""
+    identifiers = {figure.measure for item in items for figure in item.revisits.figures.all()}
+    year, today = measure_figures.published_figures(sorted(identifiers)) if identifiers else (None, {})
+    for item in items:
+        item.figures_revisited = [
+            FigureRevisited(then=figure, now=today.get(figure.measure, suppression.MISSING), now_year=year)
+            for figure in item.revisits.figures.all()
+        ]
 
 
 def _previous(meeting):
@@ -315,14 +379,15 @@ def _forward_plan(meeting):
 def meeting_detail(meeting, user, today=None):
     """
     Everything on the meeting page, in a fixed number of queries, each asked only if the template uses it:
-    the page keeps its HTML under ``page_version`` (the boards' change stamp, the date, the meeting and the
-    person's role, which decides everything they may see and do on it), so a usual request asks none of them.
+    the page keeps its HTML under ``page_version`` (the boards' change stamp, the measures' (an item revisiting
+    a decision shows today's published figures), the date, the meeting and the person's role, which decides
+    everything they may see and do on it), so a usual request asks none of them.
     """
     today = _today(today)
     forward_plan = stamps.later(_forward_plan, meeting)
     return {
         "meeting": meeting,
-        "page_version": stamps.page_version(today, meeting.pk, user.role, names=(stamps.DASHBOARDS,)),
+        "page_version": stamps.page_version(today, meeting.pk, user.role, names=(stamps.DASHBOARDS, stamps.MEASURES)),
         "agenda_items": stamps.later(agenda, meeting, include_unpublished=sees_unpublished_papers(user)),
         "attendance": stamps.later(attendance_for, meeting),
         "quorum": stamps.later(quorum_check, meeting),

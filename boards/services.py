@@ -15,8 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from core import email, permissions, stamps, working_days
+from core import email, permissions, stamps, suppression, working_days
+from measures import figures as measure_figures
+from measures import registry as board_measures
 
 from . import conversion, selectors
 from .models import (
@@ -32,6 +35,7 @@ from .models import (
     AttendanceStatus,
     Board,
     ChildrensView,
+    DecisionFigure,
     Declaration,
     Meeting,
     MeetingStatus,
@@ -41,6 +45,7 @@ from .models import (
     MinuteKind,
     Paper,
     PledgeUpdate,
+    REVISIT_MONTHS,
     Response,
     ViewSource,
     council_year_start,
@@ -81,6 +86,7 @@ def update_member(membership, /, **fields):
 def schedule_meeting(*, board, starts_at, venue, status=MeetingStatus.SCHEDULED):
     meeting = _save(Meeting(board=board), starts_at=starts_at, venue=venue, status=status)
     carry_forward_overdue_actions(meeting)
+    revisit_decisions(meeting.board_id)
     return meeting
 
 
@@ -88,6 +94,7 @@ def schedule_meeting(*, board, starts_at, venue, status=MeetingStatus.SCHEDULED)
 def update_meeting(meeting, /, **fields):
     _save(meeting, **fields)
     carry_forward_overdue_actions(meeting)
+    revisit_decisions(meeting.board_id)
     return meeting
 
 
@@ -491,8 +498,13 @@ def _next_minute_number(meeting):
 
 
 @transaction.atomic
-def record_minute(*, agenda_item, kind, text, recorded_by, recommended_to="", response_due=None, recorded_at=None):
-    """Draft a minute (numbered through the board's council year) while the meeting's minutes are not approved."""
+def record_minute(
+    *, agenda_item, kind, text, recorded_by, recommended_to="", response_due=None, recorded_at=None, measures=(),
+):
+    """
+    Draft a minute (numbered through the board's council year) while the meeting's minutes are not approved. A
+    decision may name the ``measures`` (identifiers) it means to move: see ``choose_decision_measures``.
+    """
     meeting = agenda_item.meeting
     _refuse_if_approved(meeting)
     # Lock the board's row so two clerks drafting at once cannot take the same number.
@@ -500,15 +512,26 @@ def record_minute(*, agenda_item, kind, text, recorded_by, recommended_to="", re
     minute = Minute(agenda_item=agenda_item, number=_next_minute_number(meeting))
     if recorded_at:
         minute.recorded_at = recorded_at
-    return _save(
+    _save(
         minute, kind=kind, text=text, recorded_by=recorded_by, recommended_to=recommended_to, response_due=response_due
     )
+    if measures:
+        choose_decision_measures(minute, measures)
+    return minute
 
 
-def update_minute(minute, /, **fields):
-    """Change a draft minute (the audit log keeps the earlier text). Approved minutes take a correction instead."""
+@transaction.atomic
+def update_minute(minute, /, *, measures=None, **fields):
+    """
+    Change a draft minute (the audit log keeps the earlier text), and, given ``measures``, the measures a decision
+    means to move. Approved minutes take a correction instead.
+    """
     _refuse_if_approved(minute.agenda_item.meeting)
-    return _save(minute, **fields)
+    _save(minute, **fields)
+    if measures is None:  # kept as they are, unless it is no longer a decision
+        measures = minute.figures.values_list("measure", flat=True) if minute.kind == MinuteKind.DECISION else []
+    choose_decision_measures(minute, measures)
+    return minute
 
 
 def remove_minute(minute):
@@ -566,6 +589,107 @@ def approve_minutes(meeting, *, approved_by, today=None):
     previous.minutes_approved_on = meeting.date
     previous.save(update_fields=["minutes_approved_at", "minutes_approved_on"])
     return previous
+
+
+# --- Decisions revisited --------------------------------------------------------------------------------
+
+MONTHS_IN_WORDS = {6: "six", 12: "twelve"}
+
+
+@transaction.atomic
+def choose_decision_measures(decision, identifiers, *, today=None):
+    """
+    The measures (identifiers) a decision means to move. Each newly named measure's figure is recorded as
+    published now (``measures.figures.published_figures``: the latest return, withheld as the board and the
+    public see it) and then kept fixed; a measure no longer named is dropped. Then the board's meetings six
+    and twelve months on get the decision as an agenda item (``revisit_decisions``).
+    """
+    identifiers = list(dict.fromkeys(identifiers))
+    unknown = [identifier for identifier in identifiers if identifier not in board_measures.BY_IDENTIFIER]
+    if unknown:
+        raise ValidationError(f"Unknown measure: {', '.join(unknown)}.")
+    if identifiers and decision.kind != MinuteKind.DECISION:
+        raise ValidationError("Only a decision names the measures it means to move.")
+    decision.figures.exclude(measure__in=identifiers).delete()
+    kept = set(decision.figures.values_list("measure", flat=True))
+    new = [identifier for identifier in identifiers if identifier not in kept]
+    if new:
+        year, published = measure_figures.published_figures(new)
+        DecisionFigure.objects.bulk_create(
+            DecisionFigure(
+                decision=decision, measure=identifier, year=year,
+                figure=str(published.get(identifier, suppression.MISSING)),
+                recorded_on=today or timezone.localdate(),
+            )
+            for identifier in new
+        )
+    revisit_decisions(decision.agenda_item.meeting.board_id)
+    return list(decision.figures.all())
+
+
+def _revisit_fields(decision, months):
+    meeting = decision.agenda_item.meeting
+    in_words = MONTHS_IN_WORDS.get(months, str(months))
+    prefix = f"Decision {decision.number} revisited: "
+    return {
+        "title": prefix + Truncator(" ".join(decision.text.split())).chars(200 - len(prefix)),
+        "summary": f"{in_words.capitalize()} months after the meeting on {meeting.date:%-d %B %Y}, the board looks "
+        f"again at the measures decision {decision.number} meant to move: each measure's figure as published "
+        "when the decision was made, beside today's.",
+        "exempt_paragraph": decision.agenda_item.exempt_paragraph,
+    }
+
+
+def _keeps_business(item):
+    return item.papers.exists() or item.minutes.exists()
+
+
+@transaction.atomic
+def revisit_decisions(board_id):
+    """
+    Bring each of the board's decisions that name measures back to the board six and twelve months on
+    (``REVISIT_MONTHS``), as a report item "Decision N revisited: ..." at the meeting ``selectors.revisit_meeting``
+    finds. Run whenever a meeting is scheduled or changed and whenever a decision's measures are chosen;
+    idempotent. Held meetings keep the record they had: nothing is added to one, and an item on one stays. An
+    item on a meeting that is no longer the one (moved, cancelled, or an earlier meeting has been scheduled)
+    moves to the right one, or, when there is none yet, is taken off the agenda unless it has papers or
+    minutes. Returns the items added or moved.
+    """
+    meetings = list(Meeting.objects.filter(board_id=board_id).order_by("starts_at", "id"))
+    decisions = (
+        Minute.objects.filter(kind=MinuteKind.DECISION, agenda_item__meeting__board_id=board_id)
+        .filter(figures__isnull=False).distinct().select_related("agenda_item__meeting")
+    )
+    on_agenda = {
+        (item.revisits_id, item.revisit_months): item
+        for item in AgendaItem.objects.filter(meeting__board_id=board_id, revisits__isnull=False).select_related("meeting")
+    }
+    wanted, changed = set(), []
+    for decision in decisions:
+        for months in REVISIT_MONTHS:
+            wanted.add((decision.pk, months))
+            item = on_agenda.get((decision.pk, months))
+            target = selectors.revisit_meeting(meetings, decision.agenda_item.meeting.date, months)
+            if item is not None and (item.meeting.status == MeetingStatus.HELD or item.meeting_id == getattr(target, "pk", None)):
+                continue
+            if target is None or target.status != MeetingStatus.SCHEDULED:
+                if item is not None and not _keeps_business(item):
+                    item.delete()
+                continue
+            if item is None:
+                changed.append(
+                    add_agenda_item(meeting=target, revisits=decision, revisit_months=months, **_revisit_fields(decision, months))
+                )
+            else:
+                left = item.meeting
+                item.meeting, item.order = target, next_order(target)
+                item.save(update_fields=["meeting", "order"])
+                changed.append(_place(item))
+                _renumber(_in_order(left))
+    for key, item in on_agenda.items():
+        if key not in wanted and item.meeting.status != MeetingStatus.HELD and not _keeps_business(item):
+            item.delete()
+    return changed
 
 
 # --- Declarations of interest and the register -------------------------------------------------------

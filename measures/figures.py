@@ -359,7 +359,6 @@ def board_figures(year, *, suppress, cached=False):
     }
 
 
-
 def topics(year, *, suppress):
     """The measures list: ``[(topic, [BoardFigure])]`` for one year, in the registry's order."""
     shown = board_figures(year, suppress=suppress, cached=True)
@@ -392,3 +391,16 @@ def measure_page(measure, *, suppress):
         "target": target,
         "returns": selectors.returns_checked(),
     }
+
+
+def published_figures(identifiers):
+    """
+    The figures of ``identifiers`` as published today: from the latest return, withheld by ``core.suppression``
+    as every page outside the officers' own shows them. ``(year, {identifier: core.suppression.Shown})``;
+    ``(None, {})`` before any return is loaded. Reads the cache as pages do: a fixed number of queries.
+    """
+    latest = selectors.available_years()[:1]
+    values = queries.compute(latest, cached=True).get(latest[0], {}) if latest else {}
+    if not values:
+        return None, {}
+    return latest[0], {identifier: values[identifier].shown(suppress=True) for identifier in identifiers if identifier in values}

@@ -71,6 +71,7 @@ class PublicItem:
     exempt_paragraph: int | None = None
     papers: list = field(default_factory=list)
     minutes: list = field(default_factory=list)
+    figures_revisited: list = field(default_factory=list)  # a decision revisited (boards.selectors.FigureRevisited)
 
     @property
     def is_exempt(self):
@@ -93,6 +94,7 @@ def public_agenda(meeting):
         items.append(PublicItem(
             number=number, title=item.title, summary=item.summary, papers=list(item.papers.all()),
             minutes=list(item.minutes.all()) if minutes_public else [],
+            figures_revisited=getattr(item, "figures_revisited", []),
         ))
     return items
 

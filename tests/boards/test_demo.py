@@ -17,6 +17,9 @@ def test_the_demo_board_has_every_part_of_the_boards_business(db):
     assert board.meetings.filter(status=MeetingStatus.SCHEDULED).count() == 3
     next_meeting = context["next_meeting"]
     assert next_meeting.starts_at.date() > today
+    # The decisions of six and twelve months ago, with the measures they meant to move, come back to it.
+    revisited = next_meeting.agenda_items.filter(revisits__isnull=False)
+    assert sorted(revisited.values_list("revisit_months", flat=True)) == [6, 12]
     carried = next_meeting.agenda_items.get(kind=AgendaItemKind.ACTION_LOG).carried_actions.all()
     assert carried.exists()
     assert all(action.due_on < today and action.is_open for action in carried)
