@@ -421,6 +421,11 @@ class ForwardPlanForm(GdsFormMixin, forms.ModelForm):
 
 
 class CommitmentForm(GdsFormMixin, forms.ModelForm):
+    measure = forms.ChoiceField(
+        label="Measure", required=False,
+        help_text="The board measure that shows whether the promise is kept, if there is one.",
+    )
+
     class Meta:
         model = PledgeCommitment
         fields = ["number", "commitment", "co_produced_with", "owner", "measure", "active"]
@@ -428,6 +433,7 @@ class CommitmentForm(GdsFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people()
+        self.fields["measure"].choices = [("", "None")] + measure_choices()
 
 
 class PledgeUpdateForm(GdsFormMixin, forms.ModelForm):

@@ -322,8 +322,13 @@ def test_the_meeting_page_shows_the_forward_plan_topics_planned_for_it(world, cl
 
 def test_a_retired_promise_leaves_the_pledge_but_officers_keep_its_history(world, client, client_for):
     signed_in(client, world.officer)
+    url = reverse("boards:commitment_edit", args=[world.commitment.pk])
+    # The measure is chosen by its name, not typed as an identifier.
+    assert '<option value="care_leavers_suitable_accommodation">Care leavers aged 19 to 21 in suitable accommodation</option>' in (
+        client.get(url).content.decode()
+    )
     response = client.post(
-        reverse("boards:commitment_edit", args=[world.commitment.pk]),
+        url,
         {"number": 1, "commitment": world.commitment.commitment, "co_produced_with": "Children in Care Council",
          "owner": world.officer.pk, "measure": ""},
     )
