@@ -152,6 +152,41 @@ def update_agenda_item(item, /, **fields):
     return _save(item, **fields)
 
 
+def removal_refused(item):
+    """Why ``item`` cannot come off the agenda, or "" if it can (``remove_agenda_item``)."""
+    if item.meeting.status != MeetingStatus.SCHEDULED:
+        return "The agenda of a meeting that has been held or cancelled is part of its record and stays as it is."
+    if item.kind == AgendaItemKind.ACTION_LOG or item.revisits_id:
+        return "This item is added by itself and comes off the agenda by itself when there is nothing for it to show."
+    if item.minutes.exists():
+        return "Minutes are recorded on this item: remove them first."
+    return ""
+
+
+@transaction.atomic
+def remove_agenda_item(item):
+    """
+    Take an item off a scheduled meeting's agenda (added by mistake, or business withdrawn) with its papers, then
+    number the agenda 1, 2, 3... Refused as ``removal_refused`` says. A forward plan topic it came from is free to
+    come back. The papers' files are deleted once that has committed; the audit log keeps who removed what.
+    """
+    refused = removal_refused(item)
+    if refused:
+        raise ValidationError(refused)
+    meeting = item.meeting
+    stored = [field_file for paper in item.papers.all() for field_file in (paper.file, paper.pdf_version)]
+    item.delete()
+    _renumber(_in_order(meeting))
+    _delete_files_after_commit(stored)
+
+
+def _delete_files_after_commit(files):
+    """Delete stored files once the transaction that removed their rows has committed (never if it rolls back)."""
+    for stored in files:
+        if stored:
+            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+
+
 @transaction.atomic
 def move_agenda_item(item, *, up):
     """Swap an item with the one above (``up``) or below it, then number the agenda 1, 2, 3..."""
@@ -426,8 +461,7 @@ def remove_paper(paper):
     """
     stored = [field_file for field_file in (paper.file, paper.pdf_version) if field_file]
     paper.delete()
-    for field_file in stored:
-        transaction.on_commit(lambda field_file=field_file: field_file.storage.delete(field_file.name))
+    _delete_files_after_commit(stored)
 
 
 # --- Attendance and minutes ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/add/", views.agenda_item_add, name="agenda_item_add"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/remove/", views.agenda_item_remove, name="agenda_item_remove"),
     path("meetings/<int:pk>/agenda/from-template/", views.agenda_from_template, name="agenda_from_template"),
     path("meetings/<int:pk>/agenda/save-as-template/", views.agenda_save_template, name="agenda_save_template"),
     path("meetings/<int:pk>/agenda/forward-plan/", views.forward_plan_to_agenda, name="forward_plan_to_agenda"),

@@ -295,6 +295,29 @@ def agenda_item_edit(request, pk, item_pk):
     )
 
 
+@role_required(*BOARD_STAFF)
+def agenda_item_remove(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    item = _agenda_item(meeting, item_pk)
+    refused = services.removal_refused(item)
+    if refused:
+        messages.info(request, refused)
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    if _is_post(request):
+        services.remove_agenda_item(item)
+        messages.success(request, f"\u201c{item.title}\u201d taken off the agenda.")
+        return redirect("boards:meeting_detail", pk=meeting.pk)
+    papers = item.papers.count()
+    return _confirm_page(
+        request, title=f"Take \u201c{item.title}\u201d off the agenda?", caption=str(meeting),
+        warning="The item will be removed from the agenda" + (
+            f", with its {papers} paper{'s' if papers != 1 else ''} and their files." if papers else "."
+        ),
+        button="Remove the item", back_url=reverse("boards:meeting_detail", args=[meeting.pk]),
+        back_label="Back to the meeting",
+    )
+
+
 @require_POST
 @role_required(*BOARD_STAFF)
 def agenda_item_move(request, pk, item_pk):

@@ -98,6 +98,12 @@ def agenda_item():
     return {"pk": item.meeting_id, "item_pk": item.pk}
 
 
+def removable_agenda_item():
+    """A report on a scheduled meeting's agenda, with no minutes: one the clerk may take off."""
+    item = one("boards.AgendaItem", meeting__status="scheduled", kind="item", revisits__isnull=True, minutes__isnull=True)
+    return {"pk": item.meeting_id, "item_pk": item.pk}
+
+
 def paper(**filters):
     def kwargs():
         found = one("boards.Paper", **filters)
@@ -287,6 +293,7 @@ RULES = {
     "boards:template_remove": Rule({CLK, ADM}, kwargs=pk("boards.AgendaTemplate")),
     "boards:agenda_item_add": Rule(BOARD_STAFF, kwargs=pk("boards.Meeting")),
     "boards:agenda_item_edit": Rule(BOARD_STAFF, kwargs=agenda_item),
+    "boards:agenda_item_remove": Rule(BOARD_STAFF, kwargs=removable_agenda_item),
     "boards:paper_add": Rule(BOARD_STAFF, kwargs=agenda_item),
     "boards:minute_add": Rule(BOARD_STAFF, kwargs=agenda_item),
     "boards:paper_download": [

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.models import Role
@@ -165,3 +166,27 @@ def test_the_clerk_moves_an_item_and_builds_from_a_template_through_the_pages(cl
     response = client.post(reverse("boards:agenda_item_move", args=[meeting.pk, aob.pk]), {"direction": "up"})
     assert response.url.endswith(f"#item-{aob.pk}")
     assert titles(meeting)[-2:] == ["Any other business", "Forward work programme"]
+
+
+def test_the_clerk_takes_an_item_off_the_agenda_with_its_papers(
+    client, board, meeting, make_user, django_capture_on_commit_callbacks
+):
+    clerk = make_user(Role.CLERK)
+    wrong = services.add_agenda_item(meeting=meeting, title="Added by mistake")
+    kept = services.add_agenda_item(meeting=meeting, title="Placement stability")
+    paper = services.upload_paper(
+        agenda_item=wrong, title="Wrong paper", uploaded_by=clerk, file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="w.pdf")
+    )
+    client.force_login(clerk)
+    url = reverse("boards:agenda_item_remove", args=[meeting.pk, wrong.pk])
+    assert "Take \u201cAdded by mistake\u201d off the agenda?" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert list(meeting.agenda_items.values_list("title", "order")) == [("Placement stability", 1)]
+    assert not paper.file.storage.exists(paper.file.name)
+    # Once minutes are recorded on an item, or the meeting has been held, the agenda is part of the record.
+    services.record_minute(agenda_item=kept, kind="minute", text="Noted.", recorded_by=clerk)
+    with pytest.raises(ValidationError, match="remove them first"):
+        services.remove_agenda_item(kept)
+    services.update_meeting(meeting, status=MeetingStatus.CANCELLED)
+    assert "held or cancelled" in services.removal_refused(kept)

@@ -43,6 +43,12 @@ def _declaration(w):
     return [w.held.pk, declaration.pk]
 
 
+def _removable_item(w):
+    from boards import services
+
+    return [w.upcoming.pk, services.add_agenda_item(meeting=w.upcoming, title="Withdrawn report").pk]
+
+
 def _interest(w):
     from boards.models import RegisteredInterest
 
@@ -90,6 +96,7 @@ MATRIX = {
     "template_remove": (CLERKS, "get", lambda w: [_template(w)]),
     "agenda_item_add": (EDITORS, "get", lambda w: [w.held.pk]),
     "agenda_item_edit": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
+    "agenda_item_remove": (EDITORS, "get", lambda w: _removable_item(w)),
     "paper_add": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
     "minute_add": (EDITORS, "get", lambda w: [w.held.pk, w.item.pk]),
     "paper_download": (READERS, "get", lambda w: [w.held.pk, w.published.pk]),
