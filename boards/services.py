@@ -657,6 +657,7 @@ def choose_decision_measures(decision, identifiers, *, today=None):
             )
             for identifier in new
         )
+        stamps.stamp()  # bulk_create sends no signal: the meeting page shows the measures a decision names
     revisit_decisions(decision.agenda_item.meeting.board_id)
     return list(decision.figures.all())
 

@@ -21,7 +21,7 @@ from core.months import months_after
 from reports.models import Report, ReportType
 from reports.services import render_html
 
-from tests.measures.returns import ep, load
+from tests.measures.returns import Return, ep, load
 
 from .conftest import at
 
@@ -138,19 +138,26 @@ def figure_row(page, title):
 DISABILITY = "category_of_need_n2"  # "Category of need: Child's disability", a percentage of those at 31 March
 
 
-# Children looked after at 31 March of ``year``: each came into care in May of the year before and is still
-# looked after on 31 March, so the count is the number of children; ``disabled`` of them with category of need N2,
-# the others N1. Each year's children are new to the returns.
-def load_children(year, count, disabled=0):
+def children_return(year, count, disabled=0):
+    """
+    The return for ``year``: ``count`` children looked after at 31 March, each in care since May of the year before
+    (so the count is the number of children), ``disabled`` of them with category of need N2, the others N1. Each
+    year's children are new to the returns.
+    """
     children = [f"Y{year}C{number}" for number in range(count)]
     episodes = [ep(child, f"10/05/{year - 1}", "S", cin="N2" if n < disabled else "N1") for n, child in enumerate(children)]
-    load(year, dict.fromkeys(children, "01/06/2014"), episodes)
+    return Return(year, dict.fromkeys(children, "01/06/2014"), episodes)
+
+
+# Module-level, so tests/children/test_hand_written_returns.py runs them through the DfE's rules for their year.
+SIX_WITH_ONE_DISABLED_2024 = children_return(2024, 6, disabled=1)
+EIGHT_2025 = children_return(2025, 8)
 
 
 def test_the_figures_of_the_day_stay_and_members_see_only_published_figures(board, member, make_user, today, client):
     # 31 March 2024: 6 children, 1 with category of need N2. 6 is shown; N2 (1 of 6) is withheld as [c], and so is
     # N1 (5 of 6), which would give it away (6 - 5 = 1).
-    load_children(2024, 6, disabled=1)
+    load(SIX_WITH_ONE_DISABLED_2024)
     clerk = make_user(Role.ADMINISTRATOR)
     councillor = make_user(Role.COUNCILLOR)
     member(councillor, BoardRole.COUNCILLOR)
@@ -167,7 +174,7 @@ def test_the_figures_of_the_day_stay_and_members_see_only_published_figures(boar
         (LOOKED_AFTER, "6", 2024, today), (DISABILITY, suppression.MARKER, 2024, today),
     ]
     # The next return: 8 children at 31 March 2025, none with N2 (0 of 8 is 0%, shown as it stands).
-    load_children(2025, 8)
+    load(EIGHT_2025)
     six = services.schedule_meeting(board=board, starts_at=at(months_after(held.date, 6)), venue="Hall")
     assert list(minute.figures.values_list("figure", flat=True)) == ["6", suppression.MARKER]
     client.force_login(councillor)

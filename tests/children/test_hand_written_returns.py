@@ -1,7 +1,8 @@
 """
 Every hand-written 903 return the tests load as clean passes the DfE's own rules for its year, run by the DfE's
 own engine through the import's runner (children.dfe_rules): the measure tests' returns (each a
-``tests.measures.returns.Return`` held in a module-level name of a module in tests/measures), the clean return
+``tests.measures.returns.Return`` held in a module-level name of a module in tests/measures, or in tests/boards
+for the board's figures), the clean return
 in tests/children/data/valid, and the two-child return of each year's format (tests/children/test_specification).
 Years before the engine's first rule pack (2022-23) are checked under that pack; none of these returns uses a
 code whose list changed since, so they must pass it too.
@@ -23,6 +24,7 @@ from collections import defaultdict
 import pytest
 from django.db import connection
 
+import tests.boards
 import tests.measures
 from children import dfe_rules, ssda903
 from tests.measures.returns import Return
@@ -33,7 +35,7 @@ from .test_synthetic_returns import ENGINE_FAULTS, FIRST_RULE_YEAR
 
 
 def measure_returns():
-    """[(where, Return)] for every Return in a module-level name of a module of tests/measures (each once)."""
+    """[(where, Return)] for every Return in a module-level name of a module of tests/measures or tests/boards (each once)."""
     found, seen = [], set()
 
     def collect(value, where):
@@ -48,10 +50,12 @@ def measure_returns():
             for key, item in value.items():
                 collect(item, f"{where}[{key!r}]")
 
-    for module in pkgutil.iter_modules(tests.measures.__path__):
-        loaded = importlib.import_module(f"tests.measures.{module.name}")
-        for name, value in vars(loaded).items():
-            collect(value, f"tests/measures/{module.name}.py {name}")
+    for package in (tests.measures, tests.boards):
+        folder = package.__name__.replace(".", "/")
+        for module in pkgutil.iter_modules(package.__path__):
+            loaded = importlib.import_module(f"{package.__name__}.{module.name}")
+            for name, value in vars(loaded).items():
+                collect(value, f"{folder}/{module.name}.py {name}")
     return found
 
 

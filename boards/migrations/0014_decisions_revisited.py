@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0011_papers_for_young_people_and_their_views'),
+        ('boards', '0013_today_is_the_councils_date'),
         ('indicators', '0005_evaluation_approval_meeting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
