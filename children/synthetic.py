@@ -511,11 +511,17 @@ def _oc3_row(rng, life, year_end):
     return [in_touch, activity, accommodation]
 
 
+def sdq_due(life, year_start, year_end):
+    """An SDQ score or the reason there is none: for children aged 4 to 16 at some time in the year, so
+    those whose 4th or 17th birthday falls in it (the DfE's rule 197B), the 17th on 1 April included."""
+    return life.birthday(4) <= year_end and life.birthday(17) >= year_start
+
+
 def _oc2_row(rng, life, dob, year_start, year_end):
-    age_start, age_end = life.age_on(year_start), life.age_on(year_end)
+    age_end = life.age_on(year_end)
     flag = lambda chance: "1" if rng.random() < chance else "0"  # noqa: E731
     sdq, reason = "", ""
-    if age_end >= 4 and age_start < 17:
+    if sdq_due(life, year_start, year_end):
         if rng.random() < 0.8:
             sdq = str(min(40, max(0, int(rng.gauss(14, 6)))))
         else:

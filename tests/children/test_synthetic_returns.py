@@ -133,6 +133,18 @@ def test_the_old_codes_are_used_where_their_years_had_them(returns):
         assert not later & old_codes
 
 
+def test_a_child_whose_17th_birthday_is_the_first_day_of_the_year_has_an_sdq_score_or_a_reason():
+    # Rule 197B: the SDQ is due for a child whose 4th or 17th birthday falls in the year, 1 April included.
+    # Seed 12 holds one such child in 2022-23 (born 1 April 2005), looked after all year (so in OC2); the
+    # engine checks the rest of the rule on the returns above.
+    lives = synthetic.generate(400, last_year=synthetic.LAST_YEAR, years=len(YEARS), seed=12)
+    columns = synthetic.year_tables(2023)["OC2"]
+    oc2 = [dict(zip(columns, row)) for row in synthetic.return_tables(lives, 2023)["OC2"]]
+    edge = [row for row in oc2 if parse(row["DOB"]) == datetime.date(2005, 4, 1)]
+    assert edge
+    assert all(row["SDQ_SCORE"] or row["SDQ_REASON"] for row in edge)
+
+
 def test_an_episode_open_at_31_march_is_carried_into_the_next_return_with_its_end(returns):
     this_year = read(returns[2024], "Episodes")
     next_year = {(row["CHILD"], row["DECOM"]): row for row in read(returns[2025], "Episodes")}
