@@ -60,7 +60,7 @@ class Outcome:
 class Engine:
     """The engine running over one return's files, in its own process."""
 
-    def __init__(self, year, files, rule_year=None):
+    def __init__(self, year, files, rule_year=None, last_year=()):
         self.year = year
         self.process = None
         self.outcome = None
@@ -79,16 +79,29 @@ class Engine:
         try:
             remove_stale_folders()
             self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
-            for number, (name, raw) in enumerate(files):
+            number = 0
+            for name, raw in files:
                 text = ssda903.decode(raw)
                 if text is None:
                     continue  # the import reports the file; the engine is given the files the app can read
-                safe = f"{number:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', Path(name).name)}"
-                (self.folder / safe).write_text(text, encoding="utf-8")
-                self.names[safe] = Path(name).name
+                if ssda903.is_xml(name, text):  # as the CSV tables the app reads from it (ssda903.xml_as_csv)
+                    tables = [(f"{Path(name).stem}-{table}.csv", content) for table, content in ssda903.xml_as_csv(year, name, text)]
+                else:
+                    tables = [(Path(name).name, text)]
+                for table_name, table_text in tables:
+                    safe = f"{number:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', table_name)}"
+                    (self.folder / safe).write_text(table_text, encoding="utf-8")
+                    self.names[safe] = Path(name).name
+                    number += 1
+            last_year_files = []
+            for table_name, table_text in last_year:  # last year's return, as the engine's "Prev year" files
+                safe = f"last-{len(last_year_files):02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', table_name)}.csv"
+                (self.folder / safe).write_text(table_text, encoding="utf-8")
+                last_year_files.append(safe)
             request = {
                 "local_authority": settings.COUNCIL_LA_CODE, "limit": FINDINGS_KEPT, "parent": os.getpid(),
-                "returns": [{"year": year, "folder": str(self.folder), "files": list(self.names), "rule_year": rule_year}],
+                "returns": [{"year": year, "folder": str(self.folder), "files": list(self.names), "rule_year": rule_year,
+                             "last_year_files": last_year_files}],
             }
             (self.folder / "request.json").write_text(json.dumps(request))
             self.log = open(self.folder / "engine.log", "wb")
@@ -168,14 +181,18 @@ def remove_stale_folders():
             continue
 
 
-def start(year, files):
-    """Start the engine over a return's ``files`` [(name, bytes)]; ``Engine.finish`` gives its outcome."""
-    return Engine(year, files)
+def start(year, files, last_year=()):
+    """
+    Start the engine over a return's ``files`` [(name, bytes)]; ``Engine.finish`` gives its outcome. ``last_year``:
+    the previous year's return as CSV tables [(table name, text)] (``ssda903_return.return_as_csv``), so the rules
+    comparing the two years run; without it the engine skips them.
+    """
+    return Engine(year, files, last_year=last_year)
 
 
-def run(year, files, rule_year=None):
+def run(year, files, rule_year=None, last_year=()):
     """Run the engine and wait for it (tests, benchmark): the ``Outcome``. ``rule_year``: another year's pack."""
-    return Engine(year, files, rule_year=rule_year).finish()
+    return Engine(year, files, rule_year=rule_year, last_year=last_year).finish()
 
 
 def rule_order(code):

@@ -7,9 +7,12 @@ over returns on disk. It runs in the engine's own environment, not the app's (th
 ``children.dfe_rules`` starts it beside the import's own reading. It imports nothing from the app.
 
 request: {"local_authority": "E10000034", "limit": 1000, "parent": the starting process's id or null,
-          "returns": [{"year": 2025, "folder": "...", "files": ["Header.csv", ...], "rule_year": null}, ...]}
+          "returns": [{"year": 2025, "folder": "...", "files": ["Header.csv", ...], "rule_year": null,
+                       "last_year_files": ["last-00-Header.csv", ...]}, ...]}
 ``year`` is the year the collection ends (2025 is 2024-25); ``rule_year`` (tests only) runs another year's
-rule pack. answer: one entry per return, in order:
+rule pack; ``last_year_files``, the previous year's return as CSV tables, are given to the engine as its
+"Prev year" files (its tables ``Header_last``, ``Episodes_last``...), so its rules comparing the two years run
+(a table of them the engine does not know is left out). answer: one entry per return, in order:
     {"year", "rule_year", "pack": "lac2024_25" or "" when the engine has none for the year, "error": "" or why
      the engine could not read the files, "rules": [{"code", "message", "fields", "count",
      "findings": [[table, row, child], ...]}], "not_run": [codes the engine could not apply],
@@ -77,6 +80,12 @@ def run(job, local_authority, limit):
                 continue
             rows[table] = _csv_rows(content)
         files.append({"name": name, "file_content": content, "description": "This year"})
+    for name in job.get("last_year_files", ()):  # the previous year's return: the rules comparing two years
+        content = (folder / name).read_bytes()
+        (folder / name).unlink()
+        heading = next(csv.reader(io.StringIO(content.decode("utf-8-sig", errors="replace"))), [])
+        if frozenset(column.strip().upper() for column in heading) in known:
+            files.append({"name": name, "file_content": content, "description": "Prev year"})
     # The engine reads collectionYear as the year the collection ends ("2025" for 2024-25).
     metadata = {"collectionYear": str(job["year"]), "localAuthority": local_authority}
     try:

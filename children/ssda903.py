@@ -20,6 +20,7 @@ In an XML file a row is the position of the element among that table's rows, cou
 import csv
 import datetime
 import functools
+import io
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -387,6 +388,44 @@ def _xml_tables(name, text, spec, parsed):
     return found
 
 
+def is_xml(name, text):
+    """Whether a file is the DfE's XML submission file rather than a CSV table."""
+    return name.lower().endswith(".xml") or text.lstrip().startswith("<")
+
+
+def xml_as_csv(year, name, text):
+    """
+    The DfE's XML submission file as the CSV tables a case-management system exports: [(table name, CSV
+    text)], one per table of the year (those with no rows as headings only, as in a complete CSV return), read
+    as ``read_return`` reads it, dates written DD/MM/YYYY. The DfE's rule engine is given these rather than the
+    XML, so an XML upload is checked exactly as the same return in CSV: the engine's own XML reader expects one
+    nesting only (CHILD elements directly under the root, EPISODE directly under CHILD, reviews, OC2 and missing
+    periods inside a HEADER element), leaves dates as the XML writes them while its rules read DD/MM/YYYY, and
+    on a file nested otherwise stops (KeyError HOME_POST). An XML file that cannot be read gives no tables.
+    """
+    spec = specification(year)
+    parsed = ParsedReturn(year=year)
+    found = {key: rows for _name, key, _heading, rows in _xml_tables(name, text, spec, parsed)}
+    if parsed.errors:
+        return []
+    written = []
+    for key, table in spec.tables.items():  # every table: an XML file is the whole return, a table with no rows
+        heading, rows = list(table.columns), found.get(key, [])  # included (as a CSV file of headings only)
+        columns = table.columns
+        dates = [i for i, column in enumerate(heading) if columns[column].get("type") == "date"]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(heading)
+        for row in rows:
+            for i in dates:
+                date = parse_date(row[i])
+                if date is not None:
+                    row[i] = date.strftime("%d/%m/%Y")
+            writer.writerow(row)
+        written.append((table.name, out.getvalue()))
+    return written
+
+
 def read_return(year, files, lookups=None, progress=None):
     """
     Read and check a year's return. ``files`` is a list of (name, bytes): CSV tables, or one XML file;
@@ -408,7 +447,7 @@ def read_return(year, files, lookups=None, progress=None):
         if text is None:
             parsed.problem(name, None, "", "", ENCODING_MESSAGE, blocks=True, kind="file_encoding")
             continue
-        if name.lower().endswith(".xml") or text.lstrip().startswith("<"):
+        if is_xml(name, text):
             parsed.file_format = "xml"
             tables = _xml_tables(name, text, spec, parsed)
         else:

@@ -3,12 +3,17 @@ England's SSDA903 return as a kind of return (``children.returns``): read and ch
 ``children.ssda903`` against each collection year's specification, its rules run by the DfE's own engine
 (``children.dfe_rules``), its rows stored in the cohort tables (``children.models``).
 """
+import csv
+import datetime
+import io
+
 from core.bulk import insert_rows
 
 from . import dfe_rules, returns, ssda903
 from .models import (
     Adoption,
     CareLeaverOutcome,
+    CohortReturn,
     Episode,
     HealthOutcome,
     MissingEpisode,
@@ -18,41 +23,36 @@ from .models import (
     UnaccompaniedAsylumSeeker,
 )
 
-# Each table's rows as columns of its model: (model, field names after cohort_return and child, row -> values).
-ROW_WRITERS = {
-    "episodes": (
-        Episode,
-        ["start_date", "reason_new_episode", "legal_status", "category_of_need", "placement_type",
-         "placement_provider", "end_date", "reason_ceased", "reason_place_change", "home_postcode",
-         "placement_postcode", "urn", "distance_miles", "placement_la", "placed_outside_area"],
-        None,  # built in ``store``: needs the return's postcodes
-    ),
-    "reviews": (Review, ["review_date", "participation"], lambda r: (r["REVIEW"], r["REVIEW_CODE"])),
-    "oc2": (
-        HealthOutcome,
-        ["sdq_score", "sdq_reason", "convicted", "health_check", "immunisations", "teeth_check",
-         "health_assessment", "substance_misuse", "intervention_received", "intervention_offered"],
-        lambda r: (r["SDQ_SCORE"], r["SDQ_REASON"], r["CONVICTED"], r["HEALTH_CHECK"], r["IMMUNISATIONS"],
-                   r["TEETH_CHECK"], r["HEALTH_ASSESSMENT"], r["SUBSTANCE_MISUSE"], r["INTERVENTION_RECEIVED"],
-                   r["INTERVENTION_OFFERED"]),
-    ),
-    "oc3": (CareLeaverOutcome, ["in_touch", "activity", "accommodation"], lambda r: (r["IN_TOUCH"], r["ACTIV"], r["ACCOM"])),
-    "missing": (MissingEpisode, ["kind", "start_date", "end_date"], lambda r: (r["MISSING"], r["MIS_START"], r["MIS_END"])),
-    "uasc": (UnaccompaniedAsylumSeeker, ["date_ceased_uasc"], lambda r: (r["DUC"],)),
-    "ad1": (
-        Adoption,
-        ["date_should_be_placed", "date_matched", "foster_carer_adoption", "number_of_adopters", "adopters_sex",
-         "adopters_legal_status"],
-        lambda r: (r["DATE_INT"], r["DATE_MATCH"], r["FOSTER_CARE"], r["NB_ADOPTR"], r["SEX_ADOPTR"], r["LS_ADOPTR"]),
-    ),
-    "placed_adoption": (
-        PlacementForAdoptionDecision, ["decision_date", "ceased_date", "reason_ceased"],
-        lambda r: (r["DATE_PLACED"], r["DATE_PLACED_CEASED"], r["REASON_PLACED_CEASED"]),
-    ),
-    "prev_perm": (
-        PreviousPermanence, ["kind", "local_authority", "date"], lambda r: (r["PREV_PERM"], r["LA_PERM"], r["DATE_PERM"]),
-    ),
+# Where each stored table's columns are kept: table key -> (model, {field: the 903 column}). ``store`` writes
+# the columns to the fields; ``return_as_csv`` writes them back for the DfE's rules on the next year's return.
+RETURN_COLUMNS = {
+    "episodes": (Episode, {
+        "start_date": "DECOM", "reason_new_episode": "RNE", "legal_status": "LS", "category_of_need": "CIN",
+        "placement_type": "PLACE", "placement_provider": "PLACE_PROVIDER", "end_date": "DEC", "reason_ceased": "REC",
+        "reason_place_change": "REASON_PLACE_CHANGE", "home_postcode": "HOME_POST", "placement_postcode": "PL_POST",
+        "urn": "URN",
+    }),
+    "reviews": (Review, {"review_date": "REVIEW", "participation": "REVIEW_CODE"}),
+    "oc2": (HealthOutcome, {
+        "sdq_score": "SDQ_SCORE", "sdq_reason": "SDQ_REASON", "convicted": "CONVICTED", "health_check": "HEALTH_CHECK",
+        "immunisations": "IMMUNISATIONS", "teeth_check": "TEETH_CHECK", "health_assessment": "HEALTH_ASSESSMENT",
+        "substance_misuse": "SUBSTANCE_MISUSE", "intervention_received": "INTERVENTION_RECEIVED",
+        "intervention_offered": "INTERVENTION_OFFERED",
+    }),
+    "oc3": (CareLeaverOutcome, {"in_touch": "IN_TOUCH", "activity": "ACTIV", "accommodation": "ACCOM"}),
+    "missing": (MissingEpisode, {"kind": "MISSING", "start_date": "MIS_START", "end_date": "MIS_END"}),
+    "uasc": (UnaccompaniedAsylumSeeker, {"date_ceased_uasc": "DUC"}),
+    "ad1": (Adoption, {
+        "date_should_be_placed": "DATE_INT", "date_matched": "DATE_MATCH", "foster_carer_adoption": "FOSTER_CARE",
+        "number_of_adopters": "NB_ADOPTR", "adopters_sex": "SEX_ADOPTR", "adopters_legal_status": "LS_ADOPTR",
+    }),
+    "placed_adoption": (PlacementForAdoptionDecision, {
+        "decision_date": "DATE_PLACED", "ceased_date": "DATE_PLACED_CEASED", "reason_ceased": "REASON_PLACED_CEASED",
+    }),
+    "prev_perm": (PreviousPermanence, {"kind": "PREV_PERM", "local_authority": "LA_PERM", "date": "DATE_PERM"}),
 }
+# Worked out by ``store`` from an episode's postcodes, after its own columns.
+EPISODE_PLACE_FIELDS = ["distance_miles", "placement_la", "placed_outside_area"]
 
 
 class SSDA903:
@@ -64,7 +64,8 @@ class SSDA903:
         return ssda903.read_return(year, files, lookups=ssda903.Lookups.from_settings(), progress=progress)
 
     def start_rules(self, year, files):
-        return dfe_rules.start(year, files)
+        # With last year's return if it is loaded, so the DfE's rules comparing two years run.
+        return dfe_rules.start(year, files, last_year=return_as_csv(year - 1, codes_of=year))
 
     def store(self, parsed, cohort_return):
         children = returns.save_children({
@@ -74,16 +75,85 @@ class SSDA903:
         })
         locations = {}
 
-        def episode(r):
+        def place(r):
             pair = (r["HOME_POST"], r["PL_POST"])
             if pair not in locations:
                 locations[pair] = ssda903.placement_location(*pair, parsed.lookups)
-            return (r["DECOM"], r["RNE"], r["LS"], r["CIN"], r["PLACE"], r["PLACE_PROVIDER"], r["DEC"], r["REC"],
-                    r["REASON_PLACE_CHANGE"], r["HOME_POST"], r["PL_POST"], r["URN"], *locations[pair])
+            return locations[pair]
 
         counts = {"header": len(parsed.rows["header"])}
-        for key, (model, fields, values) in ROW_WRITERS.items():
-            values = values or episode
-            rows = ((cohort_return.pk, children[r["CHILD"]], *values(r)) for r in parsed.rows.get(key, ()))
+        for key, (model, columns) in RETURN_COLUMNS.items():
+            fields, wanted = list(columns), list(columns.values())
+            if key == "episodes":
+                fields += EPISODE_PLACE_FIELDS
+                rows = ((cohort_return.pk, children[r["CHILD"]], *(r[c] for c in wanted), *place(r))
+                        for r in parsed.rows.get(key, ()))
+            else:
+                rows = ((cohort_return.pk, children[r["CHILD"]], *(r[c] for c in wanted)) for r in parsed.rows.get(key, ()))
             counts[key] = insert_rows(model, ["cohort_return", "child", *fields], rows)
         return children, counts
+
+
+def return_as_csv(year, codes_of=None):
+    """
+    A loaded year's return rebuilt from what is stored, as the CSV tables of its year's specification: [(name,
+    CSV text)], or [] if the year has not been loaded. The DfE's rules read it as last year's return beside the
+    next year's (their rules comparing the two years). The uploaded files are not used: they are deleted
+    ``COHORT_FILE_RETENTION_DAYS`` after their import, long before the next year's return is complete.
+    Its Episodes hold every episode held up to that year (see below). What the app does not store is written
+    blank or left out: Header's MOTHER and MC_DOB, and the tables it
+    does not keep (SWEpisodes, DoLo); a child's SEX, DOB, ETHNIC and UPN are those held now (``Child``).
+    SEX is written in the codes of year ``codes_of`` (the year whose rules read it): a boy is M in a 2024-25
+    return and 1 in 2023-24's, and the rule comparing the two years (202) compares the codes as written.
+    """
+    cohort_return = CohortReturn.objects.filter(year=year).first()
+    if cohort_return is None or cohort_return.imported_at is None:
+        return []
+    spec = ssda903.specification(year)
+    sex_codes = ssda903.specification(codes_of or year).codes.get("SEX", ())
+
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+    def about(child):
+        sex = child["sex"] if child["sex"] in sex_codes else {"M": "1", "F": "2"}.get(child["sex"], child["sex"])
+        return {"CHILD": child["child_id"], "SEX": sex, "DOB": text(child["date_of_birth"]),
+                "ETHNIC": child["ethnicity"], "UPN": child["upn"]}
+
+    child_fields = ["child_id", "sex", "date_of_birth", "ethnicity", "upn"]
+    children, tables = {}, {}
+    for key, (model, columns) in RETURN_COLUMNS.items():
+        if key not in spec.tables:
+            continue
+        held = model.objects.filter(cohort_return=cohort_return).order_by("child__child_id", "pk")
+        if key == "episodes":
+            # Every episode held up to that year, each as the latest return holding it has it: the engine's
+            # rules on care leavers (1001, 1002) look for a child's episodes of care in last year's Episodes
+            # only, and flag every care leaver who left care before it (its own note says so); the DfE's
+            # portal, like the app, holds the whole history.
+            held = model.objects.filter(cohort_return__year__lte=year).order_by("cohort_return__year")
+        rows = {}
+        for record in held.values("cohort_return_id", *columns, *(f"child__{name}" for name in child_fields)):
+            child = {name: record[f"child__{name}"] for name in child_fields}
+            if record["cohort_return_id"] == cohort_return.pk:
+                children.setdefault(child["child_id"], child)
+            row = {**about(child), **{column: text(record[name]) for name, column in columns.items()}}
+            rows[(row["CHILD"], record["start_date"]) if key == "episodes" else len(rows)] = row
+        tables[key] = [rows[k] for k in sorted(rows)] if key == "episodes" else list(rows.values())
+    tables["header"] = [about(child) for _id, child in sorted(children.items())]
+    written = []
+    for key, table in spec.tables.items():
+        if key not in tables:
+            continue  # not stored by the app
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(table.columns)
+        writer.writerows([row.get(column, "") for column in table.columns] for row in tables[key])
+        written.append((table.name, out.getvalue()))
+    return written

@@ -24,6 +24,7 @@ row the way a case-management system would and says which.
 import csv
 import datetime
 import random
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -434,7 +435,7 @@ def return_tables(lives, year, inject=()):
     for life in lives:
         _child_rows(life, year, year_start, year_end, tables)
     for code in inject:
-        INJECTORS[code](tables, year)
+        {**INJECTORS, **TWO_YEAR_INJECTORS}[code](tables, year)
     return tables
 
 
@@ -578,6 +579,23 @@ INJECTORS = {
     "168": _set("Header", "UPN", "I12345678901"),  # UPN not valid (no I, O or S as its letter)
     "190": _oc2_not_looked_after_12_months,  # OC2 for a child not looked after for 12 months
 }
+
+
+def _category_changed_since_last_year(tables, year):
+    """The category of need of an episode open on 1 April differs from last year's return (rule 503C, which
+    the DfE's engine checks only when it is given last year's return)."""
+    columns = year_tables(year)["Episodes"]
+    decom, cin = columns.index("DECOM"), columns.index("CIN")
+    count = {}
+    for row in tables["Episodes"]:
+        count[row[0]] = count.get(row[0], 0) + 1
+    row = _first(tables["Episodes"], lambda row: count[row[0]] == 1
+                 and ssda903.parse_date(row[decom]) < collection_year.starts_on(year))
+    row[cin] = "N2" if row[cin] != "N2" else "N1"
+
+
+# Injected failures that need last year's return beside this one to be found.
+TWO_YEAR_INJECTORS = {"503C": _category_changed_since_last_year}
 # Rules that fail on the same row as a consequence: an unknown postcode has no local authority (169), no
 # placement location (179) and no distance (392a); an SDQ score for a child not looked after 12 months (185).
 CONSEQUENCES = {"392c": {"169", "179", "392a"}, "190": {"185"}}
@@ -597,6 +615,43 @@ def write_return(lives, year, folder, inject=()):
             writer.writerows(rows)
         paths.append(path)
     return paths
+
+
+def write_xml(lives, year, path, inject=()):
+    """
+    Write a year's return as the DfE's XML submission file (one CHILD element per child, its Header, UASC, OC3
+    and AD1 items as its own elements, then an element per episode, review, OC2, missing period... inside it;
+    dates as YYYY-MM-DD), holding exactly the rows ``write_return`` writes as CSV. Returns the path.
+    """
+    spec = ssda903.specification(year)
+    tables = return_tables(lives, year, inject)
+    message = ElementTree.Element("Message")
+    children = ElementTree.SubElement(message, "Children")
+    elements = {}  # CHILD -> its element, in the Header's order
+    tags = {"CHILD": "CHILDID", "PLACE": "PL"}
+
+    def add(parent, table, row, skip):
+        for (column, about), value in zip(table.columns.items(), row):
+            if value and column not in skip:
+                date = ssda903.parse_date(value) if about.get("type") == "date" else None
+                ElementTree.SubElement(parent, tags.get(column, column)).text = date.isoformat() if date else value
+                skip.add(column)
+
+    own = [table for table in spec.tables.values() if table.xml == "CHILD"]
+    inside = [table for table in spec.tables.values() if table.xml != "CHILD"]
+    for table in own:  # the Header first, then the UASC, OC3 and AD1 items of the same children
+        for row in tables[table.name]:
+            if row[0] not in elements:
+                elements[row[0]] = (ElementTree.SubElement(children, "CHILD"), set())
+            element, present = elements[row[0]]
+            add(element, table, row, present)
+    for table in inside:
+        for row in tables[table.name]:
+            add(ElementTree.SubElement(elements[row[0]][0], table.xml), table, row, {"CHILD", "DOB"})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ElementTree.ElementTree(message).write(path, encoding="UTF-8", xml_declaration=True)
+    return path
 
 
 def write_cohort(folder, *, children=500, last_year=2025, years=6, seed=2025, **options):
