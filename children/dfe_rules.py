@@ -13,6 +13,7 @@ and the loaded return carries the total as ``CohortReturn.validation_error_count
 installed, crashes or runs too long never stops the import either: the import says the rules could not be run,
 and why.
 """
+import fcntl
 import json
 import logging
 import os
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 RUNNER = Path(__file__).resolve().with_name("dfe_rules_runner.py")
 FINDINGS_KEPT = 1000  # rows kept per rule; the count is always the full one
 FOLDER_PREFIX = "dfe-rules-"  # each engine's own folder, in the system's temporary folder
+IN_USE = ".in-use"  # locked by the process using the folder (remove_stale_folders)
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Engine:
         self.year = year
         self.process = None
         self.outcome = None
-        self.folder = self.log = None
+        self.folder = self.log = self.in_use = None
         self.started = time.monotonic()
         python = settings.DFE_RULES_PYTHON
         if not python:
@@ -79,6 +81,9 @@ class Engine:
         try:
             remove_stale_folders()
             self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+            # Held while this process uses the folder; the system lets go of it if the process dies.
+            self.in_use = open(self.folder / IN_USE, "wb")
+            fcntl.flock(self.in_use, fcntl.LOCK_EX | fcntl.LOCK_NB)
             number = 0
             for name, raw in files:
                 text = ssda903.decode(raw)
@@ -161,6 +166,9 @@ class Engine:
             self.process.wait()
         if self.log is not None:
             self.log.close()
+        if self.in_use is not None:
+            self.in_use.close()
+            self.in_use = None
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -170,15 +178,29 @@ def remove_stale_folders():
     """
     Remove the folders of engines whose import was killed with them (a worker killed at its hard time limit
     takes its engine with it, before either can clean up): children's records must not stay on disk. A folder
-    older than the engine's time limit belongs to no running engine.
+    is in use while the process that made it holds the lock on its ``IN_USE`` file, which the system releases
+    when that process dies; the folders of other processes' engines, however long they run (other workers,
+    parallel test processes), are left alone. A folder younger than a minute may not be locked yet.
     """
-    cutoff = time.time() - settings.DFE_RULES_TIMEOUT - 60
+    cutoff = time.time() - 60
     for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
         try:
-            if folder.stat().st_mtime < cutoff:
+            if folder.stat().st_mtime < cutoff and not _in_use(folder):
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+def _in_use(folder):
+    try:
+        with open(folder / IN_USE, "rb") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False  # closing the file lets go of the lock just taken
+    except FileNotFoundError:
+        return False
 
 
 def start(year, files, last_year=()):

@@ -4,8 +4,10 @@ the import and never stops a return loading; an engine that is missing, fails or
 either, and the import says so. The engine takes seconds even on a small return: few tests run it.
 """
 import csv
+import fcntl
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -144,14 +146,30 @@ def test_switched_off_the_import_says_the_return_was_not_checked(run_files):
 
 
 def test_a_folder_left_by_an_engine_killed_with_its_worker_is_removed_by_the_next_import(run_files, settings):
-    stale = Path(tempfile.mkdtemp(prefix=dfe_rules.FOLDER_PREFIX))
-    (stale / "00-header.csv").write_text("CHILD,SEX,DOB\n")
-    recent = Path(tempfile.mkdtemp(prefix=dfe_rules.FOLDER_PREFIX))  # an engine still running: left alone
-    old = time.time() - settings.DFE_RULES_TIMEOUT - 120
-    os.utime(stale, (old, old))
+    def engine_folder(locked=None):
+        folder = Path(tempfile.mkdtemp(prefix=dfe_rules.FOLDER_PREFIX))
+        (folder / "00-header.csv").write_text("CHILD,SEX,DOB\n")
+        if locked is not None:
+            lock = open(folder / dfe_rules.IN_USE, "wb")
+            if locked:  # another process's engine, still running however long ago it started
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held.append(lock)
+            else:  # its process died, and the system let go of the lock
+                lock.close()
+        old = time.time() - 3600
+        os.utime(folder, (old, old))
+        return folder
+
+    held = []
+    stale, killed, running = engine_folder(), engine_folder(locked=False), engine_folder(locked=True)
+    recent = Path(tempfile.mkdtemp(prefix=dfe_rules.FOLDER_PREFIX))  # just made: not yet locked
     settings.DFE_RULES_PYTHON = sys.executable  # any program: the folder is swept before the engine starts
     run_files(file_set("valid"))
-    assert not stale.exists() and recent.exists()
+    assert not stale.exists() and not killed.exists()
+    assert running.exists() and recent.exists()
+    for lock in held:
+        lock.close()
+    shutil.rmtree(running)
     recent.rmdir()
 
 
