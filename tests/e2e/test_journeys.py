@@ -68,6 +68,10 @@ def test_an_officer_builds_the_board_pack_and_a_councillor_downloads_it(page, br
     # The chair reads what is coming: the next meeting and its agenda.
     next_meeting = page.get_by_role("heading", name="Next meeting").locator("xpath=following-sibling::*[1]")
     expect(next_meeting).to_contain_text("Council Chamber, County Hall")
+    expect(page.get_by_role("main")).to_contain_text("1 item on the agenda.")
+    # The summary counts the items; the chair opens the meeting to read them.
+    next_meeting.get_by_role("link", name=str(meeting)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Meeting on")
     expect(page.get_by_role("main")).to_contain_text("Placement stability and care leavers' outcomes")
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
