@@ -8,6 +8,7 @@ from accounts.models import User
 from measures import registry as board_measures
 
 from . import selectors
+from .services import STANDARD_TEMPLATE
 from .models import (
     COVER_SHEET_FIELDS,
     COVER_SHEET_IMPLICATIONS,
@@ -73,6 +74,39 @@ class BoardForm(GdsFormMixin, forms.ModelForm):
     class Meta:
         model = Board
         fields = ["name", "terms_of_reference", "quorum", "substitutes_count_towards_quorum", "papers_due_working_days"]
+        widgets = {
+            "quorum": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+            "papers_due_working_days": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        }
+
+
+class BoardCreateForm(BoardForm):
+    """A new board: its terms of reference, and the agenda template its meetings start from."""
+
+    submit_label = "Set up the board"
+
+    agenda_template = forms.ChoiceField(
+        label="Agenda template", widget=forms.RadioSelect,
+        help_text="The clerk builds each meeting's agenda from it. More can be saved from a meeting's agenda later.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.templates = {
+            str(template.pk): template for template in AgendaTemplate.objects.select_related("board").order_by("board__name", "name")
+        }
+        self.fields["agenda_template"].choices = [
+            (STANDARD_TEMPLATE, "The standard items in the usual order"),
+            *((key, f"A copy of {template.board}'s \u201c{template}\u201d") for key, template in self.templates.items()),
+            ("none", "None for now"),
+        ]
+        self.fields["agenda_template"].initial = STANDARD_TEMPLATE
+
+    def clean_agenda_template(self):
+        chosen = self.cleaned_data["agenda_template"]
+        if chosen == STANDARD_TEMPLATE:
+            return chosen
+        return self.templates.get(chosen)
 
 
 class MembershipForm(GdsFormMixin, forms.ModelForm):

@@ -66,6 +66,21 @@ def _save(instance, /, **fields):
 # --- Members -------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def create_board(*, agenda_template=None, **fields):
+    """
+    A new board with its terms of reference (``BoardForm``'s fields), and its first agenda template:
+    ``STANDARD_TEMPLATE`` for the standard items in the usual order, another board's ``AgendaTemplate`` to copy
+    it (under the same name), or None for none yet.
+    """
+    board = _save(Board(), **fields)
+    if agenda_template == STANDARD_TEMPLATE:
+        create_template(board=board, name=STANDARD_TEMPLATE_NAME)
+    elif agenda_template is not None:
+        create_template(board=board, name=agenda_template.name, from_template=agenda_template)
+    return board
+
+
 def update_board(board, /, **fields):
     """The board's name, terms of reference, quorum, whether substitutes count, and when papers are due."""
     return _save(board, **fields)
@@ -202,6 +217,7 @@ def move_agenda_item(item, *, up):
 # --- Agenda templates ----------------------------------------------------------------------------------
 
 STANDARD_TEMPLATE_NAME = "Standard agenda"
+STANDARD_TEMPLATE = "standard"  # ``create_board``'s choice of the standard items, rather than a template to copy
 
 
 def standard_items():
@@ -211,11 +227,16 @@ def standard_items():
 
 
 @transaction.atomic
-def create_template(*, board, name, from_meeting=None):
-    """A template of the standard items, or of a meeting's agenda as it stands (titles and summaries, in order)."""
+def create_template(*, board, name, from_meeting=None, from_template=None):
+    """
+    A template of the standard items, of a meeting's agenda as it stands, or a copy of another template (titles
+    and summaries, in order).
+    """
     template = _save(AgendaTemplate(board=board), name=name)
     if from_meeting is not None:
         rows = [(item.kind, item.title, item.summary) for item in _in_order(from_meeting)]
+    elif from_template is not None:
+        rows = list(from_template.items.order_by("position", "id").values_list("kind", "title", "summary"))
     else:
         rows = [(kind, title, "") for kind, title in standard_items()]
     AgendaTemplateItem.objects.bulk_create(
@@ -799,6 +820,7 @@ def change_action(action, *, updated_by, note="", owner=None, due_on=None, statu
 
 def save_forward_plan_item(item, /, **fields):
     return _save(item, **fields)
+
 
 
 # --- Care Pledge and you said, we did ------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     # Boards, members and meetings (board readers; officers and the clerk edit)
     path("boards/", views.meeting_list, name="meeting_list"),
     path("boards/desk/", views.clerk_desk, name="clerk_desk"),
+    path("boards/new/", views.board_create, name="board_create"),
     path("boards/<int:pk>/", views.board_detail, name="board_detail"),
     path("boards/<int:pk>/attendance/", views.board_attendance, name="board_attendance"),
     path("boards/<int:pk>/edit/", views.board_edit, name="board_edit"),

@@ -38,6 +38,7 @@ from .forms import (
     ApologiesForm,
     DeclarationForm,
     AttendanceForm,
+    BoardCreateForm,
     BoardForm,
     CoverSheetForm,
     ChildrensViewForm,
@@ -133,6 +134,7 @@ def meeting_list(request):
             "upcoming": upcoming,
             "page_obj": past,
             "can_edit": may_run_board(request.user),
+            "is_clerk": request.user.role in CLERKS,
         },
     )
 
@@ -170,6 +172,18 @@ def board_attendance(request, pk):
         request, "boards/board_attendance.html",
         {"board": board, "year": year, "rows": rows, "earlier": CollectionYear(year.year - 1),
          "later": CollectionYear(year.year + 1) if year.year < latest.year else None},
+    )
+
+
+@role_required(*CLERKS)
+def board_create(request):
+    form = BoardCreateForm(request.POST or None)
+    if _is_post(request) and form.is_valid():
+        board = services.create_board(**form.cleaned_data)
+        messages.success(request, f"{board} is set up. Add its members.")
+        return redirect("boards:board_detail", pk=board.pk)
+    return _form_page(
+        request, form, title="Set up a board", back_url=reverse("boards:meeting_list"), back_label="Back to meetings",
     )
 
 

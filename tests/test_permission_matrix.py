@@ -264,6 +264,7 @@ RULES = {
     "boards:meeting_list": Rule(BOARD_READERS),
     "boards:board_detail": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
     "boards:board_attendance": Rule(BOARD_READERS, kwargs=pk("boards.Board")),
+    "boards:board_create": Rule({CLK, ADM}),
     "boards:board_edit": Rule({CLK, ADM}, kwargs=pk("boards.Board")),
     "boards:member_add": Rule(BOARD_STAFF, kwargs=pk("boards.Board")),
     "boards:member_edit": Rule(BOARD_STAFF, kwargs=pk("boards.Membership")),

@@ -3,6 +3,7 @@ The agenda: standard items in the usual order of business, templates per board, 
 forward plan topics becoming items, and actions completed since the last meeting reported once.
 """
 import datetime
+import html
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from boards import selectors, services
-from boards.models import ActionStatus, AgendaItemKind, ForwardPlanItem, MeetingStatus, Theme
+from boards.models import ActionStatus, AgendaItemKind, Board, ForwardPlanItem, MeetingStatus, Theme
 
 from .conftest import at
 
@@ -96,8 +97,6 @@ def test_a_template_can_be_saved_from_a_meetings_agenda_and_used_for_the_next(bo
 
 
 def test_a_template_of_another_board_is_refused(board, meeting):
-    from boards.models import Board
-
     other = Board.objects.create(name="Another", terms_of_reference="x", quorum=1)
     with pytest.raises(ValidationError):
         services.apply_template(meeting, services.create_template(board=other, name="Theirs"))
@@ -190,3 +189,54 @@ def test_the_clerk_takes_an_item_off_the_agenda_with_its_papers(
         services.remove_agenda_item(kept)
     services.update_meeting(meeting, status=MeetingStatus.CANCELLED)
     assert "held or cancelled" in services.removal_refused(kept)
+
+
+def test_the_clerk_sets_up_a_board_with_its_first_agenda_template_through_the_page(client, board, meeting, make_user):
+    services.add_agenda_item(meeting=meeting, kind=AgendaItemKind.APOLOGIES, title="Apologies")
+    services.add_agenda_item(meeting=meeting, title="Placement stability", summary="Quarterly figures.")
+    services.add_agenda_item(meeting=meeting, kind=AgendaItemKind.AOB, title="Any other business")
+    quarterly = services.create_template(board=board, name="Quarterly", from_meeting=meeting)
+    client.force_login(make_user(Role.CLERK))
+    assert "Set up a board" in client.get(reverse("boards:meeting_list")).content.decode()
+    form = html.unescape(client.get(reverse("boards:board_create")).content.decode())
+    assert f"A copy of {board}'s \u201cQuarterly\u201d" in form and "The standard items in the usual order" in form
+    terms = {
+        "terms_of_reference": "Scrutinises the council's care leavers' offer.", "quorum": "3",
+        "substitutes_count_towards_quorum": "on", "papers_due_working_days": "2",
+    }
+
+    copied = client.post(
+        reverse("boards:board_create"), {"name": "Care Leavers' Panel", "agenda_template": quarterly.pk, **terms}
+    )
+    panel = Board.objects.get(name="Care Leavers' Panel")
+    assert copied.url == reverse("boards:board_detail", args=[panel.pk])
+    assert (panel.quorum, panel.substitutes_count_towards_quorum, panel.papers_due_working_days) == (3, True, 2)
+    template = panel.agenda_templates.get()
+    assert template.name == "Quarterly"
+    assert list(template.items.values_list("kind", "title", "summary")) == [
+        (AgendaItemKind.APOLOGIES, "Apologies", ""), (AgendaItemKind.ITEM, "Placement stability", "Quarterly figures."),
+        (AgendaItemKind.AOB, "Any other business", ""),
+    ]
+    assert quarterly.items.count() == 3  # the original is untouched
+
+    client.post(reverse("boards:board_create"), {"name": "Fostering Panel", "agenda_template": "standard", **terms})
+    standard = Board.objects.get(name="Fostering Panel").agenda_templates.get()
+    assert (standard.name, list(standard.items.values_list("title", flat=True))) == ("Standard agenda", USUAL_ORDER)
+
+    client.post(reverse("boards:board_create"), {"name": "Virtual School Board", "agenda_template": "none", **terms})
+    assert not Board.objects.get(name="Virtual School Board").agenda_templates.exists()
+
+    refused = client.post(reverse("boards:board_create"), {"name": board.name, "agenda_template": "standard", **terms})
+    assert refused.status_code == 200 and "already exists" in refused.content.decode()
+    assert Board.objects.count() == 4
+
+
+def test_a_councillor_cannot_set_up_a_board(client, make_user):
+    client.force_login(make_user(Role.COUNCILLOR))
+    assert "Set up a board" not in client.get(reverse("boards:meeting_list")).content.decode()
+    response = client.post(
+        reverse("boards:board_create"),
+        {"name": "Mine", "terms_of_reference": "x", "quorum": "1", "papers_due_working_days": "1", "agenda_template": "none"},
+    )
+    assert response.status_code == 403 and not Board.objects.filter(name="Mine").exists()
+

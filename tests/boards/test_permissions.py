@@ -67,6 +67,7 @@ MATRIX = {
     "meeting_list": (READERS, "get", lambda w: []),
     "board_detail": (READERS, "get", lambda w: [w.board.pk]),
     "board_attendance": (READERS, "get", lambda w: [w.board.pk]),
+    "board_create": (CLERKS, "get", lambda w: []),
     "board_edit": (CLERKS, "get", lambda w: [w.board.pk]),
     "member_add": (EDITORS, "get", lambda w: [w.board.pk]),
     "member_edit": (EDITORS, "get", lambda w: [w.board.memberships.first().pk]),

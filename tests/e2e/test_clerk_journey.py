@@ -1,8 +1,8 @@
 """
-The clerk's journey, in the browser, from agenda to decisions followed through: build an agenda from the board's
-template, receive a paper, publish the agenda in time, record attendance and a declaration of interest on the
-day, write the minutes with a recommendation, have the minutes approved at the next meeting, and record the
-response to the recommendation.
+The clerk's journey, in the browser, from setting up the board to decisions followed through: set up the board
+with the standard agenda template and add its chair, build an agenda from the template, receive a paper, publish
+the agenda in time, record attendance and a declaration of interest on the day, write the minutes with a
+recommendation, have the minutes approved at the next meeting, and record the response to the recommendation.
 
 A browser test cannot wait weeks between meetings, so three meetings are used: one later this month whose agenda
 is built and published in time, one today, and an extraordinary meeting later today that approves today's minutes
@@ -21,6 +21,8 @@ from boards import services as board_services
 from boards.models import (
     Attendance,
     AttendanceStatus,
+    Board,
+    BoardRole,
     Declaration,
     ForwardPlanItem,
     Meeting,
@@ -39,23 +41,53 @@ def at(day, hour, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def test_the_clerk_runs_a_meeting_from_agenda_to_the_response_to_its_recommendation(page, board, make_user, tmp_path, settings):
+def test_the_clerk_sets_up_a_board_and_runs_a_meeting_from_agenda_to_the_response_to_its_recommendation(
+    page, make_user, tmp_path, settings
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     clerk = make_user(Role.CLERK, username="deborah", first_name="Deborah", last_name="Ashworth")
+    chair = make_user(Role.COUNCILLOR, username="adaeze", first_name="Adaeze", last_name="Okafor")
+    councillor = make_user(Role.COUNCILLOR, username="gareth", first_name="Gareth", last_name="Hughes")
+    officer = make_user(Role.OFFICER, username="hanna", first_name="Hanna", last_name="Lindqvist")
     today = timezone.localdate()
+    a_year_ago = today - datetime.timedelta(days=365)
+
+    # The clerk lands on the desk and sets up the board, with the standard agenda, from the app.
+    sign_in(page, clerk)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clerk's desk")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="Set up a board").click()
+    page.get_by_label("Name", exact=True).fill("Wyvern Corporate Parenting Board")
+    page.get_by_label("Terms of reference").fill("Leads and scrutinises the council's duties as corporate parent.")
+    page.get_by_label("Quorum", exact=True).fill("2")
+    page.get_by_label("The standard items in the usual order").check()
+    check_accessibility(page, "setting up a board")
+    page.get_by_role("button", name="Set up the board").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wyvern Corporate Parenting Board")
+    board = Board.objects.get(name="Wyvern Corporate Parenting Board")
+
+    # Its chair, through the board's page; the other members as the clerk would add them the same way.
+    page.get_by_role("link", name="Add a member").click()
+    page.get_by_label("Person").select_option(label=str(chair))
+    page.get_by_label("Role on the board").select_option(label="Chair")
+    page.get_by_label("Start date").fill(f"{a_year_ago:%Y-%m-%d}")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("table", name=f"Members of {board.name}")).to_contain_text("Adaeze Okafor")
+    board_services.add_member(board=board, user=councillor, role=BoardRole.COUNCILLOR, start_date=a_year_ago)
+    board_services.add_member(board=board, user=officer, role=BoardRole.OFFICER, start_date=a_year_ago, voting=False)
+
     later = today + datetime.timedelta(days=28)
     planned = board_services.schedule_meeting(board=board, starts_at=at(later, 14), venue="Council Chamber")
     todays = board_services.schedule_meeting(board=board, starts_at=at(today, 0, 1), venue="Committee Room 1")
     extraordinary = board_services.schedule_meeting(board=board, starts_at=at(today, 23, 30), venue="Committee Room 1")
-    housing = board_services.add_agenda_item(meeting=todays, title="Care leavers' housing", report_author=board.officer)
+    housing = board_services.add_agenda_item(meeting=todays, title="Care leavers' housing", report_author=officer)
     ForwardPlanItem.objects.create(
         board=board, theme=Theme.HEALTH, topic="Health assessments on time", planned_meeting=planned,
-        partner_asked="Integrated care board", lead=board.officer,
+        partner_asked="Integrated care board", lead=officer,
     )
 
-    # The clerk lands on the desk, with the next meetings' deadlines.
-    sign_in(page, clerk)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Clerk's desk")
+    # The desk shows the next meetings' deadlines.
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Clerk's desk").click()
     meetings = page.get_by_role("table", name="Next meetings with their deadlines")
     expect(meetings.get_by_role("row").filter(has_text=f"{later.day} {later:%B %Y}")).to_contain_text(
         f"{planned.agenda_deadline.day} {planned.agenda_deadline:%b %Y}"
@@ -63,9 +95,7 @@ def test_the_clerk_runs_a_meeting_from_agenda_to_the_response_to_its_recommendat
     check_accessibility(page, "clerk's desk")
     screenshot(page, "clerk-desk")
 
-    # The board's standard template, then the planned meeting's agenda built from it.
-    page.goto(f"/boards/{board.pk}/")
-    page.get_by_role("button", name="Add the standard agenda template").click()
+    # The planned meeting's agenda, built from the board's standard template.
     page.goto(f"/meetings/{planned.pk}/")
     page.get_by_label("Build the agenda from a template").select_option(label="Standard agenda")
     page.get_by_role("button", name="Add the template's items").click()
@@ -79,7 +109,7 @@ def test_the_clerk_runs_a_meeting_from_agenda_to_the_response_to_its_recommendat
     # A report, its measures chosen by name; then moved up above the forward plan topic with the keyboard.
     page.get_by_role("link", name="Add an agenda item").click()
     page.get_by_label("Title").fill("Placement stability")
-    page.get_by_label("Report author").select_option(label=str(board.officer))
+    page.get_by_label("Report author").select_option(label=str(officer))
     page.get_by_label(MEASURES[0].title, exact=True).check()
     page.get_by_role("button", name="Save").click()
     expect(headings.nth(5)).to_have_text("6. Placement stability")
@@ -102,7 +132,7 @@ def test_the_clerk_runs_a_meeting_from_agenda_to_the_response_to_its_recommendat
     expect(page.get_by_role("status")).to_contain_text("published, in time")
     planned.refresh_from_db()
     assert planned.agenda_published_in_time
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([board.chair.email, board.member.email, board.officer.email])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([chair.email, councillor.email, officer.email])
     check_accessibility(page, "meeting page with its agenda")
 
     # Today's meeting: attendance (a substitute for Gareth) and a declaration of interest.
