@@ -913,6 +913,6 @@ class Response(models.Model):
 # The board's record is evidence for inspectors: keep who changed what.
 for _model in (
     Board, Membership, Meeting, AgendaItem, Paper, Attendance, Minute, MinuteCorrection, ActionItem, PledgeCommitment,
-    Response, Declaration, RegisteredInterest, DecisionFigure,
+    Response, Declaration, RegisteredInterest, DecisionFigure, ForwardPlanItem,
 ):
     auditlog.register(_model)

@@ -822,6 +822,33 @@ def save_forward_plan_item(item, /, **fields):
     return _save(item, **fields)
 
 
+def forward_plan_removal_refused(item):
+    """
+    Why ``item`` cannot come off the forward plan, or "" if it can (``remove_forward_plan_item``). A topic on the
+    agenda of a meeting still to be held is that meeting's business: the item (with its papers) comes off the
+    agenda first, so removing a topic never takes papers with it and never leaves a report the plan has dropped.
+    """
+    agenda_item = getattr(item, "agenda_item", None)
+    if agenda_item is not None and agenda_item.meeting.status == MeetingStatus.SCHEDULED:
+        return (
+            f"\u201c{item.topic}\u201d is on the agenda of the meeting on "
+            f"{agenda_item.meeting.date:%-d %B %Y}. Take it off that agenda first, then remove the topic."
+        )
+    return ""
+
+
+@transaction.atomic
+def remove_forward_plan_item(item):
+    """
+    Take a topic off the forward work programme (dropped, or added by mistake). Refused as
+    ``forward_plan_removal_refused`` says; a held or cancelled meeting's agenda keeps the item the topic became,
+    as part of that meeting's record. The audit log keeps who removed what.
+    """
+    refused = forward_plan_removal_refused(item)
+    if refused:
+        raise ValidationError(refused)
+    item.delete()
+
 
 # --- Care Pledge and you said, we did ------------------------------------------------------------------
 

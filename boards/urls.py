@@ -56,6 +56,7 @@ urlpatterns = [
     path("forward-plan/", views.forward_plan, name="forward_plan"),
     path("forward-plan/add/", views.forward_plan_add, name="forward_plan_add"),
     path("forward-plan/<int:pk>/edit/", views.forward_plan_edit, name="forward_plan_edit"),
+    path("forward-plan/<int:pk>/remove/", views.forward_plan_remove, name="forward_plan_remove"),
     # Care Pledge (everyone, including young people's representatives)
     path("pledge/", views.pledge, name="pledge"),
     path("pledge/add/", views.commitment_add, name="commitment_add"),

@@ -767,6 +767,36 @@ def forward_plan_edit(request, pk):
     return _forward_plan_form(request, get_object_or_404(ForwardPlanItem, pk=pk), "Change a forward plan topic")
 
 
+@role_required(*BOARD_STAFF)
+def forward_plan_remove(request, pk):
+    item = get_object_or_404(
+        ForwardPlanItem.objects.filter(board__in=selectors.boards_for(request.user)).select_related(
+            "agenda_item__meeting"
+        ),
+        pk=pk,
+    )
+    back = reverse("boards:forward_plan")
+    refused = services.forward_plan_removal_refused(item)
+    if refused:
+        messages.info(request, refused)
+        return redirect(back)
+    if _is_post(request):
+        services.remove_forward_plan_item(item)
+        messages.success(request, f"\u201c{item.topic}\u201d taken off the forward plan.")
+        return redirect(back)
+    agenda_item = getattr(item, "agenda_item", None)
+    warning = "The topic will be taken off the forward work programme for everyone."
+    if agenda_item is not None:
+        warning += (
+            f" The agenda of the meeting on {agenda_item.meeting.date:%-d %B %Y} keeps its item "
+            f"\u201c{agenda_item.title}\u201d, as part of that meeting's record."
+        )
+    return _confirm_page(
+        request, title=f"Take \u201c{item.topic}\u201d off the forward plan?", caption=str(item.board),
+        warning=warning, button="Remove the topic", back_url=back, back_label="Back to the forward plan",
+    )
+
+
 def _forward_plan_form(request, item, title):
     form = ForwardPlanForm(request.POST or None, instance=item, user=request.user)
     if _is_post(request) and form.is_valid():

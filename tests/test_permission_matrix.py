@@ -312,6 +312,8 @@ RULES = {
     "boards:forward_plan": Rule(BOARD_READERS),
     "boards:forward_plan_add": Rule(BOARD_STAFF),
     "boards:forward_plan_edit": Rule(BOARD_STAFF, kwargs=pk("boards.ForwardPlanItem")),
+    # a topic not yet on an agenda asks to confirm its removal (one on an agenda still to come sends people back)
+    "boards:forward_plan_remove": Rule(BOARD_STAFF, kwargs=pk("boards.ForwardPlanItem", agenda_item__isnull=True)),
     # the Care Pledge and "you said, we did": everyone, young people's representatives included; officers keep it
     "boards:pledge": Rule(EVERYONE),
     "boards:commitment_add": Rule(OFFICERS),

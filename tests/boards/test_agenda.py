@@ -240,3 +240,56 @@ def test_a_councillor_cannot_set_up_a_board(client, make_user):
     )
     assert response.status_code == 403 and not Board.objects.filter(name="Mine").exists()
 
+
+def test_the_clerk_removes_a_forward_plan_topic_once_it_is_off_any_agenda_still_to_come(
+    client, board, meeting, make_user, today
+):
+    from auditlog.models import LogEntry
+
+    clerk = make_user(Role.CLERK)
+    held = services.schedule_meeting(
+        board=board, starts_at=at(today - datetime.timedelta(days=30)), venue="Hall", status=MeetingStatus.HELD
+    )
+
+    def topic(name, planned):
+        return services.save_forward_plan_item(
+            ForwardPlanItem(board=board), theme=Theme.HOUSING, topic=name, planned_meeting=planned, partner_asked="Housing"
+        )
+
+    dropped, on_agenda, reported = topic("Dropped", None), topic("Staying close", meeting), topic("Reported", held)
+    services.add_forward_plan_topics(meeting)
+    services.add_forward_plan_topics(held)
+    client.force_login(clerk)
+    assert reverse("boards:forward_plan_remove", args=[dropped.pk]) in client.get(reverse("boards:forward_plan")).content.decode()
+
+    # Not on any agenda: a confirmation page, then the POST removes it, in the audit trail.
+    url = reverse("boards:forward_plan_remove", args=[dropped.pk])
+    assert "Take \u201cDropped\u201d off the forward plan?" in client.get(url).content.decode()
+    assert client.post(url).url == reverse("boards:forward_plan")
+    assert not ForwardPlanItem.objects.filter(pk=dropped.pk).exists()
+    entry = LogEntry.objects.get(object_pk=str(dropped.pk), action=LogEntry.Action.DELETE, object_repr="Dropped")
+    assert entry.actor == clerk
+
+    # On the agenda of a meeting still to come: refused until its item comes off that agenda.
+    url = reverse("boards:forward_plan_remove", args=[on_agenda.pk])
+    refused = client.post(url, follow=True).content.decode()
+    assert "Take it off that agenda first" in refused and ForwardPlanItem.objects.filter(pk=on_agenda.pk).exists()
+    services.remove_agenda_item(meeting.agenda_items.get(title="Staying close"))
+    client.post(url, {"confirm": "1"})
+    assert not ForwardPlanItem.objects.filter(pk=on_agenda.pk).exists()
+
+    # Reported at a meeting already held: the topic goes, the held meeting's agenda keeps its item.
+    url = reverse("boards:forward_plan_remove", args=[reported.pk])
+    assert "keeps its item \u201cReported\u201d" in client.get(url).content.decode()
+    client.post(url)
+    assert held.agenda_items.get(title="Reported").forward_plan_item is None
+    assert not ForwardPlanItem.objects.filter(pk=reported.pk).exists()
+
+
+def test_a_councillor_cannot_remove_a_forward_plan_topic(client, board, make_user):
+    topic = services.save_forward_plan_item(
+        ForwardPlanItem(board=board), theme=Theme.HOUSING, topic="Staying close", partner_asked="Housing"
+    )
+    client.force_login(make_user(Role.COUNCILLOR))
+    assert client.post(reverse("boards:forward_plan_remove", args=[topic.pk])).status_code == 403
+    assert ForwardPlanItem.objects.filter(pk=topic.pk).exists()

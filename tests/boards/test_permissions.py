@@ -112,6 +112,7 @@ MATRIX = {
     "forward_plan": (READERS, "get", lambda w: []),
     "forward_plan_add": (EDITORS, "get", lambda w: []),
     "forward_plan_edit": (EDITORS, "get", lambda w: [w.plan.pk]),
+    "forward_plan_remove": (EDITORS, "get", lambda w: [w.plan.pk]),
     "pledge": (EVERYONE, "get", lambda w: []),
     "commitment_add": (PLEDGE_KEEPERS, "get", lambda w: []),
     "commitment_detail": (EVERYONE, "get", lambda w: [w.commitment.pk]),
