@@ -37,13 +37,15 @@ CARE_PLAN = "CARPL"  # reason for a placement change: the care plan (rule 225 wa
 
 
 def ep(child, decom, rne, dec="", rec="", *, ls="C2", cin="N1", place="U4", provider="PR1", home=HOME, placed=PLACED,
-       change=""):
+       change="", urn=None):
     """
     An Episodes row: child, DECOM, RNE, DEC, REC (and the codes when they matter). An episode ending (X1) in a
     new placement (the next episode's RNE is P, B, T or U) gets a reason for the change (``change``) from
-    ``Return`` unless given one.
+    ``Return`` unless given one. ``urn`` is the provider's by default (none for the placements in ``NO_URN``).
     """
-    return [child, decom, rne, ls, cin, place, provider, dec, rec, change, home, placed, "" if place in NO_URN else URN]
+    if urn is None:
+        urn = "" if place in NO_URN else URN
+    return [child, decom, rne, ls, cin, place, provider, dec, rec, change, home, placed, urn]
 
 
 def ad1(child, born, matched, foster_carers="0", *, decided):

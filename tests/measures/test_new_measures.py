@@ -4,7 +4,7 @@ its expected figure worked out by hand from its definition.
 """
 import pytest
 
-from children.models import CareLeaverOutcome, Child, HealthOutcome, MissingEpisode, Review, UnaccompaniedAsylumSeeker
+from children.models import CareLeaverOutcome, Child, HealthOutcome, Review, UnaccompaniedAsylumSeeker
 from measures import queries
 from measures.models import ChildPopulation
 from tests.dashboards.factories import child, cohort_return, d, episode, make_codes
@@ -98,17 +98,6 @@ def test_convicted_substance_misuse_and_sdq_cause_for_concern(ret):
     assert figure("substance_misuse") == (2, 3)
     assert figure("substance_misuse_intervention") == (1, 2)
     assert figure("sdq_cause_for_concern") == (2, 3)  # 17 and 25; 16 is borderline
-
-
-def test_missing_and_away_are_counted_apart_per_child(ret):
-    kids = [looked_after_all_year(ret) for _ in range(3)]
-    for kid, kinds in zip(kids, ("MMM", "AA", "MA")):
-        for day, kind in enumerate(kinds, start=1):
-            MissingEpisode.objects.create(cohort_return=ret, child=kid, kind=kind, start_date=d(f"0{day}/06/2024"))
-    assert figure("went_missing") == (2, 3)
-    assert figure("away_from_placement") == (2, 3)
-    assert queries.for_year(2025)["missing_incidents_per_child"].value == pytest.approx(4 / 2)
-    assert queries.for_year(2025)["away_incidents_per_child"].value == pytest.approx(3 / 2)
 
 
 def test_care_leavers_aged_17_or_18_and_the_accommodation_of_those_19_to_21(ret):
