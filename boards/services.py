@@ -818,7 +818,25 @@ def change_action(action, *, updated_by, note="", owner=None, due_on=None, statu
 # --- Forward plan --------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def save_forward_plan_item(item, /, **fields):
+    """
+    Add or change a topic. Moving a topic to another meeting is refused while it is on the agenda of a meeting still
+    to be held (that item comes off the agenda first, as for ``remove_forward_plan_item``); a topic already reported
+    at a held meeting, or on a cancelled meeting's agenda, is let go of that item, which stays in that meeting's
+    record, so it becomes an item of the meeting it is moved to.
+    """
+    agenda_item = (
+        AgendaItem.objects.filter(forward_plan_item=item).select_related("meeting").first() if item.pk else None
+    )
+    if agenda_item is not None and "planned_meeting" in fields and fields["planned_meeting"] != agenda_item.meeting:
+        if agenda_item.meeting.status == MeetingStatus.SCHEDULED:
+            raise ValidationError({"planned_meeting": (
+                f"\u201c{item.topic}\u201d is on the agenda of the meeting on {agenda_item.meeting.date:%-d %B %Y}. "
+                "Take it off that agenda first, then move the topic."
+            )})
+        agenda_item.forward_plan_item = None
+        agenda_item.save(update_fields=["forward_plan_item"])
     return _save(item, **fields)
 
 

@@ -800,9 +800,13 @@ def forward_plan_remove(request, pk):
 def _forward_plan_form(request, item, title):
     form = ForwardPlanForm(request.POST or None, instance=item, user=request.user)
     if _is_post(request) and form.is_valid():
-        services.save_forward_plan_item(item, **form.cleaned_data)
-        messages.success(request, "Forward plan saved.")
-        return redirect("boards:forward_plan")
+        try:
+            services.save_forward_plan_item(item, **form.cleaned_data)
+        except ValidationError as error:  # moved away from the agenda of a meeting still to come
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Forward plan saved.")
+            return redirect("boards:forward_plan")
     return _form_page(
         request, form, title=title, back_url=reverse("boards:forward_plan"), back_label="Back to the forward plan"
     )

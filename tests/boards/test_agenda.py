@@ -293,3 +293,35 @@ def test_a_councillor_cannot_remove_a_forward_plan_topic(client, board, make_use
     client.force_login(make_user(Role.COUNCILLOR))
     assert client.post(reverse("boards:forward_plan_remove", args=[topic.pk])).status_code == 403
     assert ForwardPlanItem.objects.filter(pk=topic.pk).exists()
+
+
+def test_a_topic_moves_to_another_meeting_only_once_off_any_agenda_still_to_come(client, board, meeting, make_user, today):
+    held = services.schedule_meeting(
+        board=board, starts_at=at(today - datetime.timedelta(days=30)), venue="Hall", status=MeetingStatus.HELD
+    )
+    later = services.schedule_meeting(board=board, starts_at=at(today + datetime.timedelta(days=90)), venue="Hall")
+    topic = services.save_forward_plan_item(
+        ForwardPlanItem(board=board), theme=Theme.HOUSING, topic="Staying close", planned_meeting=meeting,
+        partner_asked="Housing",
+    )
+    services.add_forward_plan_topics(meeting)
+    client.force_login(make_user(Role.CLERK))
+    fields = {"board": board.pk, "theme": Theme.HOUSING, "topic": "Staying close", "partner_asked": "Housing"}
+    refused = client.post(reverse("boards:forward_plan_edit", args=[topic.pk]), {**fields, "planned_meeting": later.pk})
+    assert refused.status_code == 200 and "Take it off that agenda first" in refused.content.decode()
+    topic.refresh_from_db()
+    assert topic.planned_meeting == meeting
+
+    # Reported at a held meeting, then planned again: the held agenda keeps its item, the new meeting gets its own.
+    reported = services.save_forward_plan_item(
+        ForwardPlanItem(board=board), theme=Theme.HEALTH, topic="Health checks", planned_meeting=held,
+        partner_asked="Health",
+    )
+    services.add_forward_plan_topics(held)
+    moved = client.post(
+        reverse("boards:forward_plan_edit", args=[reported.pk]),
+        {**fields, "theme": Theme.HEALTH, "topic": "Health checks", "partner_asked": "Health", "planned_meeting": later.pk},
+    )
+    assert moved.status_code == 302
+    assert [added.title for added in services.add_forward_plan_topics(later)] == ["Health checks"]
+    assert held.agenda_items.get(title="Health checks").forward_plan_item is None
