@@ -46,10 +46,13 @@ class Question:
         """Why the question needs asking now: a figure red against its target or worse than neighbours."""
         reasons = []
         for figure in self.figures:
+            why = []
             if figure.rag == measure_figures.RED:
-                reasons.append(f"{figure.measure.title}: red against the board's target")
+                why.append("red against the board's target")
             if figure.compared_with_neighbours == measure_figures.WORSE:
-                reasons.append(f"{figure.measure.title}: worse than statistical neighbours")
+                why.append("worse than statistical neighbours")
+            if why:
+                reasons.append(f"{figure.measure.title}: {' and '.join(why)}")
         return reasons
 
 
@@ -149,15 +152,21 @@ def chief_executive_measures():
     headline_measures = CHIEF_EXECUTIVE_HEADLINES
     if latest["looked_after_rate_per_10000"].value is None:  # no population entered: the count instead
         headline_measures = (("How many", "looked_after_at_31_march"), *CHIEF_EXECUTIVE_HEADLINES[1:])
+    in_summary = {identifier for _question, identifier in headline_measures}
+
+    def detail(identifiers):
+        """The figures of a detail section, leaving out those the summary shows: each is said once."""
+        return panel.figures([identifier for identifier in identifiers if identifier not in in_summary])
+
     return {
         "panel": panel,
         "headlines": headlines(panel, headline_measures),
-        "how_many": panel.figures(HOW_MANY),
+        "how_many": detail(HOW_MANY),
         "how_many_chart": panel.trend(headline),
         "why_chart": measure_charts.category_of_need_chart(latest, suppress=True),
-        "where": panel.figures(WHERE),
+        "where": detail(WHERE),
         "where_chart": measure_charts.placement_mix_chart(panel.results, suppress=True),
-        "how_well": panel.figures(HOW_WELL),
+        "how_well": detail(HOW_WELL),
         "who": panel.figures(WHO),
         "providers": panel.figures(PROVIDERS),
         "measure_rag": panel.rag_counts(),
@@ -203,11 +212,16 @@ def councillor_measures():
     panel = measure_figures.measure_panel(suppress=True)
     if not panel.has_data:
         return {"panel": panel}
+    questions = councillor_questions(panel)
     return {
         "panel": panel,
-        "questions": councillor_questions(panel),
+        "questions": questions,
         "looked_after_chart": panel.trend("looked_after_at_31_march"),
-        "reviews": panel.figure("reviews_taken_part_in"),
+        "reviews_question": next(
+            (question for question in questions if any(
+                figure.measure.identifier == "reviews_taken_part_in" for figure in question.figures
+            )), None,
+        ),
     }
 
 

@@ -61,7 +61,7 @@ def test_chief_executive_sees_pledge_ratings_and_meetings_at_once(board, make_us
     client = client_for(Role.CHIEF_EXECUTIVE)
     html = page(client, "dashboards:chief_executive")
     assert "None scheduled" in section(html, "governance")
-    assert "0 red</span> Care Pledge promises; 0 amber, 0 green, 0 not yet rated" in section(html, "summary")
+    assert "0 red</span> Care Pledge promises, 0 amber, 0 green, 0 not yet rated<" in section(html, "summary")
 
     commitment = board_services.save_commitment(PledgeCommitment(), number=1, commitment="We will listen.", owner=officer)
     board_services.add_pledge_update(commitment=commitment, rag="red", note="Behind.", updated_by=officer)
@@ -69,7 +69,7 @@ def test_chief_executive_sees_pledge_ratings_and_meetings_at_once(board, make_us
         board=board, starts_at=timezone.now() + datetime.timedelta(days=10), venue="County Hall"
     )
     html = page(client, "dashboards:chief_executive")
-    assert "1 red</span> Care Pledge promises; 0 amber, 0 green, 0 not yet rated" in section(html, "summary")
+    assert "1 red</span> Care Pledge promise, 0 amber, 0 green, 0 not yet rated<" in section(html, "summary")
     assert reverse("boards:meeting_detail", args=[meeting.pk]) in section(html, "governance")
 
     board_services.update_meeting(meeting, status=MeetingStatus.CANCELLED)

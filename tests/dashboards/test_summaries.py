@@ -64,6 +64,9 @@ def test_the_chief_executive_reads_the_headlines_first(two_years, client_for):
     assert re.search(r"Worse</strong>\s*<span class=\"govuk-body-s\">30%", row)
     assert re.search(r"Similar</strong>\s*<span class=\"govuk-body-s\">48%", row)
     assert "app-rag--red" in row
+    # The detail below leaves out what the summary shows, and keeps the rest of each question's figures.
+    detail = html[html.index('id="how-many"'):html.index('id="governance"')]
+    assert "Placed more than 20 miles from home" not in detail and "Placed with foster carers" in detail
 
 
 def test_a_question_whose_measure_is_red_or_behind_neighbours_is_asked_first(two_years, client_for):
@@ -74,7 +77,8 @@ def test_a_question_whose_measure_is_red_or_behind_neighbours_is_asked_first(two
     assert close_to_home in attention and how_many not in attention
     questions = html[html.index('id="questions"'):]
     asked_first = questions[questions.index(close_to_home) - 400:questions.index(close_to_home)]
-    assert "Placed more than 20 miles from home: red against the board&#x27;s target" in asked_first
+    # Red, and only red: 50% is similar to neighbours' 48%.
+    assert "Placed more than 20 miles from home: red against the board&#x27;s target." in asked_first
     assert questions.index(close_to_home) < questions.index(how_many)  # the guides put "how many" first
     # The summary (next meeting and the person's actions) comes before every question.
     assert html.index('id="next-meeting"') < html.index('id="actions"') < html.index('id="questions"')

@@ -167,6 +167,21 @@ def check_accessibility(page, label=None):
     return response
 
 
+def tables_scrolling_sideways(page):
+    """
+    The tables of the page's main content that are wider than the screen or than their box, by caption: on a
+    phone each should stack its rows instead (a chart scrolls in its own box on purpose, and is not counted).
+    """
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main table')].filter(table => {
+            if (table.closest('.app-chart-figure')) return false;
+            const box = table.parentElement;
+            return table.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                || box.scrollWidth > box.clientWidth + 1;
+        }).map(table => '"' + ((table.caption || {}).textContent || 'a table with no caption').trim() + '"')"""
+    )
+
+
 def day_comes_first(browser):
     """
     Whether this browser lays out date fields day first (dd/mm/yyyy) or month first: it follows the machine's

@@ -1,6 +1,7 @@
 """
 Each role's dashboard in the browser, on the demo council: its summary is on the first screen of a 1366 x 768
-laptop, every link on it opens for that role, and on a 375-pixel phone the page never scrolls sideways.
+laptop, every link on it opens for that role (the partner agency's and the administrator's too), and on a
+375-pixel phone neither the page nor any table on it scrolls sideways.
 """
 import pytest
 from django.db import connection
@@ -8,7 +9,14 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 
-from .conftest import SCREENSHOTS, check_accessibility, load_demo_council, screenshot, sign_in
+from .conftest import (
+    SCREENSHOTS,
+    check_accessibility,
+    load_demo_council,
+    screenshot,
+    sign_in,
+    tables_scrolling_sideways,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +27,8 @@ DASHBOARDS = {
     "chief.executive": "/dashboard/chief-executive/",
     "cllr.okafor": "/dashboard/councillor/",
     "officer.lindqvist": "/dashboard/officer/",
+    "partner.nhs": "/dashboard/councillor/",  # a partner agency lands on the councillors' dashboard
+    "admin.osei": "/dashboard/officer/",  # an administrator on the officers'
 }
 
 
@@ -34,6 +44,7 @@ def test_each_summary_is_on_the_first_screen_and_every_link_opens(page, transact
         page.set_viewport_size(LAPTOP)
         sign_in(page, User.objects.get(username=username), DEMO_PASSWORD)
         page.goto(url)
+        assert page.url.endswith(url), f"{username} landed on {page.url}, not {url}"
         summary = page.locator("#summary")
         expect(summary).to_be_visible()
         box = summary.bounding_box()
@@ -54,6 +65,7 @@ def test_each_summary_is_on_the_first_screen_and_every_link_opens(page, transact
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             problems.append(f"{username}: the page is {width} pixels wide on a {PHONE['width']}-pixel phone")
+        problems += [f"{username}: {table} scrolls sideways on a phone" for table in tables_scrolling_sideways(page)]
         screenshot(page, f"summary-{username}-phone")
         check_accessibility(page, f"{username}'s dashboard on a phone")
     assert not problems, "\n".join(problems)
