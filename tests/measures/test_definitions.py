@@ -47,7 +47,7 @@ def codes(db):
 # the day they entered care is known.
 LONG_TERM = Return(
     2025,
-    {**born(["L_ONLY", "T_MOVE", "U_MOVE", "P_MOVE", "B_MOVE", "JUST_LONG_ENOUGH", "TOO_RECENT"]),
+    {**born(["L_ONLY", "T_MOVE", "U_MOVE", "P_MOVE", "B_MOVE", "JUST_LONG_ENOUGH", "TOO_RECENT", "CAME_BACK"]),
      **born(["ADOPTERS_NEW", "ADOPTERS_FOSTER"], "01/01/2018"), "TOO_OLD": "01/03/2009"},
     [
         ep("L_ONLY", "01/01/2020", "S", "01/06/2024", "X1"), ep("L_ONLY", "01/06/2024", "L", ls="C1"),
@@ -64,6 +64,8 @@ LONG_TERM = Return(
         ep("JUST_LONG_ENOUGH", "30/09/2022", "S"),
         ep("TOO_RECENT", "01/10/2022", "S"),
         ep("TOO_OLD", "01/01/2020", "S"),
+        # In care since 2020, home on 01/06/2024, back with the same foster carer on 01/07/2024: a new period.
+        ep("CAME_BACK", "01/01/2020", "S", "01/06/2024", "E4A"), ep("CAME_BACK", "01/07/2024", "S"),
     ],
 )
 
@@ -71,7 +73,8 @@ LONG_TERM = Return(
 def test_long_term_stability_counts_same_carer_moves_and_only_long_standing_adoptive_placements(db):
     load(LONG_TERM)
     # The group: looked after at 31/03/2025, under 16, in care since on or before 30/09/2022 (two and a half
-    # years before). TOO_OLD is 16 (born 01/03/2009); TOO_RECENT began on 01/10/2022, a day late. JUST_LONG_ENOUGH
+    # years before). TOO_OLD is 16 (born 01/03/2009); TOO_RECENT began on 01/10/2022, a day late; CAME_BACK's
+    # period of care began on 01/07/2024 (not continuously looked after since 2020). JUST_LONG_ENOUGH
     # (30/09/2022) and the seven others since 2020 or 2021 are in: 8.
     # Stable: with the same carer since on or before 31/03/2023 (two years before).
     #   L_ONLY (legal status only), T_MOVE and U_MOVE (a new placement with the same carer): carer since 2020.
@@ -344,6 +347,8 @@ def test_missing_is_not_away_and_leaves_out_children_on_short_breaks_only(db):
     assert queries.for_year(2025)["away_incidents_per_child"].value == pytest.approx(2 / 2)
     # At 31 March: TWICE, AWAY, NEVER; not SHORT_BREAKS, though on a short break that day: 3.
     assert figure("looked_after_at_31_march")[0] == 3
+    # Started in the year: TWICE, AWAY, NEVER (01/05/2024); SHORT_BREAKS's three starts are not counted: 3.
+    assert figure("started_during_year")[0] == 3
 
 
 # Rule 9: the DfE's placement groups ------------------------------------------------------------------------
