@@ -37,6 +37,17 @@ def test_rate_per_10000_uses_the_child_population(ret):
     assert rate.shown(suppress=True).text == "8"
 
 
+def test_a_placement_with_the_foster_carers_for_adoption_recorded_as_a_new_carer_keeps_the_carer(ret):
+    # A return the DfE's rule 217 reports (A3 and A5 want RNE S, T or U), so not a hand-written one: it still
+    # loads, and placement A5 says the carers are the child's foster carers, whatever RNE says.
+    kid = child(dob=d("01/01/2018"))  # 7 at 31 March 2025, looked after since 1 January 2021
+    episode(ret, kid, d("01/01/2021"), d("01/10/2024"), rec="X1", place="U4")
+    episode(ret, kid, d("01/10/2024"), rne="P", ls="E1", place="A5")
+    # The same carer since 01/01/2021 (on or before 31/03/2023): stable, 1 of 1; one placement in the year.
+    assert (value("long_term_stability").numerator, value("long_term_stability").denominator) == (1, 1)
+    assert (value("three_or_more_placements").numerator, value("three_or_more_placements").denominator) == (0, 1)
+
+
 def test_category_of_need_and_legal_status_at_year_end(ret):
     kid = child()
     episode(ret, kid, d("01/05/2024"), d("01/07/2024"), ls="C1", cin="N4", rne="S", rec="X1")
