@@ -94,6 +94,28 @@ def update_member(membership, /, **fields):
     return _save(membership, **fields)
 
 
+def membership_removal_refused(membership):
+    """Why ``membership`` cannot be removed, or "" if it can (``remove_member``)."""
+    if membership.attendance.exists() or membership.declarations.exists():
+        return (
+            f"Attendance or declarations of {membership.user} are recorded under this membership, so it is part of "
+            "the board's record. Give it an end date instead."
+        )
+    return ""
+
+
+@transaction.atomic
+def remove_member(membership):
+    """
+    Remove a membership added by mistake. Refused, as ``membership_removal_refused`` says, once the meetings' record
+    names it: a member who leaves is given an end date. The audit log keeps who removed what.
+    """
+    refused = membership_removal_refused(membership)
+    if refused:
+        raise ValidationError(refused)
+    membership.delete()
+
+
 # --- Meetings and agenda -------------------------------------------------------------------------------
 
 

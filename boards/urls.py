@@ -14,6 +14,7 @@ urlpatterns = [
     path("boards/<int:pk>/edit/", views.board_edit, name="board_edit"),
     path("boards/<int:pk>/members/add/", views.member_add, name="member_add"),
     path("boards/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("boards/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),

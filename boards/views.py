@@ -229,6 +229,26 @@ def member_edit(request, pk):
     )
 
 
+@role_required(*BOARD_STAFF)
+def member_remove(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("board", "user"), pk=pk)
+    back = reverse("boards:board_detail", args=[membership.board_id])
+    refused = services.membership_removal_refused(membership)
+    if refused:
+        messages.info(request, refused)
+        return redirect("boards:member_edit", pk=membership.pk)
+    if _is_post(request):
+        services.remove_member(membership)
+        messages.success(request, f"{membership.user} removed from {membership.board}.")
+        return redirect(back)
+    return _confirm_page(
+        request, title=f"Remove {membership.user} from the board?", caption=str(membership.board),
+        warning="Only for a membership added by mistake: it will be as if it had never been. A member who leaves is "
+        "given an end date instead.",
+        button="Remove the membership", back_url=back, back_label="Back to the board",
+    )
+
+
 # --- Meetings ------------------------------------------------------------------------------------------
 
 

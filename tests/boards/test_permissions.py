@@ -71,6 +71,7 @@ MATRIX = {
     "board_edit": (CLERKS, "get", lambda w: [w.board.pk]),
     "member_add": (EDITORS, "get", lambda w: [w.board.pk]),
     "member_edit": (EDITORS, "get", lambda w: [w.board.memberships.first().pk]),
+    "member_remove": (EDITORS, "get", lambda w: [w.board.memberships.get(user=w.officer).pk]),
     "meeting_create": (EDITORS, "get", lambda w: []),
     "meeting_detail": (READERS, "get", lambda w: [w.held.pk]),
     "meeting_edit": (EDITORS, "get", lambda w: [w.held.pk]),

@@ -379,6 +379,26 @@ def test_changing_a_membership_to_overlap_another_is_refused(world, client, toda
     assert later.start_date == today - datetime.timedelta(days=10)
 
 
+def test_a_membership_added_by_mistake_is_removed_but_one_in_the_record_is_ended_instead(world, client, make_user, today):
+    from auditlog.models import LogEntry
+
+    mistaken = services.add_member(board=world.board, user=make_user(Role.COUNCILLOR), role="councillor", start_date=today)
+    clerk = make_user(Role.CLERK)
+    signed_in(client, clerk)
+    url = reverse("boards:member_remove", args=[mistaken.pk])
+    assert url in client.get(reverse("boards:board_detail", args=[world.board.pk])).content.decode()
+    assert "Only for a membership added by mistake" in client.get(url).content.decode()
+    assert client.post(url).url == reverse("boards:board_detail", args=[world.board.pk])
+    assert not world.board.memberships.filter(pk=mistaken.pk).exists()
+    assert LogEntry.objects.get(object_pk=str(mistaken.pk), action=LogEntry.Action.DELETE).actor == clerk
+
+    chair_seat = world.board.memberships.get(user=world.chair)
+    services.record_attendance(world.held, [(chair_seat, "present", "")])
+    refused = client.post(reverse("boards:member_remove", args=[chair_seat.pk]), follow=True)
+    assert "Give it an end date instead" in refused.content.decode()
+    assert world.board.memberships.filter(pk=chair_seat.pk).exists()
+
+
 # --- Correcting the record ------------------------------------------------------------------------------
 
 
