@@ -12,13 +12,16 @@ from it: the ``actor`` link alone would be lost if the person were removed), whe
 from ``core.addresses``, trusted proxies only). Nobody can change or remove an entry through the app; on
 PostgreSQL the table refuses UPDATE and DELETE (migration ``audit.0001``).
 """
-from itertools import islice
+import json
 
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from core.addresses import client_address
 
@@ -54,6 +57,9 @@ EVENTS = {
     "retention_removed": "Removed at the end of its retention period",
     "subject_access_export": "Exported for a subject access request",
 }
+
+
+ACTOR_KEYS = ("actor_name", "actor_username", "actor_email", "actor_role")
 
 
 def actor_details(user):
@@ -145,22 +151,31 @@ def record_reads(request, objects, event, **data):
 
 
 def record_for_children(event, children, *, user=None, request=None, import_pk=None, action=Action.UPDATE, **data):
-    """One entry per child an import (or the retention job) changed or removed, naming the child."""
+    """
+    One entry per child an import (or the retention job) changed or removed, naming the child: ``children`` are
+    (pk, CHILD) pairs, any iterable. The entries are the ones ``_entry`` makes, written as plain rows with
+    ``core.bulk.insert_rows`` (COPY on PostgreSQL): an import of 80,000 children builds no model instances.
+    """
     from children.models import Child
+    from core.bulk import insert_rows
 
-    content_type = ContentType.objects.get_for_model(Child)
-    children, written = iter(children), 0
-    while batch := list(islice(children, 1000)):  # a thousand entries built at a time, whatever the import's size
-        LogEntry.objects.bulk_create([
-            _entry(
-                event=event, user=user, request=request, content_type=content_type, object_pk=str(pk),
-                object_repr=f"Child {child_id}", action=action,
-                data={"child_pk": pk, "child_id": child_id, **({"import_pk": import_pk} if import_pk else {}), **data},
-            )
-            for pk, child_id in batch
-        ])
-        written += len(batch)
-    return written
+    model = LogEntry._meta
+    like = _entry(event=event, user=user, request=request, content_type=ContentType.objects.get_for_model(Child),
+                  action=action, data={**({"import_pk": import_pk} if import_pk else {}), **data})
+    shared = {key: value for key, value in like.additional_data.items() if key != "event"}
+    encoder = model.get_field("additional_data").encoder or DjangoJSONEncoder
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = ["content_type", "object_pk", "object_id", "object_repr", "action", "actor", "actor_email", "remote_addr",
+              "changes_text", "additional_data", "timestamp"]
+    rows = (
+        (like.content_type_id, str(pk), pk, f"Child {child_id}", action, like.actor_id, like.actor_email,
+         like.remote_addr, "",
+         json.dumps({**{k: shared[k] for k in ACTOR_KEYS if k in shared}, "child_pk": pk, "child_id": child_id,
+                     **{k: v for k, v in shared.items() if k not in ACTOR_KEYS}, "event": event}, cls=encoder),
+         when)
+        for pk, child_id in children
+    )
+    return insert_rows(LogEntry, fields, rows)
 
 
 TRAIL_COLUMNS = ["when", "who", "username", "email", "role", "address", "what", "record", "changes"]

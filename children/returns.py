@@ -8,8 +8,8 @@ A kind of return is an object with:
 - ``name``: kept on each ``CohortImport`` (``"ssda903"``); ``label``: the return in the council's words;
 - ``year_end``: the (month, day) its collection year ends. ``core.collection_year`` reads the council's
   ``settings.COLLECTION_YEAR_END``; a system check (``check_year_end``) refuses a council kind that disagrees;
-- ``read(year, files, progress=None)``: read and check the files, ``[(name, bytes)]``, against the year's
-  specification, writing nothing. Returns the parsed return: ``ok`` (no blocking problem), ``errors`` and
+- ``read(year, files, progress=None)``: read and check the files, (name, bytes) pairs handed over one at a
+  time (an iterable, walked once), against the year's specification, writing nothing. Returns the parsed return: ``ok`` (no blocking problem), ``errors`` and
   ``warnings`` (``children.ssda903.Problem``), ``tables`` (file name -> the table it holds, ``""`` if none) and
   ``row_counts`` (table -> rows read). ``progress(done, total)`` is called now and then;
 - ``start_rules(year, files)``: its own rule engine started over the files while the app reads them (an

@@ -211,8 +211,8 @@ def run_import(import_id, *, progress=None):
             if progress:
                 progress(done, total)
 
-        parsed = kind.read(cohort_import.year, files, progress=report)
-        files.clear()  # read, and copied for the rule engine: not held while the return is saved
+        # Copied for the rule engine: each file is let go as the kind reads it, not held while the return is saved.
+        parsed = kind.read(cohort_import.year, _handed_over(files), progress=report)
         for stored in stored_files:
             key = parsed.tables.get(stored.original_name, "")
             rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)
@@ -248,6 +248,13 @@ def run_import(import_id, *, progress=None):
         if engine is not None:
             engine.stop()
     return cohort_import
+
+
+def _handed_over(files):
+    """The files, each taken out of the list as it is handed over, so that only the reader holds it."""
+    files.reverse()
+    while files:
+        yield files.pop()
 
 
 def _wait_for_rules(cohort_import, engine, *, saving=True):
@@ -390,11 +397,11 @@ def _changes(before, after, looked_after, *, first_import):
 
 
 def _children_in_return(cohort_return):
-    """{primary key: CHILD} of every child with a record in the year's return."""
-    pks = set()
+    """{primary key: CHILD} of every child with a record in the year's return (one query)."""
+    in_return = Q(pk__in=[])
     for model in return_record_models():
-        pks.update(model.objects.filter(cohort_return=cohort_return).values_list("child_id", flat=True).distinct())
-    return dict(Child.objects.filter(pk__in=pks).values_list("pk", "child_id")) if pks else {}
+        in_return |= Q(pk__in=model.objects.filter(cohort_return=cohort_return).values("child_id"))
+    return dict(Child.objects.filter(in_return).values_list("pk", "child_id"))
 
 
 def _audit_import(user, import_pk, year, before, children):

@@ -428,7 +428,9 @@ def xml_as_csv(year, name, text):
 
 def read_return(year, files, lookups=None, progress=None):
     """
-    Read and check a year's return. ``files`` is a list of (name, bytes): CSV tables, or one XML file;
+    Read and check a year's return. ``files`` is (name, bytes) for each file, CSV tables or one XML file, in a
+    list or any iterable (``children.services`` hands each over as it is read, so a file's bytes are not held
+    beside its text);
     ``progress(done, total)`` is called now and then while rows are checked. Returns a ``ParsedReturn``;
     nothing is written.
     """
@@ -444,6 +446,7 @@ def read_return(year, files, lookups=None, progress=None):
     found = []
     for name, raw in files:
         text = decode(raw)
+        del raw
         if text is None:
             parsed.problem(name, None, "", "", ENCODING_MESSAGE, blocks=True, kind="file_encoding")
             continue
@@ -474,7 +477,9 @@ def read_return(year, files, lookups=None, progress=None):
         progress(0, total)
     order = list(TABLE_KEYS.values())
     found.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
-    for key, heading, rows in found:
+    found.reverse()
+    while found:  # each table let go once read (a CSV table's rows are its file's text)
+        key, heading, rows = found.pop()
         table = spec.tables.get(key) or _all_tables()[key]
         try:
             done = _read_table(parsed, spec, lookups, table, heading, rows, done, total, progress)
@@ -514,6 +519,42 @@ def _read_table(parsed, spec, lookups, table, heading, rows, done, total, progre
     return done
 
 
+class Record(tuple):
+    """
+    One row as read: its values in a tuple, read by column name like a dict (``record["CHILD"]``,
+    ``record.get("DOB")``; ``"_row"`` is its row number). A dict for each of an 80,000-child return's 420,000
+    rows was most of the import's memory; a tuple holds the same values in a quarter of the space.
+    """
+
+    __slots__ = ()
+    positions = {}
+
+    @classmethod
+    @functools.cache
+    def of(cls, columns):
+        columns = tuple(columns)
+        return type("Record", (cls,), {"__slots__": (), "positions": {c: i for i, c in enumerate(columns)}})
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, self.positions[key] if key.__class__ is str else key)
+
+    def get(self, key, default=None):
+        position = self.positions.get(key)
+        return default if position is None else tuple.__getitem__(self, position)
+
+    def __contains__(self, key):
+        return key in self.positions
+
+    def keys(self):
+        return self.positions.keys()
+
+    def items(self):
+        return zip(self.positions, tuple.__iter__(self))
+
+    def __repr__(self):
+        return repr(dict(self.items()))
+
+
 class _TableReader:
     """Reads one table's rows against the year's specification; keeps every row whose key fields read."""
 
@@ -541,6 +582,7 @@ class _TableReader:
                            kind="column_unknown")
         # (column, position, reader, is key, may be after the year end); remembered results per distinct value.
         # A key column must be present and filled in; a "must_read" one (DEC) may be blank but must read if given.
+        self.record = Record.of(("_row", *table.columns))
         self.plan = [
             (column, positions.get(column), getattr(self, f"_{column_spec['type']}"),
              "key" if column_spec.get("key") else "must_read" if column_spec.get("must_read") else "",
@@ -559,7 +601,7 @@ class _TableReader:
         child = values[self.plan[0][1]].strip() if self.plan[0][1] is not None and self.plan[0][1] < width else ""
         if self.table.key == "header":
             self.parsed.in_header.add(child)
-        record = {"_row": row}
+        record = [row]
         kept = True
         for column, position, reader, key, after_year_end, seen in self.plan:
             value = values[position].strip() if position is not None and position < width else ""
@@ -568,7 +610,7 @@ class _TableReader:
                     self.problem(row, column, "", f"{column} is required: the row cannot be read without it.",
                                  blocks=True, kind=f"{column}_blank", child=child)
                     kept = False
-                record[column] = None if reader in (self._date, self._int, self._flag) else ""
+                record.append(None if reader in (self._date, self._int, self._flag) else "")
                 continue
             if value in seen:
                 result, problems = seen[value]
@@ -580,9 +622,9 @@ class _TableReader:
                 self.problem(row, column, shown, message, blocks=blocks, kind=kind, child=child)
                 if blocks:
                     kept = False
-            record[column] = result
+            record.append(result)
         if kept:
-            self.parsed.rows[self.table.key].append(record)
+            self.parsed.rows[self.table.key].append(self.record(record))
 
     # Each reader returns the value to keep and appends (message, blocks, kind, value shown) for each problem.
 
