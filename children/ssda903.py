@@ -215,6 +215,7 @@ class ParsedReturn:
     row_counts: dict = field(default_factory=dict)  # table key -> data rows read, rejected rows included
     not_used: list = field(default_factory=list)  # names of tables recognised but not kept by the app
     in_header: set = field(default_factory=set)  # every CHILD on a Header row, rejected rows included
+    child_ids: dict = field(default_factory=dict, repr=False)  # each CHILD read, kept once for every table
     file_format: str = "csv"
     lookups: Lookups = field(default_factory=Lookups)  # the council and the return's postcodes, for saving
 
@@ -631,7 +632,7 @@ class _TableReader:
     def _child(self, column, value, key, after_year_end, problems):
         if len(value) > TEXT_LIMITS["CHILD"]:
             problems.append(("A child identifier can be at most 20 characters.", True, "CHILD_too_long", value))
-        return value
+        return self.parsed.child_ids.setdefault(value, value)  # one string for a child in every table
 
     def _text(self, column, value, key, after_year_end, problems):
         limit = TEXT_LIMITS.get(column, 255)

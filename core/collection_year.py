@@ -17,7 +17,8 @@ from django.utils import timezone
 ENGLAND_YEAR_END = (3, 31)  # the 903 collection year ends on 31 March
 
 
-def _year_end():
+def year_end():
+    """The (month, day) the collection year ends on."""
     return tuple(getattr(settings, "COLLECTION_YEAR_END", ENGLAND_YEAR_END))
 
 
@@ -34,7 +35,7 @@ class CollectionYear:
 
     @property
     def ends_on(self):
-        month, day = _year_end()
+        month, day = year_end()
         return datetime.date(self.year, month, day)
 
     @property
@@ -62,7 +63,7 @@ class CollectionYear:
     @classmethod
     def containing(cls, date):
         """The collection year ``date`` falls in."""
-        month, day = _year_end()
+        month, day = year_end()
         return cls(date.year if (date.month, date.day) <= (month, day) else date.year + 1)
 
     @classmethod

@@ -19,6 +19,8 @@ The history is rebuilt, never edited: after an import for the children of the im
 left with an episode open at the end of the year before), and for one child after an officer's edit.
 """
 import datetime
+import functools
+import operator
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -37,6 +39,7 @@ from children.models import (
 )
 from children.models import Episode as EpisodeRow
 from core.bulk import insert_rows
+from core import collection_year
 from core.collection_year import CollectionYear
 from core.months import months_after, months_before
 from core.working_days import working_days_after
@@ -318,6 +321,15 @@ def adoption_timeliness(history, adopted, adoption=None):
     return to_family, adjusted, to_match
 
 
+@functools.lru_cache(maxsize=64)
+def _year_dates(year, year_end):
+    """The year's first and last days, and the days 30 months and two years before its last (``year_end``, the
+    council's, is part of the key only, so a changed setting is not served an old answer)."""
+    window = CollectionYear(year)
+    last = window.ends_on
+    return window.starts_on, last, months_before(last, 30), years_before(last, 2)
+
+
 def child_year(
     year, born, history, in_episodes, oc2=None, oc3=None, missing=(), uasc=None, reviews=(), adoption=None,
     review_dates=(),
@@ -330,8 +342,7 @@ def child_year(
     ``adoption`` its AD1 row as (DATE_MATCH, FOSTER_CARE); ``review_dates`` the child's reviews from every
     return, sorted.
     """
-    window = CollectionYear(year)
-    first, last = window.starts_on, window.ends_on
+    first, last, thirty_months_before, two_years_before = _year_dates(year, collection_year.year_end())
     during = [e for e in history if e.during(first, last)] if in_episodes else []
     counted = [e for e in during if not e.short_break]
     looked_after = bool(counted)
@@ -382,10 +393,10 @@ def child_year(
     # (P, B) seen since, the carer's placement began by the same first day.
     long_term_group = bool(
         at_year_end and born <= last and age_on(born, last) < 16
-        and open_at_end.period_start <= months_before(last, 30)
+        and open_at_end.period_start <= thirty_months_before
     )
     fields["long_term_group"] = long_term_group
-    fields["long_term_stable"] = long_term_group and open_at_end.carer_start <= years_before(last, 2)
+    fields["long_term_stable"] = long_term_group and open_at_end.carer_start <= two_years_before
     fields["reviews_due"], fields["reviews_on_time"] = (
         review_timeliness(history, review_dates, first, last) if looked_after else (0, 0)
     )
@@ -407,8 +418,8 @@ def child_year(
     fields["has_oc2"] = oc2 is not None
     for position, name in enumerate(OC2_FIELDS):
         fields[name] = oc2[position] if oc2 is not None else None
-    birthdays = [age for age in CARE_LEAVER_AGES if first <= _birthday(born, age) <= last]
-    fields["care_leaver_age"] = birthdays[0] if oc3 is not None and birthdays else None
+    birthdays = [age for age in CARE_LEAVER_AGES if first <= _birthday(born, age) <= last] if oc3 is not None else []
+    fields["care_leaver_age"] = birthdays[0] if birthdays else None
     fields["in_touch"], fields["activity"], fields["accommodation"] = oc3 if oc3 is not None else ("", "", "")
     return fields
 
@@ -477,6 +488,7 @@ def _rebuild_chunk(pks, returns):
     reviews = _grouped(Review.objects.filter(of_chunk), ["cohort_return__year", "review_date", "participation"])
     adoptions = _grouped(Adoption.objects.filter(of_chunk), ["cohort_return__year", "date_matched", "foster_carer_adoption"])
     care_episodes, child_years, found = [], [], []
+    child_year_values = operator.itemgetter(*CHILD_YEAR_FIELDS)
     imported_years = set(returns)
     for child in pks:
         if child not in born:
@@ -512,7 +524,7 @@ def _rebuild_chunk(pks, returns):
                 missing_by_year.get(year, ()), uasc_by_year.get(year), reviews_by_year.get(year, ()),
                 adoption_by_year.get(year), review_dates,
             )
-            child_years.append((returns[year], child, *described[child], *(fields[name] for name in CHILD_YEAR_FIELDS)))
+            child_years.append((returns[year], child, *described[child], *child_year_values(fields)))
     insert_rows(CareEpisode, CARE_EPISODE_FIELDS, care_episodes)
     insert_rows(ChildYear, ["cohort_return", "child", "sex", "ethnicity", *CHILD_YEAR_FIELDS], child_years)
     ReturnDifference.objects.bulk_create(found)
