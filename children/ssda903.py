@@ -352,7 +352,10 @@ def _xml_tables(name, text, spec, parsed):
     """
     [(table key, heading, rows)] from the DfE's XML submission file: one element per child, whose own leaf
     elements are the Header (and UASC, OC3 and AD1 items), with an element per episode, review, missing
-    period, OC2, previous permanence and placed-for-adoption record inside it.
+    period, OC2, previous permanence and placed-for-adoption record inside it. The child's own items are read
+    whether they sit directly in the CHILD element or in a HEADER element inside it, as the DfE's schema
+    (EXPSSDA903, CHILD, HEADER, CHILDID...) and its validator's reader have them, with the reviews, missing
+    periods, OC2 and the rest inside HEADER and each EPISODE beside it; the records are found at any depth.
     """
     try:
         root = ElementTree.fromstring(text.encode("utf-8"))
@@ -373,6 +376,8 @@ def _xml_tables(name, text, spec, parsed):
     children = root.iter("CHILD") if root.tag != "CHILD" else [root]
     for element in children:
         own = leaves(element)
+        for header in element.findall("HEADER"):  # the DfE's layout: the child's own items in a HEADER element
+            own.update(leaves(header))
         for key in child_level:
             table = spec.tables[key]
             if key == "header" or (table.identifying & {k for k, v in own.items() if v}):

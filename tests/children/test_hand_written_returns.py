@@ -8,9 +8,10 @@ Years before the engine's first rule pack (2022-23) are checked under that pack;
 code whose list changed since, so they must pass it too.
 
 Left out, on purpose: tests/children/data/broken and the variants that tests build to show the import reporting a
-problem (an unknown postcode, a retired code, a bad flag...). The XML return (tests/children/data/xml) is not in
-the DfE's engine's XML shape (its reader wants CHILD elements at the top, with HEADER and EPISODE inside), so
-the app reads it and must find exactly the rows of tests/children/data/valid.
+problem (an unknown postcode, a retired code, a bad flag...). The XML returns (tests/children/data/xml) are the
+same return in two layouts, the child's items directly in CHILD (return.xml) and in a HEADER element inside it as
+the DfE's schema has them (return_dfe_layout.xml); the app reads each and must find exactly the rows of
+tests/children/data/valid.
 
 The engine takes seconds for any return, however small, so a year's returns with the same tables go to it as one
 (each child renamed after its return), two at a time: 19 runs rather than 45 (some returns send empty tables,
@@ -128,3 +129,5 @@ def test_every_hand_written_return_passes_the_dfe_rules_for_its_year():
                 for table, table_rows in parsed.rows.items()}
 
     assert rows([("return.xml", (DATA / "xml" / "return.xml").read_bytes())]) == rows(file_set("valid"))
+    # The same return in the DfE's own layout (each child's items in a HEADER element inside CHILD).
+    assert rows([("return.xml", (DATA / "xml" / "return_dfe_layout.xml").read_bytes())]) == rows(file_set("valid"))

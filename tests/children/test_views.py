@@ -300,8 +300,10 @@ def test_a_903_file_has_its_own_size_limit(reference_data, officer_client, setti
     assert CohortImport.objects.count() == 1
 
 
-def test_the_dfe_xml_submission_file_loads_like_the_csv_tables(reference_data, officer_client, django_capture_on_commit_callbacks):
-    xml = SimpleUploadedFile("return.xml", (DATA / "xml" / "return.xml").read_bytes(), content_type="application/xml")
+@pytest.mark.parametrize("layout", ["return.xml", "return_dfe_layout.xml"])  # the child's items in CHILD, or in HEADER
+def test_the_dfe_xml_submission_file_loads_like_the_csv_tables(layout, reference_data, officer_client,
+                                                             django_capture_on_commit_callbacks):
+    xml = SimpleUploadedFile("return.xml", (DATA / "xml" / layout).read_bytes(), content_type="application/xml")
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(reverse("children:import_create"), {"year": YEAR, "files": [xml]})
     cohort_import = CohortImport.objects.get()
