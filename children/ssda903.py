@@ -589,10 +589,12 @@ class _TableReader:
         # (column, position, reader, is key, may be after the year end); remembered results per distinct value.
         # A key column must be present and filled in; a "must_read" one (DEC) may be blank but must read if given.
         self.record = Record.of(("_row", *table.columns))
+        # The last item is what a blank value is kept as.
         self.plan = [
             (column, positions.get(column), getattr(self, f"_{column_spec['type']}"),
              "key" if column_spec.get("key") else "must_read" if column_spec.get("must_read") else "",
-             bool(column_spec.get("after_year_end")), {})
+             bool(column_spec.get("after_year_end")), {},
+             None if column_spec["type"] in ("date", "int", "flag") else "")
             for column, column_spec in table.columns.items()
         ]
 
@@ -609,21 +611,21 @@ class _TableReader:
             self.parsed.in_header.add(child)
         record = [row]
         kept = True
-        for column, position, reader, key, after_year_end, seen in self.plan:
+        for column, position, reader, key, after_year_end, seen, blank in self.plan:
             value = values[position].strip() if position is not None and position < width else ""
             if not value:
                 if key == "key":
                     self.problem(row, column, "", f"{column} is required: the row cannot be read without it.",
                                  blocks=True, kind=f"{column}_blank", child=child)
                     kept = False
-                record.append(None if reader in (self._date, self._int, self._flag) else "")
+                record.append(blank)
                 continue
-            if value in seen:
-                result, problems = seen[value]
-            else:
+            known = seen.get(value)
+            if known is None:
                 problems = []
                 result = reader(column, value, key, after_year_end, problems)
-                seen[value] = (result, problems)
+                seen[value] = known = (result, problems)
+            result, problems = known
             for message, blocks, kind, shown in problems:
                 self.problem(row, column, shown, message, blocks=blocks, kind=kind, child=child)
                 if blocks:
