@@ -217,6 +217,12 @@ def latest_approved_grades(approved_by=None):
 class HeatMapRow:
     indicator: QualityIndicator
     cells: list = field(default_factory=list)  # one Evaluation or None per cycle column
+    cycles: list = field(default_factory=list)  # the columns' cycles, in the same order
+
+    @property
+    def cycle_cells(self):
+        """(cycle, Evaluation or None) per column: on a phone each cell is labelled with its cycle."""
+        return list(zip(self.cycles, self.cells))
 
 
 @dataclass
@@ -239,7 +245,10 @@ def heat_map(framework, user, level=None):
     cycles = list(cycles.filter(pk__in=evaluations.values("cycle")).order_by("starts_on", "name"))
     by_cell = {(e.indicator_id, e.cycle_id): e for e in evaluations.only("pk", "indicator_id", "cycle_id", "grade", "status")}
     indicators = QualityIndicator.objects.filter(area__framework=framework).select_related("area")
-    rows = [HeatMapRow(indicator, [by_cell.get((indicator.pk, cycle.pk)) for cycle in cycles]) for indicator in indicators]
+    rows = [
+        HeatMapRow(indicator, [by_cell.get((indicator.pk, cycle.pk)) for cycle in cycles], cycles)
+        for indicator in indicators
+    ]
     return HeatMap(framework=framework, cycles=cycles, rows=rows)
 
 

@@ -39,10 +39,11 @@ def test_heat_map_shows_grade_numbers_and_words_per_indicator_and_cycle(client_f
     html = client.get(reverse("indicators:heat_map")).content.decode()
     assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
     body = _cells(html)
-    assert 'app-grade-3">3 Adequate' in body
-    assert 'app-grade-4">4 Good' in body
-    assert 'app-grade-5">5 Very good' in body
-    assert 'app-grade-2">2 Weak' in body and "(draft)" in body  # officers see the draft, marked as such
+    # Each cell is labelled with its cycle, which a phone shows beside the grade when the rows stack.
+    assert 'app-grade-3" data-label="2024-25 Strategic">3 Adequate' in body
+    assert 'app-grade-4" data-label="2025-26 Strategic">4 Good' in body
+    assert 'app-grade-5" data-label="2024-25 Strategic">5 Very good' in body
+    assert 'app-grade-2" data-label="2025-26 Strategic">2 Weak' in body and "(draft)" in body  # the draft, marked
     assert html.index(">2024-25<") < html.index(">2025-26<")  # oldest cycle first
     assert "QI 2.1 Vision" in body and "Not graded" in body
 
