@@ -195,3 +195,25 @@ def test_young_people_do_not_see_the_meetings_link(client_for):
     page = client_for(Role.YOUNG_PERSON).get(reverse("boards:pledge")).content.decode()
     assert f'href="{reverse("boards:meeting_list")}"' not in page
     assert f'href="{reverse("boards:feedback")}"' in page
+
+
+def test_the_django_admin_shows_the_boards_record_but_changes_go_through_the_pages(world, client, make_user):
+    from tests.conftest import give_second_factor
+
+    from boards import services
+
+    administrator = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(administrator)
+    give_second_factor(client, administrator)
+    minute = services.record_minute(agenda_item=world.item, kind="minute", text="Noted.", recorded_by=world.clerk)
+    change = f"/admin/boards/minute/{minute.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200 and "Noted." in page.content.decode() and 'name="_save"' not in page.content.decode()
+    assert client.post(change, {"text": "Rewritten.", "kind": "minute"}).status_code == 403
+    assert client.post(f"/admin/boards/minute/{minute.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/boards/meeting/add/").status_code == 403
+    minute.refresh_from_db()
+    assert minute.text == "Noted."
+    # A child's view recorded by mistake (or naming a child) can still be deleted, with its response.
+    deleted = client.post(f"/admin/boards/childrensview/{world.shown.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302 and not type(world.shown).objects.filter(pk=world.shown.pk).exists()
