@@ -237,6 +237,18 @@ def began_in_the_returns(period):
     return period[0].row.reason_new_episode == NEW_PERIOD_OF_CARE
 
 
+def previous_placement_start(history, episode):
+    """
+    When the placement before ``episode``'s began (a placement is a carer: moves with the same carer, T, U or L,
+    do not start one), within the same period of care; None when ``episode``'s placement began the period.
+    """
+    before = [
+        e for e in history
+        if e.period_start == episode.period_start and e.start_date < episode.carer_start
+    ]
+    return before[-1].carer_start if before else None
+
+
 def review_timeliness(history, review_dates, first, last):
     """
     Reviews due in the year from ``first`` to ``last`` and how many of them were held on time, as
@@ -390,13 +402,22 @@ def child_year(
     # not imported) began on or before the first day the returns show it, never after: so a child whose known
     # part is long enough is in the group, and one whose known part is not is left out, as it cannot be known
     # whether the DfE, seeing the whole period, counts them. The carer is no different: with no new carer
-    # (P, B) seen since, the carer's placement began by the same first day.
+    # (P, B) seen since, the carer's placement began by the same first day. A child placed for adoption at
+    # 31 March (PLACE A3 to A6) is stable also when the adoptive placement together with the placement before it
+    # has lasted two years (the DfE's words in its 2021 placement stability data file: "or are placed for
+    # adoption and their adoptive placement together with their previous placement, last for at least 2 years").
     long_term_group = bool(
         at_year_end and born <= last and age_on(born, last) < 16
         and open_at_end.period_start <= thirty_months_before
     )
     fields["long_term_group"] = long_term_group
-    fields["long_term_stable"] = long_term_group and open_at_end.carer_start <= two_years_before
+    if long_term_group:
+        since = open_at_end.carer_start
+        if open_at_end.row.placement_type in PLACED_FOR_ADOPTION:  # with the placement before it, if any
+            since = previous_placement_start(history, open_at_end) or since
+        fields["long_term_stable"] = since <= two_years_before
+    else:
+        fields["long_term_stable"] = False
     fields["reviews_due"], fields["reviews_on_time"] = (
         review_timeliness(history, review_dates, first, last) if looked_after else (0, 0)
     )

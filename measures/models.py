@@ -169,7 +169,10 @@ class ChildYear(models.Model):
     long_term_group = models.BooleanField(
         default=False, help_text="At 31 March: under 16 and looked after continuously for two and a half years."
     )
-    long_term_stable = models.BooleanField(default=False, help_text="In that group, with the same carer for two years.")
+    long_term_stable = models.BooleanField(default=False, help_text=(
+        "In that group, in the same placement for two years, or placed for adoption with the adoptive placement "
+        "and the one before it lasting two years."
+    ))
     twelve_months = models.BooleanField(help_text="Looked after continuously through the year (the OC2 group).")
     uasc_at_year_end = models.BooleanField(default=False)
     # The year's OC2 row, if it has one

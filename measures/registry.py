@@ -118,6 +118,12 @@ SOURCE_HEADLINE = f"{RELEASE}: national and local authority tables, and methodol
 SOURCE_PLACEMENTS = f"{RELEASE}: placement tables, and methodology"
 SOURCE_LOCATION = f"{RELEASE}: a focus on placement location"
 SOURCE_STABILITY = f"{RELEASE}: placement stability data guidance"
+SOURCE_LONG_TERM_STABILITY = (
+    f"{SOURCE_STABILITY}; DfE, Children looked after in England including adoptions, reporting year 2021: "
+    "the placement stability data file, whose figure is \"living in the same placement for at least 2 years, or "
+    "are placed for adoption and their adoptive placement together with their previous placement, last for at "
+    "least 2 years\""
+)
 SOURCE_HEALTH = (
     f"{RELEASE}: outcomes for children continuously looked after for 12 months (OC2) data guidance; "
     "the DfE's 903 validation rules 2024-25, rule 190 (continuously looked after)"
@@ -417,22 +423,24 @@ MEASURES = (
         "Same placement for 2 years (long-term stability)",
         "stability",
         "Of children under 16 at 31 March who had been looked after continuously for at least two and a half "
-        "years, the percentage who had been living with the same carer for at least two years. Looked after "
-        "for two and a half years means the period of care began on or before 30 September two and a half "
-        "years before the year end; with the same carer for two years means the carer's placement began on "
-        "or before 31 March two years earlier. Moves with the same carer (T, U), changes of legal status (L) "
-        "and placement for adoption with the current foster carers (A3, A5) keep the same carer; a child "
-        "placed for adoption with new carers has a new placement like any other. The child's history is "
-        "joined from every imported return, so periods of care that began years before are seen. A period of "
-        "care that began before the earliest imported return (or before a year whose return was not imported) "
-        "is counted only if what the returns show of it already covers the two and a half years; if not, when "
-        "it began is not known and the child is left out of the figure, numerator and denominator. Import the "
-        "last five returns to see what the DfE sees.",
+        "years, the percentage who had been living in the same placement for at least two years, or who were "
+        "placed for adoption (A3 to A6) and whose adoptive placement together with the placement before it had "
+        "lasted at least two years. Looked after for two and a half years means the period of care began on or "
+        "before 30 September two and a half years before the year end; two years means the placement began on "
+        "or before 31 March two years earlier (for a child placed for adoption, the adoptive placement or the "
+        "one before it). A placement is a carer: moves with the same carer (T, U), changes of legal status (L) "
+        "and placement for adoption with the current foster carers (A3, A5) keep the same placement; a child "
+        "placed for adoption with new carers has a new placement, counted with the one before it. The child's "
+        "history is joined from every imported return, so periods of care that began years before are seen. A "
+        "period of care that began before the earliest imported return (or before a year whose return was not "
+        "imported) is counted only if what the returns show of it already covers the two and a half years; if "
+        "not, when it began is not known and the child is left out of the figure, numerator and denominator. "
+        "Import the last five returns to see what the DfE sees.",
         "long_term_stable",
         better=HIGHER,
         denominator="long_term_group",
         denominator_label="children under 16 looked after for 2.5 years or more",
-        source=SOURCE_STABILITY,
+        source=SOURCE_LONG_TERM_STABILITY,
     ),
     _share(
         "health_assessment",

@@ -44,21 +44,32 @@ def codes(db):
 # Rules 1 and 2: long-term stability ------------------------------------------------------------------------
 
 # Each child's period of care starts (S) in an episode the 2024-25 return holds (the one open on 1 April), so
-# the day they entered care is known.
+# the day they entered care is known, except ADOPTERS_LONG's: as the DfE's shape has it, the return holds only the
+# episode open on 1 April, which began on 01/09/2022 (RNE B), so ADOPTERS_LONG has been looked after since then
+# at least.
 LONG_TERM = Return(
     2025,
     {**born(["L_ONLY", "T_MOVE", "U_MOVE", "P_MOVE", "B_MOVE", "JUST_LONG_ENOUGH", "TOO_RECENT", "CAME_BACK"]),
-     **born(["ADOPTERS_NEW", "ADOPTERS_FOSTER"], "01/01/2018"), "TOO_OLD": "01/03/2009"},
+     **born(["ADOPTERS_AFTER_LONG", "ADOPTERS_AFTER_SHORT", "ADOPTERS_LONG", "ADOPTERS_FOSTER"], "01/01/2018"),
+     "TOO_OLD": "01/03/2009"},
     [
         ep("L_ONLY", "01/01/2020", "S", "01/06/2024", "X1"), ep("L_ONLY", "01/06/2024", "L", ls="C1"),
         ep("T_MOVE", "01/01/2020", "S", "01/06/2024", "X1"), ep("T_MOVE", "01/06/2024", "T", placed=SECOND),
         ep("U_MOVE", "01/01/2020", "S", "01/06/2024", "X1"), ep("U_MOVE", "01/06/2024", "U", ls="C1", placed=SECOND),
         ep("P_MOVE", "01/01/2020", "S", "01/06/2024", "X1"), ep("P_MOVE", "01/06/2024", "P", placed=SECOND),
         ep("B_MOVE", "01/01/2020", "S", "01/06/2024", "X1"), ep("B_MOVE", "01/06/2024", "B", ls="C1", placed=SECOND),
-        # Placed for adoption (placement order, E1) on 01/10/2024: with new adopters (A6, a new carer: B) or with
-        # their foster carers (A5, the same carer: U).
-        ep("ADOPTERS_NEW", "01/01/2021", "S", "01/10/2024", "X1"),
-        ep("ADOPTERS_NEW", "01/10/2024", "B", ls="E1", place="A6", placed=SECOND),
+        # Placed for adoption (placement order, E1) on 01/10/2024 with new adopters (A6, a new carer: B): after
+        # living with the same foster carer since 01/01/2021 (a move with that carer, T, on 01/06/2024), or after
+        # a new foster carer (P) on 01/06/2024.
+        ep("ADOPTERS_AFTER_LONG", "01/01/2021", "S", "01/06/2024", "X1"),
+        ep("ADOPTERS_AFTER_LONG", "01/06/2024", "T", "01/10/2024", "X1", placed=SECOND),
+        ep("ADOPTERS_AFTER_LONG", "01/10/2024", "B", ls="E1", place="A6", placed=THIRD),
+        ep("ADOPTERS_AFTER_SHORT", "01/01/2021", "S", "01/06/2024", "X1"),
+        ep("ADOPTERS_AFTER_SHORT", "01/06/2024", "P", "01/10/2024", "X1", placed=SECOND),
+        ep("ADOPTERS_AFTER_SHORT", "01/10/2024", "B", ls="E1", place="A6", placed=THIRD),
+        # With new adopters (A6) since 01/09/2022.
+        ep("ADOPTERS_LONG", "01/09/2022", "B", ls="E1", place="A6", placed=SECOND),
+        # Placed for adoption on 01/10/2024 with their foster carers (A5, the same carer: U).
         ep("ADOPTERS_FOSTER", "01/01/2021", "S", "01/10/2024", "X1"),
         ep("ADOPTERS_FOSTER", "01/10/2024", "U", ls="E1", place="A5", placed=SECOND),
         ep("JUST_LONG_ENOUGH", "30/09/2022", "S"),
@@ -70,19 +81,26 @@ LONG_TERM = Return(
 )
 
 
-def test_long_term_stability_counts_same_carer_moves_and_only_long_standing_adoptive_placements(db):
+def test_long_term_stability_counts_same_carer_moves_and_adoptive_placements_with_the_placement_before(db):
     load(LONG_TERM)
     # The group: looked after at 31/03/2025, under 16, in care since on or before 30/09/2022 (two and a half
     # years before). TOO_OLD is 16 (born 01/03/2009); TOO_RECENT began on 01/10/2022, a day late; CAME_BACK's
     # period of care began on 01/07/2024 (not continuously looked after since 2020). JUST_LONG_ENOUGH
-    # (30/09/2022) and the seven others since 2020 or 2021 are in: 8.
-    # Stable: with the same carer since on or before 31/03/2023 (two years before).
+    # (30/09/2022), ADOPTERS_LONG (by 01/09/2022) and the eight others since 2020 or 2021 are in: 10.
+    # Stable: in the same placement (with the same carer) since on or before 31/03/2023 (two years before), or
+    # placed for adoption at 31 March with the adoptive placement and the placement before it together lasting
+    # that long (the placement before began on or before 31/03/2023).
     #   L_ONLY (legal status only), T_MOVE and U_MOVE (a new placement with the same carer): carer since 2020.
-    #   P_MOVE and B_MOVE: a new carer on 01/06/2024. ADOPTERS_NEW: new adopters on 01/10/2024.
+    #   P_MOVE and B_MOVE: a new carer on 01/06/2024, and not placed for adoption.
+    #   ADOPTERS_AFTER_LONG: adopters since 01/10/2024; the placement before, with one foster carer, from
+    #   01/01/2021 (the T move on 01/06/2024 is the same placement): stable.
+    #   ADOPTERS_AFTER_SHORT: adopters since 01/10/2024; the placement before from 01/06/2024: not stable (the
+    #   placement before that, from 2021, does not count).
+    #   ADOPTERS_LONG: adopters since 01/09/2022 or before: stable.
     #   ADOPTERS_FOSTER: placed for adoption with the foster carers they have lived with since 01/01/2021.
     #   JUST_LONG_ENOUGH: the same carer since 30/09/2022.
-    # 5 (L_ONLY, T_MOVE, U_MOVE, ADOPTERS_FOSTER, JUST_LONG_ENOUGH) of 8.
-    assert figure("long_term_stability") == (5, 8)
+    # 7 (L_ONLY, T_MOVE, U_MOVE, ADOPTERS_AFTER_LONG, ADOPTERS_LONG, ADOPTERS_FOSTER, JUST_LONG_ENOUGH) of 10.
+    assert figure("long_term_stability") == (7, 10)
 
 
 # Rule 2: moves with the same carer are not new placements (three or more placements) ------------------------
