@@ -594,9 +594,14 @@ def looked_after_at_year_end(year):
     return ChildYear.objects.filter(year=year, at_year_end=True).count()
 
 
-RETURN_TABLES = (
-    EpisodeRow, HealthOutcome, CareLeaverOutcome, MissingEpisode, UnaccompaniedAsylumSeeker, Review, Adoption,
-)
+def return_tables():
+    """
+    Every table of a return's rows about a child, as the children app lists them
+    (``children.services.return_record_models``), so a table added there is followed here too.
+    """
+    from children.services import return_record_models  # children.services imports this module
+
+    return return_record_models()
 
 
 def children_of_year(year):
@@ -605,7 +610,7 @@ def children_of_year(year):
     those left looked after at the end of the year before (whose continuation this year is looked for).
     """
     in_return = Q()
-    for model in RETURN_TABLES:
+    for model in return_tables():
         in_return |= Q(pk__in=model.objects.filter(cohort_return__year=year).values("child_id"))
     before = ChildYear.objects.filter(
         Q(year=year) | Q(year=year - 1) & (Q(at_year_end=True) | Q(short_breaks_only=True))

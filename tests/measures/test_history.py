@@ -256,3 +256,18 @@ def test_a_year_not_imported_between_two_returns_makes_the_start_after_it_unknow
     assert (value.numerator, value.denominator) == (1, 1)
     k = list(CareEpisode.objects.filter(child__child_id="K").order_by("start_date"))
     assert [(e.start_date, e.period_start) for e in k] == [(d("01/05/2019"), d("01/05/2019")), (d("01/02/2022"), d("01/02/2022"))]
+
+
+def test_an_edit_to_any_table_of_a_return_rebuilds_the_childs_history():
+    # The tables come from the children app's own list, so one added there (AD1's placement decisions and
+    # previous permanence were once left out) is followed without a second list to keep.
+    from django.db.models.signals import post_delete, post_save
+
+    from children.models import PlacementForAdoptionDecision, PreviousPermanence
+    from measures import signals
+
+    tables = services.return_record_models()
+    assert PlacementForAdoptionDecision in tables and PreviousPermanence in tables
+    for model in tables:
+        for signal in (post_save, post_delete):
+            assert signals._row_changed in signal._live_receivers(model)[0], (model, signal)
