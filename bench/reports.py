@@ -136,7 +136,7 @@ def main():
     subjects = {ReportType.ANNUAL_REPORT: {"year": options.year}, ReportType.BOARD_PACK: {"meeting": meeting}}
 
     def full_build(kind, *, cold):
-        report = services.request_report(kind, queue=False, **subjects[kind])
+        report = services.request_report(kind, queue=False, **subjects[kind]).report
         if cold:
             cache.clear()  # the measures' figures computed from the database, as after an import
         started = time.perf_counter()

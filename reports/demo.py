@@ -64,8 +64,8 @@ def load(context):
     built = []
     last_held = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("-starts_at").first()
     if last_held is not None:
-        built.append(services.request_report(ReportType.BOARD_PACK, meeting=last_held, requested_by=officer, queue=False))
-    built.append(services.request_report(ReportType.ANNUAL_REPORT, year=year, requested_by=officer, queue=False))
+        built.append(services.request_report(ReportType.BOARD_PACK, meeting=last_held, requested_by=officer, queue=False).report)
+    built.append(services.request_report(ReportType.ANNUAL_REPORT, year=year, requested_by=officer, queue=False).report)
     for report in built:
         report = services.build_report(report.pk, notify=False)
         if "stdout" in context:

@@ -8,6 +8,7 @@ import datetime
 import io
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -35,6 +36,13 @@ class ReportCannotBeBuilt(Exception):
     """A failure that trying again will not mend (the meeting was deleted, the report no longer exists)."""
 
 
+class Requested(NamedTuple):
+    """What ``request_report`` did: ``report`` is the new version when ``started``, else the build under way."""
+
+    report: Report | None  # None for a schedule that had nothing to request
+    started: bool
+
+
 # --- Requesting -------------------------------------------------------------------------------------------
 
 
@@ -49,8 +57,9 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
     Create the next version of a report and queue its build once the surrounding transaction commits
     (so the worker never looks for a row it cannot see yet). ``queue=False`` leaves the caller to build it.
 
-    If a build of the same document is already queued or building, nothing new is made: the report under way
-    is returned with ``already_under_way`` set (or None for a schedule, which tries again on its next run).
+    Returns ``Requested(report, started)``. If a build of the same document is already queued or building,
+    nothing new is made: ``started`` is False and ``report`` is the build under way (a schedule tries again on
+    its next run); a schedule that has already built the document gets no report.
     """
     if kind == ReportType.BOARD_PACK:
         if meeting is None:
@@ -65,7 +74,7 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
     for _attempt in range(3):
         under_way = _build_under_way(kind, meeting=meeting, year=year)
         if under_way is not None:
-            return None if schedule is not None else under_way
+            return Requested(under_way, started=False)
         try:
             with transaction.atomic():
                 fields = {"meeting": meeting} if meeting is not None else {}
@@ -83,21 +92,18 @@ def request_report(kind, *, meeting=None, year=None, requested_by=None, schedule
             # Two requests took the same version number at once (or a schedule fired twice): try again,
             # unless this schedule has already built the report.
             if schedule is not None and _schedule_already_built(schedule, meeting=meeting, year=year):
-                return None
+                return Requested(None, started=False)
     else:
         raise IntegrityError("Could not give the report a version number; try again.")
     if queue:
         _queue(report)
-    return report
+    return Requested(report, started=True)
 
 
 def _build_under_way(kind, *, meeting=None, year=None):
     reports = Report.objects.filter(kind=kind, status__in=[ReportStatus.QUEUED, ReportStatus.BUILDING])
     reports = reports.filter(meeting=meeting) if kind == ReportType.BOARD_PACK else reports.filter(year=year)
-    report = reports.first()
-    if report is not None:
-        report.already_under_way = True
-    return report
+    return reports.first()
 
 
 def _queue(report):
@@ -316,16 +322,16 @@ def run_due_schedules(today=None):
     for schedule in ReportSchedule.objects.filter(active=True):
         if schedule.kind == ReportType.BOARD_PACK:
             for meeting in selectors.meetings_due_for_pack(schedule, today):
-                report = request_report(ReportType.BOARD_PACK, meeting=meeting, schedule=schedule)
-                if report is not None:
-                    requested.append(report)
+                asked = request_report(ReportType.BOARD_PACK, meeting=meeting, schedule=schedule)
+                if asked.started:
+                    requested.append(asked.report)
         else:
             run_on = datetime.date(today.year, schedule.annual_month, schedule.annual_day)
             year = collection_year.latest_finished(run_on)
             if today >= run_on and not _schedule_already_built(schedule, year=year):
-                report = request_report(ReportType.ANNUAL_REPORT, year=year, schedule=schedule)
-                if report is not None:
-                    requested.append(report)
+                asked = request_report(ReportType.ANNUAL_REPORT, year=year, schedule=schedule)
+                if asked.started:
+                    requested.append(asked.report)
         ReportSchedule.objects.filter(pk=schedule.pk).update(last_run_at=timezone.now())
     return requested
 

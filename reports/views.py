@@ -55,25 +55,26 @@ def report_request(request):
     if "pack-meeting" in request.POST:
         pack_form = BuildBoardPackForm(request.POST)
         if pack_form.is_valid():
-            report = services.request_report(
+            requested = services.request_report(
                 ReportType.BOARD_PACK, meeting=pack_form.cleaned_data["meeting"], requested_by=request.user
             )
-            _say_requested(request, report)
-            return redirect(report)
+            _say_requested(request, requested)
+            return redirect(requested.report)
     else:
         annual_form = BuildAnnualReportForm(request.POST)
         if annual_form.is_valid():
-            report = services.request_report(
+            requested = services.request_report(
                 ReportType.ANNUAL_REPORT, year=annual_form.cleaned_data["year"], requested_by=request.user
             )
-            _say_requested(request, report)
-            return redirect(report)
+            _say_requested(request, requested)
+            return redirect(requested.report)
     context = {**_list_context(request, page_number=1), "pack_form": pack_form, "annual_form": annual_form}
     return render(request, "reports/report_list.html", context, status=400)
 
 
-def _say_requested(request, report):
-    if getattr(report, "already_under_way", False):
+def _say_requested(request, requested):
+    report = requested.report
+    if not requested.started:
         messages.info(request, f"{report.title} (version {report.version}) is already being built: "
                                "nothing new was requested. It appears here when it is ready.")
     else:

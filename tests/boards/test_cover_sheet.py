@@ -90,7 +90,7 @@ def test_the_board_pack_prints_each_public_reports_cover_sheet_and_no_exempt_one
     assert _upload(client, meeting, exempt, title="Provider costs", purpose="Exempt purpose.").status_code == 302
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error
     reader = pypdf.PdfReader(io.BytesIO(report.public_pdf.open("rb").read()))  # the members' pack: test_pack_papers

@@ -60,7 +60,7 @@ def test_a_member_is_never_given_the_page_built_for_an_officer_and_a_pack_shows_
     assert "csrfmiddlewaretoken" not in _main(member_page)  # no forms for a member: nothing to move or publish
     assert "Draft report" in officer.get(url).content.decode()
 
-    report = report_services.request_report(ReportType.BOARD_PACK, meeting=world.held, requested_by=world.officer, queue=False)
+    report = report_services.request_report(ReportType.BOARD_PACK, meeting=world.held, requested_by=world.officer, queue=False).report
     assert f"version {report.version}: queued" in officer.get(url).content.decode()
     report_services.record_failure(report.pk, RuntimeError("The PDF could not be laid out."), final=True)
     assert f"version {report.version}: failed" in officer.get(url).content.decode()

@@ -83,7 +83,7 @@ def test_a_report_building_past_its_hard_limit_is_marked_failed_and_a_late_deliv
 
     board = Board.objects.create(name="Board", terms_of_reference="Scrutiny.", quorum=1)
     meeting = Meeting.objects.create(board=board, starts_at=timezone.now(), venue="County Hall")
-    report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False).report
     started = timezone.now() - REPORT_LIMIT - 2 * A_MINUTE
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, started_at=started, progress=40)
 

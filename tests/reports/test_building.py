@@ -17,14 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def request(django_capture_on_commit_callbacks, kind, **subject):
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.request_report(kind, **subject)
+        report = services.request_report(kind, **subject).report
     report.refresh_from_db()
     return report
 
 
 def test_a_requested_report_is_queued_until_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        report = services.request_report(ReportType.ANNUAL_REPORT, year=2025)
+        report = services.request_report(ReportType.ANNUAL_REPORT, year=2025).report
     assert Report.objects.get(pk=report.pk).status == ReportStatus.QUEUED
     assert len(callbacks) == 1
     callbacks[0]()
@@ -75,7 +75,7 @@ def test_a_board_pack_whose_meeting_was_deleted_fails_at_once_with_a_clear_error
     django_capture_on_commit_callbacks, meeting
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
     meeting.delete()
     callbacks[0]()
     report.refresh_from_db()

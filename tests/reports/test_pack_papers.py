@@ -105,7 +105,7 @@ def test_each_cover_sheet_is_followed_by_its_paper_with_the_page_numbers_running
         board_services.upload_paper(agenda_item=item, title=f"{title} report", uploaded_by=officer, published=True,
                                     file=ContentFile(content, name=name), purpose="Written in a word processor.")
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error
     reader = pypdf.PdfReader(io.BytesIO(report.pdf.open("rb").read()))
@@ -150,7 +150,7 @@ def test_the_public_pack_leaves_out_the_exempt_item_the_members_pack_marks_and_h
         item = board_services.add_agenda_item(meeting=earlier, title=title, exempt_paragraph=paragraph)
         board_services.record_minute(agenda_item=item, kind=MinuteKind.MINUTE, text=text, recorded_by=clerk)
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report = services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
     report.refresh_from_db()
 
     def text(field_file):
@@ -197,7 +197,7 @@ def test_a_published_pack_stays_the_same_file_when_the_pledge_and_actions_change
     board_services.add_agenda_item(meeting=meeting, title="Housing", report_author=officer)
     board_services.publish_agenda(meeting, published_by=officer)
     with django_capture_on_commit_callbacks(execute=True):
-        published = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        published = services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
     published.refresh_from_db()
     files = {"members": published.pdf.open("rb").read(), "public": published.public_pdf.open("rb").read()}
     assert "Red: not on track" in _all_text(files["public"]) and "Find five more supported lodgings" in _all_text(files["public"])
@@ -211,7 +211,7 @@ def test_a_published_pack_stays_the_same_file_when_the_pledge_and_actions_change
 
     # A later build is a new version; the published one is kept, marked superseded.
     with django_capture_on_commit_callbacks(execute=True):
-        later = services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        later = services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
     later.refresh_from_db()
     assert later.version == published.version + 1
     later_text = _all_text(later.public_pdf.open("rb").read())
@@ -263,7 +263,7 @@ def test_a_pack_built_after_its_meeting_holds_what_stood_when_the_meeting_began(
                                     file=ContentFile(word_document(), name="housing.docx"))
     Paper.objects.filter(title="Housing report").update(published_at=before)
 
-    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False).report
     text = " ".join(strip_tags(services.render_html(report)).split())
     assert f"as they stood at {timezone.localtime(began):%H:%M on %-d %B %Y}, when the meeting began" in text
     assert "Red: not on track" in text and "Green: on track" not in text

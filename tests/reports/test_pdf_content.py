@@ -55,7 +55,7 @@ def _flat(pages):
 
 def _build(django_capture_on_commit_callbacks, kind, **subject):
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.request_report(kind, **subject)
+        report = services.request_report(kind, **subject).report
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error
     return report
@@ -217,7 +217,7 @@ def test_the_board_pack_pdf_lists_agenda_measures_actions_pledge_and_papers(
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now())
     Target.objects.create(measure="placed_over_20_miles", value=37.77, amber_margin=2)
     target = format_value(get("placed_over_20_miles"), 37.77)
-    later = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    later = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False).report
     later.meeting.refresh_from_db()
     (kept,) = report.figures["sections"].values()
     html = services.render_html(later)

@@ -27,7 +27,7 @@ def _wait_for(report, condition, seconds=120):
 
 @pytest.mark.worker
 def test_a_requested_board_pack_is_built_by_the_worker_and_members_are_emailed(celery_worker, members, meeting):
-    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting)  # autocommit: queued at once
+    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting).report  # autocommit: queued at once
     report = _wait_for(report, lambda r: r.is_finished)
     assert report.status == ReportStatus.READY, report.error
     assert (report.progress, report.attempts) == (100, 1)

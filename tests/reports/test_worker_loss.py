@@ -18,7 +18,7 @@ from tests.workers import wait_until
 
 @pytest.mark.worker
 def test_a_report_whose_worker_dies_is_marked_failed_and_can_be_tried_again(own_worker, members, meeting, client_for):
-    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False).report
     own_worker.start()
     own_worker.send(build_report, report.pk)
     building = wait_until(
@@ -58,7 +58,7 @@ def test_a_build_past_its_soft_time_limit_is_stopped_and_says_so(own_worker, mem
     A worker stops a build at its soft time limit, and the report says so. (The limits travel with each job,
     from the settings of the process that queues it: test_abandoned_jobs checks the report's own.)
     """
-    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False)
+    report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=False).report
     own_worker.start(REPORT_SOFT_TIME_LIMIT="1", REPORT_TIME_LIMIT="60")
     own_worker.send(build_report, report.pk, options={"soft_time_limit": 1, "time_limit": 60})
     wait_until(lambda: Report.objects.filter(pk=report.pk, status__in=["ready", "failed"]).exists(), "the build")

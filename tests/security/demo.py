@@ -68,7 +68,7 @@ def _add_a_built_board_pack_and_a_schedule():
 
     if not Report.objects.filter(status=ReportStatus.READY).exists():
         meeting = Meeting.objects.order_by("starts_at").last()
-        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting)
+        report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
         report_services.build_report(report.pk)  # here, not by the worker: this data is never committed
     if not ReportSchedule.objects.exists():
         ReportSchedule.objects.create(kind=ReportType.BOARD_PACK, days_before_meeting=7)

@@ -23,9 +23,9 @@ class Command(BaseCommand):
             meeting = Meeting.objects.filter(pk=options["meeting"]).first()
             if meeting is None:
                 raise CommandError(f"There is no meeting with id {options['meeting']}.")
-            report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=not options["here"])
+            report = services.request_report(ReportType.BOARD_PACK, meeting=meeting, queue=not options["here"]).report
         else:
-            report = services.request_report(ReportType.ANNUAL_REPORT, year=options["annual"], queue=not options["here"])
+            report = services.request_report(ReportType.ANNUAL_REPORT, year=options["annual"], queue=not options["here"]).report
         if not options["here"]:
             self.stdout.write(f"Queued {report} (report {report.pk}).")
             return
