@@ -1,8 +1,11 @@
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.conf import settings
 from django.db import models
 from django_otp.models import ThrottlingMixin
+
+from core import stamps
 
 
 class Role(models.TextChoices):
@@ -17,8 +20,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+class UserManager(DjangoUserManager.from_queryset(stamps.StampedQuerySet)):
+    """Django's, whose bulk writes stamp the pages that show people's names (``core.stamps``)."""
+
+
 class User(AbstractUser):
     """A person who signs in. Every user has exactly one role."""
+
+    objects = UserManager()
 
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.COUNCILLOR)
     job_title = models.CharField(max_length=150, blank=True)

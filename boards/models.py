@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from core import collection_year, suppression, working_days
+from core import collection_year, stamps, suppression, working_days
 from core.uploads import PAPERS, UploadValidator
 from measures import registry as board_measures
 
@@ -40,6 +40,8 @@ def split_identifiers(value):
 
 class Board(models.Model):
     """A corporate parenting board (or panel, or committee) with its terms of reference and quorum."""
+
+    objects = stamps.StampedManager()
 
     name = models.CharField(max_length=200, unique=True)
     terms_of_reference = models.TextField(
@@ -85,6 +87,8 @@ VOTING_BOARD_ROLES = frozenset({BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole
 
 class Membership(models.Model):
     """A person's seat on a board for a period. Current members are those whose dates include today."""
+
+    objects = stamps.StampedManager()
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_memberships")
@@ -148,6 +152,8 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
+    objects = stamps.StampedManager()
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField("Date and time")
     venue = models.CharField(max_length=200)
@@ -241,6 +247,8 @@ class AgendaItem(models.Model):
     One item of business. ``measures`` and ``self_evaluation`` say what the item's report covers, so a
     reader can open the figures behind it; they hold identifiers because measures are data, not code.
     """
+
+    objects = stamps.StampedManager()
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=1, help_text="Items are taken in this order.")
@@ -336,6 +344,8 @@ class AgendaItem(models.Model):
 class AgendaTemplate(models.Model):
     """A board's usual agenda, from which the clerk builds each meeting's agenda."""
 
+    objects = stamps.StampedManager()
+
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="agenda_templates")
     name = models.CharField(max_length=100)
 
@@ -348,6 +358,8 @@ class AgendaTemplate(models.Model):
 
 
 class AgendaTemplateItem(models.Model):
+    objects = stamps.StampedManager()
+
     template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.ITEM)
@@ -379,6 +391,8 @@ class Paper(models.Model):
     the implications councils expect every report to state, and its appendices. Whether it is public or
     exempt (and under which paragraph) is its agenda item's. Only officers see it until it is published.
     """
+
+    objects = stamps.StampedManager()
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
@@ -482,6 +496,8 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(models.Model):
+    objects = stamps.StampedManager()
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendance")
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
@@ -516,6 +532,8 @@ class DeclarationAction(models.TextChoices):
 
 class Declaration(models.Model):
     """A member's declaration of interest at a meeting, on an item: the kind, the interest, and what they did."""
+
+    objects = stamps.StampedManager()
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
     agenda_item = models.ForeignKey(
@@ -568,6 +586,8 @@ class RegisterCategory(models.TextChoices):
 class RegisteredInterest(models.Model):
     """An entry in the register of members' interests, kept by the clerk."""
 
+    objects = stamps.StampedManager()
+
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_interests")
     category = models.CharField(max_length=15, choices=RegisterCategory.choices)
     description = models.TextField()
@@ -608,6 +628,8 @@ class Minute(models.Model):
     through the board's council year; fixed once the board approves the meeting's minutes as a correct record,
     after which a change is a ``MinuteCorrection``. A recommendation says to whom, and when a response is due.
     """
+
+    objects = stamps.StampedManager()
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
     number = models.PositiveIntegerField(null=True, blank=True, help_text="Its number in the board's council year.")
@@ -654,6 +676,8 @@ class DecisionFigure(models.Model):
     sees it beside the figure published then.
     """
 
+    objects = stamps.StampedManager()
+
     decision = models.ForeignKey("Minute", on_delete=models.CASCADE, related_name="figures")
     measure = models.CharField(max_length=60, validators=[validate_measure_identifiers])
     year = models.PositiveSmallIntegerField(
@@ -691,6 +715,8 @@ class DecisionFigure(models.Model):
 class MinuteCorrection(models.Model):
     """A change to a minute after the board approved it: the earlier and new wording, why, who and when."""
 
+    objects = stamps.StampedManager()
+
     minute = models.ForeignKey(Minute, on_delete=models.CASCADE, related_name="corrections")
     previous_text = models.TextField()
     corrected_text = models.TextField()
@@ -714,6 +740,8 @@ OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 class ActionItem(models.Model):
     """An action arising from a meeting, owned by one person, with a due date."""
+
+    objects = stamps.StampedManager()
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
     agenda_item = models.ForeignKey(
@@ -743,6 +771,8 @@ class ActionItem(models.Model):
 
 class ActionUpdate(models.Model):
     """Progress on an action, and any change of its owner or due date (the earlier ones kept here)."""
+
+    objects = stamps.StampedManager()
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
     note = models.TextField()
@@ -776,6 +806,8 @@ class Theme(models.TextChoices):
 class ForwardPlanItem(models.Model):
     """A themed topic in the forward work programme, planned for a future meeting, with who reports on it."""
 
+    objects = stamps.StampedManager()
+
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="forward_plan")
     theme = models.CharField(max_length=15, choices=Theme.choices)
     topic = models.CharField(max_length=200)
@@ -804,6 +836,8 @@ class ForwardPlanItem(models.Model):
 
 class PledgeCommitment(models.Model):
     """A promise in the Care Pledge, co-produced with the Children in Care Council."""
+
+    objects = stamps.StampedManager()
 
     number = models.PositiveSmallIntegerField(unique=True, help_text="Its number in the published Care Pledge.")
     commitment = models.TextField(help_text="The promise, in the words agreed with young people.")
@@ -838,6 +872,8 @@ class Rag(models.TextChoices):
 class PledgeUpdate(models.Model):
     """A dated progress rating; earlier updates are kept as the commitment's history."""
 
+    objects = stamps.StampedManager()
+
     commitment = models.ForeignKey(PledgeCommitment, on_delete=models.CASCADE, related_name="updates")
     rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
     note = models.TextField(help_text="What has happened since the last update.")
@@ -862,6 +898,8 @@ class ViewSource(models.TextChoices):
 
 class ChildrensView(models.Model):
     """What children and young people told us, about a pledge commitment or a service area ("you said")."""
+
+    objects = stamps.StampedManager()
 
     commitment = models.ForeignKey(
         PledgeCommitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="views",
@@ -892,6 +930,8 @@ class ChildrensView(models.Model):
 
 class Response(models.Model):
     """The board's answer ("we did"): what it did, the decision, and the reason, told back to young people."""
+
+    objects = stamps.StampedManager()
 
     childrens_view = models.OneToOneField(ChildrensView, on_delete=models.CASCADE, related_name="response")
     we_did = models.TextField("What we did")

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from core import email, permissions, stamps, suppression, working_days
+from core import email, permissions, suppression, working_days
 from measures import figures as measure_figures
 from measures import registry as board_measures
 
@@ -147,9 +147,7 @@ def _renumber(items):
         if item.order != position:
             item.order = position
             changed.append(item)
-    AgendaItem.objects.bulk_update(changed, ["order"])
-    if changed:
-        stamps.stamp()  # bulk_update sends no signals: the meeting page shows the new order
+    AgendaItem.objects.bulk_update(changed, ["order"])  # stamps (core.stamps.StampedQuerySet)
 
 
 def _in_order(meeting):
@@ -446,8 +444,6 @@ def convert_papers(papers):
         name = paper.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".pdf"
         paper.pdf_version.save(name, ContentFile(result), save=False)
         Paper.objects.filter(pk=paper.pk).update(pdf_version=paper.pdf_version.name, conversion_error="")
-    if papers:
-        stamps.stamp()  # queryset updates send no signals
     return papers
 
 
@@ -700,7 +696,6 @@ def choose_decision_measures(decision, identifiers, *, today=None):
             )
             for identifier in new
         )
-        stamps.stamp()  # bulk_create sends no signal: the meeting page shows the measures a decision names
     revisit_decisions(decision.agenda_item.meeting.board_id)
     return list(decision.figures.all())
 

@@ -16,17 +16,22 @@ One row for everything the dashboards cache, so concurrent transactions never ta
 orders; the tracked writes are short, so the row is locked for milliseconds.
 
 Every model of ``TRACKED_APPS`` and each of ``TRACKED_MODELS`` stamps on save, delete and many-to-many change
-through Django's signals (connected per model, so untracked models keep Django's fast bulk deletes). Writes
-that bypass signals (a queryset's ``update()``, ``bulk_create``) call ``stamp()`` themselves: opening a cycle,
-closing one, an import's status. A write this cannot see (raw SQL, the database shell) shows on the
-dashboards at the next tracked change or at midnight, when the date in their key changes.
+through Django's signals (connected per model, so untracked models keep Django's fast bulk deletes). The bulk
+writes that send no signals (a queryset's ``update()``, ``bulk_create``, ``bulk_update``) stamp through the
+model's manager, ``StampedManager``, which every tracked model has (``connect`` refuses to start otherwise): it
+sends ``bulk_written``, which stamps like a save, in the same transaction as the write. A write that changes
+only fields no page shows (``IGNORED_UPDATES``: signing in, a build's progress) stamps nothing, however made.
+A write this cannot see (raw SQL, the database shell) shows on the dashboards at the next tracked change or at
+midnight, when the date in their key changes.
 """
 import secrets
 from functools import partial
 
 from django.apps import apps
-from django.db import connections
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -41,10 +46,48 @@ TRACKED_APPS = ("boards", "indicators")
 # and what officers enter beside the measures (not the children's histories, which are rebuilt in bulk).
 TRACKED_MODELS = (
     "children.CohortImport", "accounts.User", "measures.Comparator", "measures.Target", "measures.ChildPopulation",
-    "reports.Report",  # the meeting page lists its board packs (reports.services stamps their status changes)
+    "reports.Report",  # the meeting page lists its board packs
 )
-# Saves that change nothing a page shows: signing in records the time.
-IGNORED_UPDATES = {"accounts.User": frozenset({"last_login"})}
+# Tracked models whose bulk writes stamp by hand, and why. The import's progress is saved every second or so
+# and only its status and error count are shown (``children.services._set``, left as it is while the import is
+# being rewritten).
+STAMPED_BY_HAND = {"children.CohortImport": "children.services stamps an import's status, not its progress"}
+# Writes that change nothing a page shows: signing in records the time; a report's build reports its progress
+# (the report's own page asks for it as it goes) and when its members were emailed.
+IGNORED_UPDATES = {
+    "accounts.User": frozenset({"last_login"}),
+    "reports.Report": frozenset({"progress", "step", "members_emailed_at"}),
+}
+
+# Sent after a bulk write to a model with ``StampedManager`` (``sender``: the model; ``using``; ``fields``: the
+# fields an ``update`` or ``bulk_update`` wrote, None for ``bulk_create``), in the writer's transaction.
+bulk_written = Signal()
+
+
+class StampedQuerySet(models.QuerySet):
+    """
+    A queryset whose bulk writes, which send no per-row signals, send ``bulk_written`` when they change a row, in
+    the same transaction as the write. ``bulk_update`` writes through ``update``.
+    """
+
+    def update(self, **kwargs):
+        if _ignored(self.model, kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().update(**kwargs)
+            if rows:
+                bulk_written.send(sender=self.model, using=self.db, fields=frozenset(kwargs))
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if created:
+                bulk_written.send(sender=self.model, using=self.db, fields=None)
+        return created
+
+
+StampedManager = models.Manager.from_queryset(StampedQuerySet, "StampedManager")
 
 
 def tracked_models():
@@ -114,10 +157,18 @@ def later(function, *args, **kwargs):
     return SimpleLazyObject(partial(function, *args, **kwargs))
 
 
+def _ignored(model, fields):
+    """Whether a write of only ``fields`` to ``model`` changes nothing a page shows."""
+    ignored = IGNORED_UPDATES.get(model._meta.label)
+    return bool(ignored and fields and frozenset(fields) <= ignored)
+
+
 def _saved(sender, using, update_fields=None, **kwargs):
-    ignored = IGNORED_UPDATES.get(sender._meta.label)
-    if ignored and update_fields and frozenset(update_fields) <= ignored:
-        return
+    if not _ignored(sender, update_fields):
+        stamp(using)
+
+
+def _bulk_written(sender, using, fields=None, **kwargs):
     stamp(using)
 
 
@@ -130,11 +181,24 @@ def _many_to_many_changed(sender, action, using, **kwargs):
         stamp(using)
 
 
+def stamps_bulk_writes(model):
+    """Whether every manager of ``model`` (and so its related managers) sends ``bulk_written``."""
+    return all(isinstance(manager.get_queryset(), StampedQuerySet) for manager in model._meta.managers)
+
+
 def connect():
-    """Called once the apps are ready (``CoreConfig.ready``)."""
-    for model in tracked_models():
+    """Called once the apps are ready (``CoreConfig.ready``). Refuses a tracked model whose bulk writes would not stamp."""
+    tracked = tracked_models()
+    for model in tracked:
+        if not (model._meta.auto_created or model._meta.label in STAMPED_BY_HAND or stamps_bulk_writes(model)):
+            raise ImproperlyConfigured(
+                f"{model._meta.label} is tracked by core.stamps, but its bulk writes would not stamp: give it "
+                "objects = stamps.StampedManager() (or a manager made from stamps.StampedQuerySet)."
+            )
+    for model in tracked:
         uid = f"core.stamps:{model._meta.label}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+        bulk_written.connect(_bulk_written, sender=model, dispatch_uid=uid)
         if model._meta.auto_created:
             m2m_changed.connect(_many_to_many_changed, sender=model, dispatch_uid=uid)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from core import stamps
 from core.uploads import DOCUMENTS, UploadValidator
 
 
@@ -32,6 +33,8 @@ class Grade(models.IntegerChoices):
 class Framework(models.Model):
     """A set of quality indicators, grouped in areas, that a council evaluates itself against."""
 
+    objects = stamps.StampedManager()
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True, help_text="Short identifier used by framework files.")
     description = models.TextField(blank=True)
@@ -49,6 +52,8 @@ class Framework(models.Model):
 
 class Area(models.Model):
     """A part of a framework, such as outcomes and impact, delivery of services, or leadership and direction."""
+
+    objects = stamps.StampedManager()
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField(help_text="Areas are listed in this order.")
@@ -68,6 +73,8 @@ class Area(models.Model):
 
 class QualityIndicator(models.Model):
     """One thing graded in a self-evaluation, with illustrations of what excellent and weak practice look like."""
+
+    objects = stamps.StampedManager()
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="indicators")
     number = models.CharField(max_length=20, help_text='For example "QI 2.1".')
@@ -93,6 +100,8 @@ class Level(models.TextChoices):
 
 class Cycle(models.Model):
     """One round of self-evaluation, e.g. 2025-26 at strategic level, against one framework."""
+
+    objects = stamps.StampedManager()
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -138,6 +147,8 @@ TARGET_RANGE = models.Q(target_grade__isnull=True) | models.Q(target_grade__gte=
 
 class Evaluation(models.Model):
     """One quality indicator evaluated in one cycle: the grade and the three self-evaluation questions."""
+
+    objects = stamps.StampedManager()
 
     EDITABLE = (EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
 
@@ -220,6 +231,8 @@ class FileAudience(models.TextChoices):
 class EvidenceItem(models.Model):
     """Something that shows how we know: a note, a link to a board measure, an uploaded document, or all three."""
 
+    objects = stamps.StampedManager()
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=200)
     text = models.TextField("summary", blank=True, help_text="What this evidence shows.")
@@ -265,6 +278,8 @@ class ActionStatus(models.TextChoices):
 class ImprovementAction(models.Model):
     """What we will do to improve, with an owner and a date. Overdue is worked out from the date, not stored."""
 
+    objects = stamps.StampedManager()
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField("action")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="improvement_actions")
@@ -298,6 +313,8 @@ class ImprovementAction(models.Model):
 
 class EvaluationTransition(models.Model):
     """A step in an evaluation's workflow: who moved it, when, from and to which status, and why."""
+
+    objects = stamps.StampedManager()
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=12, choices=EvaluationStatus.choices)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core import email, stamps
+from core import email
 from core import permissions
 from core.permissions import OFFICERS, user_has_role
 
@@ -171,7 +171,6 @@ def open_cycle(*, framework, name, level, starts_on, ends_on, created_by, assign
     Evaluation.objects.bulk_create(
         [Evaluation(cycle=cycle, indicator=indicator, assigned_officer=assigned_officer) for indicator in indicators]
     )
-    stamps.stamp()  # bulk_create sends no signals: the officers' dashboards list the new evaluations
     return cycle
 
 
@@ -270,7 +269,6 @@ def _close_if_all_approved(cycle_id):
     """Once the board has approved every indicator, the cycle is complete."""
     if not Evaluation.objects.filter(cycle_id=cycle_id).exclude(status=Status.APPROVED).exists():
         Cycle.objects.filter(pk=cycle_id).update(status=Cycle.Status.CLOSED)
-        stamps.stamp()
 
 
 @transaction.atomic

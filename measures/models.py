@@ -9,9 +9,13 @@ them over as they are; 0002 renames them).
 from django.conf import settings
 from django.db import models
 
+from core import stamps
+
 
 class ChildPopulation(models.Model):
     """The council's population aged 0-17 (mid-year estimate): the denominator for rates per 10,000."""
+
+    objects = stamps.StampedManager()
 
     year = models.PositiveSmallIntegerField(
         unique=True, help_text="Collection year ending 31 March, e.g. 2025 for 2024-25."
@@ -28,6 +32,8 @@ class ChildPopulation(models.Model):
 
 class Comparator(models.Model):
     """England and statistical-neighbour values for one measure in one year, entered or loaded by officers."""
+
+    objects = stamps.StampedManager()
 
     measure = models.CharField(max_length=80, help_text="The measure's identifier, e.g. cla_rate_per_10000.")
     year = models.PositiveSmallIntegerField()
@@ -81,6 +87,8 @@ class ComparisonAuthority(models.Model):
 
 class Target(models.Model):
     """The board's target for a measure; a value within ``amber_margin`` of it is amber, beyond is red."""
+
+    objects = stamps.StampedManager()
 
     measure = models.CharField(max_length=80, unique=True)
     value = models.DecimalField(max_digits=9, decimal_places=2)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core import stamps
 from core.collection_year import long_label
 
 
@@ -36,6 +37,8 @@ def report_upload_to(report, filename):
 
 
 class Report(models.Model):
+    objects = stamps.StampedManager()
+
     kind = models.CharField("report type", max_length=20, choices=ReportType.choices)
     meeting = models.ForeignKey(
         "boards.Meeting",

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core import collection_year, email, stamps
+from core import collection_year, email
 from core.tasks import time_limit_in_words
 
 from . import merging, selectors
@@ -127,7 +127,6 @@ def retry_report(report, *, requested_by=None):
                 status=ReportStatus.QUEUED, progress=0, step="Waiting for the report builder (tried again by hand)",
                 finished_at=None,
             )
-            stamps.stamp()  # a queryset's update sends no signals: the meeting page shows the pack's status
     except IntegrityError:
         raise ValueError("Another build of this document is already under way; wait for it to finish.") from None
     if not restarted:
@@ -202,7 +201,6 @@ def build_report(report_id, *, notify=True):
         progress=10,
         step="Gathering the figures",
     )
-    stamps.stamp()
     report.refresh_from_db()
     if report.kind == ReportType.BOARD_PACK and report.meeting_id:
         # Word and OpenDocument papers whose conversion has not run yet are turned into PDF here, on the worker.
@@ -241,7 +239,6 @@ def build_report(report_id, *, notify=True):
         error="",
         finished_at=timezone.now(),
     )
-    stamps.stamp()
     report.refresh_from_db()
     if notify:
         from .tasks import email_members as email_task
@@ -259,7 +256,6 @@ def record_failure(report_id, error, *, final):
     else:
         fields = {"status": ReportStatus.QUEUED, "step": "Failed; it will be tried again shortly"}
     Report.objects.filter(pk=report_id).update(error=message, progress=0, **fields)
-    stamps.stamp()
 
 
 ABANDONED_AFTER = datetime.timedelta(minutes=1)  # past the hard time limit, which a live worker enforces
@@ -285,8 +281,6 @@ def fail_abandoned_reports(now=None):
             "Press “Try again” to build it again."
         ),
     )
-    if ids:
-        stamps.stamp()
     return ids
 
 

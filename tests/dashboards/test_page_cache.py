@@ -1,19 +1,22 @@
 """
 The dashboards keep their HTML in the cache, and still show every change on the next request: a pledge
-rating, a meeting, an action done, an import that failed, a new self-evaluation cycle, a rolled-back edit.
+rating, a meeting, an action done, an import that failed, a new self-evaluation cycle, a rolled-back edit, a bulk
+write (which sends no signals).
 """
 import datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from boards import services as board_services
-from boards.models import ActionStatus, Board, BoardRole, MeetingStatus, PledgeCommitment
+from boards.models import ActionStatus, Board, BoardRole, Meeting, MeetingStatus, PledgeCommitment
 from children import services as children_services
+from core import stamps
 from indicators import services as evaluation_services
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,30 @@ def test_a_change_that_is_rolled_back_never_shows(board, make_user, client_for):
 @pytest.fixture
 def reference_data_loaded(db):
     children_services.load_reference_data()
+
+
+def test_a_bulk_write_moves_the_stamp_in_its_transaction_unless_it_changes_nothing_a_page_shows(board, monkeypatch):
+    meeting = board_services.schedule_meeting(board=board, starts_at=timezone.now(), venue="Committee Room 1")
+    before = stamps.token()
+    assert Meeting.objects.filter(pk=meeting.pk).update(venue="Council Chamber") == 1
+    moved = stamps.token()
+    assert moved != before
+    Meeting.objects.filter(pk=0).update(venue="Hall")  # no row changed
+    assert stamps.token() == moved
+    with pytest.raises(RuntimeError), transaction.atomic():
+        board.meetings.update(venue="Hall")  # a related manager is the model's own
+        assert stamps.token() != moved
+        raise RuntimeError("the write failed")
+    assert stamps.token() == moved  # the token went back with the write
+
+    from reports.models import Report, ReportType
+
+    report = Report.objects.create(kind=ReportType.BOARD_PACK, meeting=meeting)
+    moved = stamps.token()
+    Report.objects.filter(pk=report.pk).update(progress=40, step="Laying out the PDF")  # shown on no cached page
+    assert stamps.token() == moved
+
+    # A model the pages show whose manager would not stamp its bulk writes stops the app from starting.
+    monkeypatch.setattr(stamps, "TRACKED_MODELS", (*stamps.TRACKED_MODELS, "measures.ComparisonAuthority"))
+    with pytest.raises(ImproperlyConfigured, match="measures.ComparisonAuthority is tracked"):
+        stamps.connect()
