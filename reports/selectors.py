@@ -418,7 +418,7 @@ def papers_awaiting_conversion(meeting):
 class PackFigures:
     """
     Where a board pack's figures come from, and when they stood (``pack_figures``). ``sections`` holds what this
-    build lays out, ``{"<measure identifiers>": {"html": ..., "as_at": ISO time}}``, kept on the built pack
+    build lays out, ``{"<measure identifiers>" or "decision <id>": {"html": ..., "as_at": ISO time}}``, kept on the built pack
     (``Report.figures``) so that a later version can show them as they stood.
     """
 
@@ -522,6 +522,25 @@ def _pack_measures_section(identifiers, figures):
     )
 
 
+def _figures_revisited_as_at_the_pack(items, figures):
+    """
+    Each decision revisited, its figures as published when it was made beside those at the pack's date (not the
+    build's): laid out once per build, or kept from an earlier version (``PackFigures``, keyed "decision <id>").
+    ``figures_revisited_html`` and ``figures_revisited_stood`` (when the later figures stood) on each item.
+    """
+    from django.template.loader import render_to_string
+
+    for item in items:
+        if not (item.revisits_id and item.figures_revisited):
+            continue
+        context = {"decision": item.revisits, "rows": item.figures_revisited}
+        entry = figures.section(
+            [f"decision {item.revisits_id}"],
+            lambda context=context: render_to_string("reports/pdf/sections/figures_revisited.html", context),
+        )
+        item.figures_revisited_html, item.figures_revisited_stood = entry["html"], figures.statement(entry)
+
+
 def _clerk_contact(membership):
     if membership is None:
         return "Clerk: none recorded for this board; contact the council's democratic services."
@@ -541,6 +560,7 @@ def board_pack_document(report, *, include_exempt=False, figures=None):
     as_at = report.contents_as_at
     figures = figures or pack_figures(report)
     pack = meeting_pack(meeting, include_exempt=include_exempt, as_at=as_at)
+    _figures_revisited_as_at_the_pack(pack["agenda_items"], figures)
     for item in pack["agenda_items"]:
         for paper in item.pack_papers:
             # One placeholder page for each page of a PDF paper, which the build merges in (reports.merging).

@@ -18,7 +18,9 @@ from boards.models import (
 from boards.selectors import FigureRevisited
 from core import suppression
 from core.months import months_after
-from reports.models import Report, ReportType
+from reports import services as report_services
+from reports.models import Report, ReportStatus, ReportType
+from reports.selectors import pack_figures
 from reports.services import render_html
 
 from tests.measures.returns import Return, ep, load
@@ -173,9 +175,17 @@ def test_the_figures_of_the_day_stay_and_members_see_only_published_figures(boar
     assert list(minute.figures.values_list("measure", "figure", "year", "recorded_on")) == [
         (LOOKED_AFTER, "6", 2024, today), (DISABILITY, suppression.MARKER, 2024, today),
     ]
-    # The next return: 8 children at 31 March 2025, none with N2 (0 of 8 is 0%, shown as it stands).
-    load(EIGHT_2025)
     six = services.schedule_meeting(board=board, starts_at=at(months_after(held.date, 6)), venue="Hall")
+    # The public board pack shows the same table. Its first version keeps the figures it laid out (as a build does).
+    first = report_services.request_report(ReportType.BOARD_PACK, meeting=six, queue=False).report
+    figures = pack_figures(first)
+    html = render_html(first, public=True, figures=figures)
+    assert "Decision 1 revisited" in html and "published figures then and now" in html
+    Report.objects.filter(pk=first.pk).update(status=ReportStatus.READY, figures={"sections": figures.sections})
+    # A second version is requested; before the worker builds it, the next return is loaded: 8 children at 31 March
+    # 2025, none with N2 (0 of 8 is 0%, shown as it stands).
+    second = report_services.request_report(ReportType.BOARD_PACK, meeting=six, queue=False).report
+    load(EIGHT_2025)
     assert list(minute.figures.values_list("figure", flat=True)) == ["6", suppression.MARKER]
     client.force_login(councillor)
     page = client.get(reverse("boards:meeting_detail", args=[six.pk])).content.decode()
@@ -186,9 +196,13 @@ def test_the_figures_of_the_day_stay_and_members_see_only_published_figures(boar
     then, now, change = figure_row(page, "Category of need: Child&#x27;s disability")
     assert (then.split()[0], now.split()[0]) == ("[c]", "0%") and "17%" not in page  # 1 of 6 is 17%
     assert change == "Not comparable: a figure is withheld or missing"
-    # The public board pack shows the same table.
-    html = render_html(Report.objects.create(kind=ReportType.BOARD_PACK, meeting=six), public=True)
-    assert "Decision 1 revisited" in html and "published figures then and now" in html
+    # The second version is dated to its request, so its figures are those of that moment (6, as the first version
+    # kept them), not the build's (8), and it says so.
+    html = render_html(second, public=True)
+    row = re.search(r'<th scope="row">Children looked after at 31 March</th>(.*?)</tr>', html, re.S).group(1)
+    then, at_the_pack, change = (" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
+    assert (then.split()[0], at_the_pack, change) == ("6", "6 2023-24 return", "No change")
+    assert "as an earlier version of this pack showed them: they changed on" in html
 
 
 def test_the_clerk_chooses_the_measures_by_their_names(decision, client):
