@@ -69,27 +69,26 @@ class SSDA903:
 
     def store(self, parsed, cohort_return):
         children = returns.save_children({
-            r["CHILD"]: {"sex": r["SEX"] or "U", "date_of_birth": r["DOB"], "ethnicity": r["ETHNIC"],
-                         "upn": r.get("UPN") or ""}
+            r.CHILD: {"sex": r.SEX or "U", "date_of_birth": r.DOB, "ethnicity": r.ETHNIC, "upn": r.get("UPN") or ""}
             for r in parsed.rows["header"]
         })
         locations = {}
 
         def place(r):
-            pair = (r["HOME_POST"], r["PL_POST"])
+            pair = (r.HOME_POST, r.PL_POST)
             if pair not in locations:
                 locations[pair] = ssda903.placement_location(*pair, parsed.lookups)
             return locations[pair]
 
         counts = {"header": len(parsed.rows["header"])}
         for key, (model, columns) in RETURN_COLUMNS.items():
-            fields, wanted = list(columns), list(columns.values())
+            fields, values_of = list(columns), ssda903.columns_of(list(columns.values()))
             if key == "episodes":
                 fields += EPISODE_PLACE_FIELDS
-                rows = ((cohort_return.pk, children[r["CHILD"]], *(r[c] for c in wanted), *place(r))
+                rows = ((cohort_return.pk, children[r.CHILD], *values_of(r), *place(r))
                         for r in parsed.rows.get(key, ()))
             else:
-                rows = ((cohort_return.pk, children[r["CHILD"]], *(r[c] for c in wanted)) for r in parsed.rows.get(key, ()))
+                rows = ((cohort_return.pk, children[r.CHILD], *values_of(r)) for r in parsed.rows.get(key, ()))
             counts[key] = insert_rows(model, ["cohort_return", "child", *fields], rows)
         return children, counts
 
