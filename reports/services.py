@@ -158,16 +158,21 @@ def render_html(report, *, public=False, figures=None):
     return render_to_string(TEMPLATES[report.kind], {"report": report, "document": document})
 
 
+def lay_out(html, *, base_url=None):
+    """The report's pages: HTML laid out by WeasyPrint with the reports' print stylesheet."""
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render(
+        stylesheets=[CSS(filename=str(PDF_STYLESHEET))], pdf_variant=PDF_VARIANT
+    )
+
+
 def render_pdf(html, *, base_url=None):
     """
     Lay out HTML as a tagged PDF, with any papers its placeholders ask for merged in (``merging``); returns
     (pdf bytes, page count).
     """
-    from weasyprint import CSS, HTML
-
-    document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render(
-        stylesheets=[CSS(filename=str(PDF_STYLESHEET))], pdf_variant=PDF_VARIANT
-    )
+    document = lay_out(html, base_url=base_url)
     output = io.BytesIO()
     document.write_pdf(output, pdf_variant=PDF_VARIANT)
     paper_pages = merging.placeholders(document)

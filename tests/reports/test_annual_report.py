@@ -115,3 +115,60 @@ def test_only_what_happened_within_the_year_appears(db, officer):
     assert [view.view for view in sections["childrens-voice"]["answered"]] == ["More dentists"]
     assert [row["latest_rag"] for row in sections["care-pledge"]["rows"]] == ["amber"]
     assert [evaluation.indicator.number for evaluation in sections["self-evaluation"]["evaluations"]] == ["QI 1.1"]
+
+
+def test_the_summary_fits_one_printed_page_with_every_headline_sentence_at_its_longest(db):
+    """
+    1,000 children a year for two years, every headline figure published (none withheld), with a rate (the
+    population entered), a review for each child, England's and neighbours' figures and a target for each: every
+    sentence says its change, both comparisons and its rating where the measure has one. Laid out by WeasyPrint
+    with the reports' stylesheet, as the build does, the summary is one page.
+    """
+    import datetime
+
+    from django.template.loader import render_to_string
+
+    from children.models import Child, Review
+    from dashboards.selectors import CHIEF_EXECUTIVE_HEADLINES
+    from measures import history
+    from measures.models import ChildPopulation, Target
+    from reports import services
+    from reports.models import Report, ReportType
+    from tests.dashboards.factories import bulk_cohort
+
+    returns = bulk_cohort(1000, year=2025, years=2, seed=7)
+    Review.objects.bulk_create(
+        Review(cohort_return=ret, child=kid, review_date=datetime.date(ret.year - 1, 10, 1),
+               participation="PN1" if n % 3 else "PN7")
+        for ret in returns
+        for n, kid in enumerate(Child.objects.filter(episodes__cohort_return=ret).distinct())
+    )
+    for ret in returns:  # a few children moving three times in the year (the random ones seldom do)
+        for _ in range(8 if ret.year == 2024 else 30):
+            kid = child(dob=datetime.date(ret.year - 10, 1, 1))
+            starts = [datetime.date(ret.year - 1, month, 1) for month in (5, 8, 11)]
+            episode(ret, kid, starts[0], starts[1], rec="X1")
+            episode(ret, kid, starts[1], starts[2], rne="P", rec="X1")
+            episode(ret, kid, starts[2], rne="P")
+    history.rebuild()
+    for year in (2024, 2025):
+        ChildPopulation.objects.create(year=year, population=60_000)
+    for _question, identifier in CHIEF_EXECUTIVE_HEADLINES:
+        Comparator.objects.create(measure=identifier, year=2025, england=40, statistical_neighbours=45)
+        Target.objects.create(measure=identifier, value=42)
+
+    document = annual_report_document(2025)
+    summary = next(section for section in document["sections"] if section["id"] == "summary")
+    said = summary["data"]["sentences"]
+    assert len(said) == len(CHIEF_EXECUTIVE_HEADLINES)
+    short = [sentence for sentence in said if not (" from " in sentence and "England (" in sentence and "neighbours (" in sentence)]
+    assert not short, "\n".join(short)
+    assert sum("against the board's target of" in sentence for sentence in said) >= 5, said
+
+    report = Report(kind=ReportType.ANNUAL_REPORT, year=2025, version=1)
+    html = render_to_string(
+        services.TEMPLATES[ReportType.ANNUAL_REPORT], {"report": report, "document": {**document, "sections": [summary]}}
+    )
+    pages = services.lay_out(html).pages
+    first = next(number for number, page in enumerate(pages) if "summary" in page.anchors)
+    assert len(pages) - first == 1, f"the summary takes {len(pages) - first} pages"

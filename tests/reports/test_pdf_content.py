@@ -104,6 +104,7 @@ def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_sup
     # Contents page: every section with the page it starts on, and that page really starts it.
     contents = " ".join(pages[1].split())
     assert contents.startswith("Contents")
+    starts = {}
     for number, title in enumerate(
         ["Chair's foreword", "Summary", "The year in figures", "Children's voice: you said, we did",
          "What the board did", "Care Pledge progress", "Self-evaluation grades", "Strengths",
@@ -113,6 +114,11 @@ def test_the_annual_report_pdf_has_contents_page_numbers_headings_charts_and_sup
         match = re.search(rf"{number}\. {re.escape(title)} [. ]+(\d+)", contents)
         assert match, (title, contents)
         assert " ".join(pages[int(match.group(1)) - 1].split()).startswith(f"{number}. {title}")
+        starts[title] = int(match.group(1))
+
+    # The summary is one printed page (tests/reports/test_annual_report.py fills it with every sentence at its
+    # longest).
+    assert starts["The year in figures"] == starts["Summary"] + 1
 
     # Page numbers on every page.
     for index, page in enumerate(pages, start=1):
