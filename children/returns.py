@@ -87,17 +87,17 @@ def check_year_end(app_configs=None, **kwargs):
 def save_children(details):
     """
     Add new children and update changed details: ``details`` maps each child identifier to
-    {"sex", "date_of_birth", "ethnicity", "upn"}. Returns {child identifier: primary key}. The children are
-    read in one query and new ones written with ``core.bulk.insert_rows`` (COPY on PostgreSQL): a return of
-    80,000 children builds no model instances but for the few whose details changed.
+    {"sex", "date_of_birth", "ethnicity", "upn"}. Returns {child identifier: primary key}. The return's children
+    are read by their identifiers, a batch at a time (not the whole table, which holds every year's), and new
+    ones written with ``core.bulk.insert_rows`` (COPY on PostgreSQL): a return of 80,000 children builds no
+    model instances but for the few whose details changed.
     """
     from .models import Child
 
     columns = ("sex", "date_of_birth", "ethnicity", "upn")
     existing = {}
-    for child_id, pk, *values in Child.objects.values_list("child_id", "pk", *columns).iterator(chunk_size=10000):
-        if child_id in details:
-            existing[child_id] = (pk, dict(zip(columns, values)))
+    for child_id, pk, *values in _of_identifiers(Child.objects.values_list("child_id", "pk", *columns), details):
+        existing[child_id] = (pk, dict(zip(columns, values)))
     now = timezone.now()
     changed = [
         Child(pk=existing[child_id][0], child_id=child_id, **wanted, updated_at=now)
@@ -110,9 +110,18 @@ def save_children(details):
         ((child_id, *(wanted[name] for name in columns), stamp, stamp)
          for child_id, wanted in details.items() if child_id not in existing),
     )
-    if not new:
-        return {child_id: pk for child_id, (pk, _values) in existing.items()}
-    return {
-        child_id: pk for child_id, pk in Child.objects.values_list("child_id", "pk").iterator(chunk_size=10000)
-        if child_id in details
-    }
+    found = {child_id: pk for child_id, (pk, _values) in existing.items()}
+    if new:
+        added = [child_id for child_id in details if child_id not in existing]
+        found.update(_of_identifiers(Child.objects.values_list("child_id", "pk"), added))
+    return found
+
+
+def _of_identifiers(children, identifiers):
+    """
+    The rows of ``children`` (a queryset of Child) whose identifier is among ``identifiers``, found by the unique
+    index a batch at a time: the table holds every child of every year kept, a return's children are a part.
+    """
+    identifiers = list(identifiers)
+    for start in range(0, len(identifiers), BATCH_SIZE):
+        yield from children.filter(child_id__in=identifiers[start:start + BATCH_SIZE])
