@@ -22,12 +22,14 @@ model's manager, ``StampedManager``, which every tracked model has (``connect`` 
 sends ``bulk_written``, which stamps like a save, in the same transaction as the write. A write that changes
 only fields no page shows (``IGNORED_UPDATES``: signing in, a build's progress) stamps nothing, however made.
 A write this cannot see (raw SQL, the database shell) shows on the dashboards at the next tracked change or at
-midnight, when the date in their key changes.
+midnight, when the date in their key changes. Every key includes the running code's release (``page_key``), so a
+deploy's new HTML shows at once.
 """
 import secrets
 from functools import partial
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -143,13 +145,22 @@ def tokens(*names, using="default"):
 
 def page_version(*parts, names=(MEASURES, DASHBOARDS)):
     """
-    The key a page's cached HTML is kept under (``{% cache 3600 fragment_name page_version %}``): the tokens
-    of ``names`` (one query), then ``parts``, everything else the HTML depends on: the date, the person, their
+    The key a page's cached HTML is kept under (``{% cache 3600 fragment_name page_version %}``): the code's
+    release (``page_key``), the tokens of ``names`` (one query), then ``parts``, everything else the HTML depends on: the date, the person, their
     role or what they may do. A page keys on what it shows, so a page of figures alone (``names=(MEASURES,)``)
     is not built again for a change to the board's business.
     """
     found = tokens(*names)
-    return ":".join([*(found[name] for name in names), *map(str, parts)])
+    return page_key(*(found[name] for name in names), *parts)
+
+
+def page_key(*parts):
+    """
+    A cached page's (or part's) key: the running code's release (``settings.RELEASE``, ``core.release``), so a
+    page cached by one release is never served by another, even from a cache shared across a deploy, then
+    ``parts``.
+    """
+    return ":".join([settings.RELEASE, *map(str, parts)])
 
 
 def later(function, *args, **kwargs):

@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from core import release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -217,6 +219,10 @@ PAPER_CONVERSION_TIMEOUT = env.int("PAPER_CONVERSION_TIMEOUT", default=120)
 # measures.queries.version), so each process's own memory is correct on its own. CACHE_URL
 # (e.g. redis://redis:6379/1) shares one cache between the web processes, so each page is built once.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The running code's release: every cached page's key includes it (core.stamps.page_key), so after a deploy no
+# page shows the old code's HTML from a shared cache. RELEASE (e.g. the git commit) names it; otherwise it is
+# a hash of the code, worked out here once (core.release).
+RELEASE = env("RELEASE", default="") or release.from_sources(BASE_DIR)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # An accelerator only: with Redis unreachable, pages are built without it (core.cache).
     CACHES["default"]["BACKEND"] = "core.cache.OptionalRedisCache"

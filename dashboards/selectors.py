@@ -5,11 +5,11 @@ Each function runs a fixed number of queries whatever the size of the cohort: th
 years are computed once, together, in the database (``measures.queries.compute``), and every other panel
 is one selector call. Nothing is computed until the template asks for it, and the templates cache their HTML:
 
-- the whole page under ``page_version``: the cohort's version (``measures.queries.version()``),
+- the whole page under ``page_version``: the code's release (``core.stamps.page_key``), the cohort's version (``measures.queries.version()``),
   the change stamp of the boards, self-evaluation, imports and people (``core.stamps.token()``), today's date
   (actions fall overdue at midnight) and, where the page is personal, the person. Two small queries and a
   cache read answer a usual request, and any change shows on the next one;
-- within it, the measure sections under the cohort's version alone, so a change to the board's business
+- within it, the measure sections under the release and the cohort's version alone, so a change to the board's business
   does not compute the measures again; only an import, an edit or new comparators, targets or population do.
 
 The chief executive's and councillors' dashboards are read by people who must not see small numbers, so they
@@ -176,7 +176,7 @@ def chief_executive_measures():
 def _versions(today, user=None):
     """The keys the page's HTML and its measure sections are cached under (two queries; see above)."""
     personal = [user.pk, user.role] if user is not None else []
-    return {"measures_version": measure_queries.version(), "page_version": stamps.page_version(today, *personal)}
+    return {"measures_version": stamps.page_key(measure_queries.version()), "page_version": stamps.page_version(today, *personal)}
 
 
 def childrens_voice(today):

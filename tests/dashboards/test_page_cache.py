@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from boards import services as board_services
 from boards.models import ActionStatus, Board, BoardRole, Meeting, MeetingStatus, PledgeCommitment
 from children import services as children_services
 from core import stamps
+from dashboards import selectors as dashboard_selectors
 from indicators import services as evaluation_services
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,26 @@ def test_officer_sees_a_failed_import_and_a_new_cycle_at_once(reference_data_loa
     assert "Care leavers thrive" in section(page(officer_client, "dashboards:officer"), "self-evaluation")
 
 
+def test_a_page_cached_by_one_release_is_not_served_by_the_next(board, make_user, client, settings):
+    councillor = make_user(Role.COUNCILLOR)
+    today = timezone.localdate()
+    board_services.add_member(board=board, user=councillor, role=BoardRole.CHAIR, start_date=today)
+    this_morning = timezone.make_aware(datetime.datetime.combine(today, datetime.time(0, 1)))
+    meeting = board_services.schedule_meeting(board=board, starts_at=this_morning, venue="Committee Room 1")
+    client.force_login(councillor)
+    assert "Committee Room 1" in section(page(client, "dashboards:councillor"), "next-meeting")
+    with connection.cursor() as cursor:  # a write no stamp sees, so only a new key shows it
+        cursor.execute(f"UPDATE {Meeting._meta.db_table} SET venue = %s WHERE id = %s", ["Council Chamber", meeting.pk])
+    assert "Committee Room 1" in section(page(client, "dashboards:councillor"), "next-meeting")  # from the cache
+    keys = dashboard_selectors.councillor(councillor, today)
+
+    settings.RELEASE = "the next deploy"  # with the cache shared
+    assert "Council Chamber" in section(page(client, "dashboards:councillor"), "next-meeting")
+    moved = dashboard_selectors.councillor(councillor, today)
+    assert moved["page_version"] != keys["page_version"]
+    assert moved["measures_version"] != keys["measures_version"]  # the measure sections cached within the page
+
+
 def test_a_change_that_is_rolled_back_never_shows(board, make_user, client_for):
     officer = make_user(Role.OFFICER)
     client = client_for(Role.CHIEF_EXECUTIVE)
@@ -184,3 +205,25 @@ def test_a_bulk_write_moves_the_stamp_in_its_transaction_unless_it_changes_nothi
     monkeypatch.setattr(stamps, "TRACKED_MODELS", (*stamps.TRACKED_MODELS, "measures.ComparisonAuthority"))
     with pytest.raises(ImproperlyConfigured, match="measures.ComparisonAuthority is tracked"):
         stamps.connect()
+
+
+def test_without_release_named_a_change_to_the_code_is_a_new_release(tmp_path):
+    from core import release
+
+    for name, text in {
+        "boards/__init__.py": "", "boards/views.py": "x = 1\n", "boards/templates/boards/a.html": "<p>a</p>",
+        "static/css/app.css": "p {}", "templates/base.html": "<html>", "pyproject.toml": "[project]\n",
+        "tests/__init__.py": "", "tests/test_a.py": "", "var/private/paper.pdf": "%PDF",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    first = release.from_sources(tmp_path)
+    for name in ("tests/test_a.py", "var/private/paper.pdf"):  # not what a page is built from
+        (tmp_path / name).write_text("changed")
+        assert release.from_sources(tmp_path) == first
+    seen = {first}
+    for name in ("boards/views.py", "boards/templates/boards/a.html", "static/css/app.css", "templates/base.html",
+                 "pyproject.toml"):
+        (tmp_path / name).write_text("changed")
+        assert release.from_sources(tmp_path) not in seen, name
+        seen.add(release.from_sources(tmp_path))
