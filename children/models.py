@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from core import collection_year
+from core import collection_year, stamps
 from core.collection_year import CollectionYear
 
 
@@ -51,6 +51,8 @@ class Code(models.Model):
     description = models.CharField(max_length=255)
     group = models.CharField(max_length=40, blank=True)
     active = models.BooleanField(default=True)
+
+    objects = stamps.StampedManager()  # a loader's bulk writes move the measures' version (measures.signals)
 
     class Meta:
         ordering = ["code_list", "code"]
@@ -352,6 +354,8 @@ class CohortImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = stamps.StampedManager()  # its progress alone stamps nothing (core.stamps.IGNORED_UPDATES)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

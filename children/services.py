@@ -25,7 +25,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from core import stamps
 from core.tasks import time_limit_in_words
 from measures import history
 
@@ -97,8 +96,6 @@ def load_code_lists(source, *, replace_lists=True):
         lists = {key[0] for key in wanted}
         stale = [c.pk for key, c in existing.items() if key[0] in lists and key not in wanted and c.active]
         retired = Code.objects.filter(pk__in=stale).update(active=False)
-    if created or updated or retired:
-        stamps.stamp(name=stamps.MEASURES)  # bulk writes send no signals; a regrouped code moves figures
     return {"created": len(created), "updated": len(updated), "retired": retired}
 
 
@@ -162,16 +159,11 @@ def import_files(*, year, paths, user=None, kind=None):
     return run_import(cohort_import.pk)
 
 
-# What the officers' dashboard shows of an import (with its year and start, which never change).
-SHOWN_ON_DASHBOARDS = frozenset({"status", "error_count"})
-
-
 def _set(cohort_import, **fields):
+    """Write ``fields`` now; the dashboards' stamp moves unless they are only progress (``core.stamps``)."""
     for name, value in fields.items():
         setattr(cohort_import, name, value)
     CohortImport.objects.filter(pk=cohort_import.pk).update(**fields)
-    if SHOWN_ON_DASHBOARDS & fields.keys():
-        stamps.stamp()  # not for progress ticks, which would empty the dashboards' cache every second
 
 
 def _fail(cohort_import, stage, message):
@@ -299,8 +291,6 @@ def fail_abandoned_imports(now=None):
         ):
             failed.append(pk)
             logger.warning("903 import %s was still running past its time limit; marked failed", pk)
-    if failed:
-        stamps.stamp()
     return failed
 
 
@@ -318,7 +308,6 @@ def retry_import(cohort_import):
     )
     if not restarted:
         raise CannotTryAgain("Only an import that failed can be tried again; this one is already under way.")
-    stamps.stamp()
     cohort_import.refresh_from_db()
     queue_import(cohort_import)
     return cohort_import

@@ -50,13 +50,11 @@ TRACKED_MODELS = (
     "children.CohortImport", "accounts.User", "measures.Comparator", "measures.Target", "measures.ChildPopulation",
     "reports.Report",  # the meeting page lists its board packs
 )
-# Tracked models whose bulk writes stamp by hand, and why. The import's progress is saved every second or so
-# and only its status and error count are shown (``children.services._set``, left as it is while the import is
-# being rewritten).
-STAMPED_BY_HAND = {"children.CohortImport": "children.services stamps an import's status, not its progress"}
 # Writes that change nothing a page shows: signing in records the time; a report's build reports its progress
-# (the report's own page asks for it as it goes) and when its members were emailed.
+# (the report's own page asks for it as it goes) and when its members were emailed; an import saves its
+# progress every second or so (its own page asks for it; the dashboards show its status and error count).
 IGNORED_UPDATES = {
+    "children.CohortImport": frozenset({"stage", "rows_done", "rows_total"}),
     "accounts.User": frozenset({"last_login"}),
     "reports.Report": frozenset({"progress", "step", "members_emailed_at"}),
 }
@@ -201,7 +199,7 @@ def connect():
     """Called once the apps are ready (``CoreConfig.ready``). Refuses a tracked model whose bulk writes would not stamp."""
     tracked = tracked_models()
     for model in tracked:
-        if not (model._meta.auto_created or model._meta.label in STAMPED_BY_HAND or stamps_bulk_writes(model)):
+        if not (model._meta.auto_created or stamps_bulk_writes(model)):
             raise ImproperlyConfigured(
                 f"{model._meta.label} is tracked by core.stamps, but its bulk writes would not stamp: give it "
                 "objects = stamps.StampedManager() (or a manager made from stamps.StampedQuerySet)."

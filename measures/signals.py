@@ -94,7 +94,7 @@ def connect():
     for model in (Code, Comparator, Target, ChildPopulation):
         post_save.connect(_input_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_input_changed, sender=model, dispatch_uid=uid)
-    for model in (Comparator, Target, ChildPopulation):  # Code's loader stamps by hand (children.services)
+    for model in (Code, Comparator, Target, ChildPopulation):  # their bulk writes (a code list loaded, say)
         stamps.bulk_written.connect(_input_changed, sender=model, dispatch_uid=uid)
     for model in history.return_tables():
         post_save.connect(_row_changed, sender=model, dispatch_uid=uid)

@@ -201,6 +201,27 @@ def test_a_bulk_write_moves_the_stamp_in_its_transaction_unless_it_changes_nothi
     Report.objects.filter(pk=report.pk).update(progress=40, step="Laying out the PDF")  # shown on no cached page
     assert stamps.token() == moved
 
+    # An import moves on with queryset updates: its progress, saved every second or so, stamps nothing.
+    from children.models import Code, CohortImport
+
+    cohort_import = CohortImport.objects.create(year=2025, kind="ssda903", stage="Waiting to start")
+    moved = stamps.token()
+    CohortImport.objects.filter(pk=cohort_import.pk).update(rows_done=10, rows_total=20, stage="Checking rows")
+    assert stamps.token() == moved
+    CohortImport.objects.filter(pk=cohort_import.pk).update(status=CohortImport.Status.FAILED, error_count=1)
+    assert stamps.token() != moved
+
+    # A code list's loader writes in bulk: a regrouped code moves the measures' version, in its transaction.
+    code = Code.objects.create(code_list="placement_type", code="K1", description="Kinship", group="kinship")
+    figures = stamps.token(name=stamps.MEASURES)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Code.objects.filter(pk=code.pk).update(group="foster")
+        assert stamps.token(name=stamps.MEASURES) != figures
+        raise RuntimeError("the load failed")
+    assert stamps.token(name=stamps.MEASURES) == figures
+    Code.objects.bulk_update([Code(pk=code.pk, group="foster")], ["group"])
+    assert stamps.token(name=stamps.MEASURES) != figures
+
     # A model the pages show whose manager would not stamp its bulk writes stops the app from starting.
     monkeypatch.setattr(stamps, "TRACKED_MODELS", (*stamps.TRACKED_MODELS, "measures.ComparisonAuthority"))
     with pytest.raises(ImproperlyConfigured, match="measures.ComparisonAuthority is tracked"):
