@@ -201,10 +201,12 @@ def _computed(years, code_groups):
 
 def _cached(years, version_token):
     """
-    Every year's counts and population for ``version_token``, from the cache or computed once: the first to
+    Every year's counts and population for ``version_token`` (and the code's release), from the cache or computed once: the first to
     ask computes while the others wait for its result (the worker usually got there first, after the change).
     """
-    key = f"measures:{version_token}:{','.join(map(str, years))}"
+    # Under the running code's release too (core.stamps.page_key): a release that changes how a figure is
+    # counted computes it afresh rather than showing the old code's figures until the data next changes.
+    key = stamps.page_key("measures", version_token, ",".join(map(str, years)))
     figures = cache.get(key)
     if figures is not None:
         return figures

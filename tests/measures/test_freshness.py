@@ -93,3 +93,17 @@ def test_twenty_requests_arriving_together_compute_the_figures_once(monkeypatch)
     assert results == [6] * 20
     assert len(computed) == 1
     cache.clear()
+
+
+def test_a_new_release_of_the_code_computes_the_figures_afresh(cohort, settings, monkeypatch):
+    # A release may change how a figure is counted with no data changing: its figures are not the old code's.
+    computed = []
+    real = queries._computed
+    monkeypatch.setattr(queries, "_computed", lambda *args: computed.append(args) or real(*args))
+    settings.RELEASE = "release-1"
+    assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    assert len(computed) == 1  # the second request read the first one's figures
+    settings.RELEASE = "release-2"
+    assert queries.compute(cached=True)[2025]["looked_after_at_31_march"].numerator == 6
+    assert len(computed) == 2
