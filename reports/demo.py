@@ -61,6 +61,8 @@ def load(context):
         ReportSchedule(kind=ReportType.ANNUAL_REPORT, annual_month=7, annual_day=1), created_by=officer
     )
 
+    if not context.get("build_reports", True):
+        return
     built = []
     last_held = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("-starts_at").first()
     if last_held is not None:

@@ -29,6 +29,9 @@ from .security.demo import (  # noqa: F401  (fixtures)
     one,
 )
 
+# One ready board pack to download is all these requests need of the demo's reports (tests/security/demo.py).
+DEMO_REPORTS = "one board pack"
+
 CE, CLLR, OFF, YP, ADM, CLK, PTR = (
     Role.CHIEF_EXECUTIVE,
     Role.COUNCILLOR,

@@ -45,29 +45,43 @@ def demo_files(tmp_path_factory):
     return tmp_path_factory.mktemp("demo-private-files")
 
 
+# What a test module that uses ``demo_council`` needs of the demo's reports, as ``DEMO_REPORTS`` in the module:
+# "all" (the default) builds the demo's board pack and annual report; "one board pack" builds a pack only (for
+# tests that need a ready report to download); "none" builds no PDF. Each build takes seconds of WeasyPrint.
+DEMO_REPORTS = ("all", "one board pack", "none")
+
+
 @pytest.fixture(scope="module")
-def demo_council(django_db_setup, django_db_blocker, demo_files):
-    """The synthetic council, plus a built board pack and a report schedule if the demo has none."""
+def demo_council(request, django_db_setup, django_db_blocker, demo_files):
+    """The synthetic council, plus a built board pack (unless the module asks for none) and a report schedule."""
+    reports = getattr(request.module, "DEMO_REPORTS", "all")
+    assert reports in DEMO_REPORTS, f"DEMO_REPORTS is one of {DEMO_REPORTS}, not {reports!r}"
     overrides = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={**settings.STORAGES, "default": _file_storage(demo_files)},
+        # The DfE's rule engine, which the tests switch off test by test (tests/conftest.py), is still on while a
+        # module's fixture runs: without this the demo's six imports waited about 50 s for it in every module.
+        # The demo's returns pass the DfE's rules (tests/children/test_synthetic_returns.py).
+        DFE_RULES_PYTHON="",
     )
     with django_db_blocker.unblock(), overrides:
         with transaction.atomic():
-            call_command("load_demo", stdout=io.StringIO())
-            _add_a_built_board_pack_and_a_schedule()
+            call_command("load_demo", stdout=io.StringIO(), without_report_builds=reports != "all")
+            if reports != "none":
+                _add_a_built_board_pack_and_a_schedule()
             _add_a_document_to_an_approved_evaluation()
             yield
             transaction.set_rollback(True)
 
 
 def _add_a_built_board_pack_and_a_schedule():
-    from boards.models import Meeting
+    from boards.models import Meeting, MeetingStatus
     from reports import services as report_services
     from reports.models import Report, ReportSchedule, ReportStatus, ReportType
 
     if not Report.objects.filter(status=ReportStatus.READY).exists():
-        meeting = Meeting.objects.order_by("starts_at").last()
+        # The last meeting held, as the demo's own pack (reports/demo.py): its public pack is on the public site.
+        meeting = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("starts_at").last()
         report = report_services.request_report(ReportType.BOARD_PACK, meeting=meeting).report
         report_services.build_report(report.pk)  # here, not by the worker: this data is never committed
     if not ReportSchedule.objects.exists():

@@ -27,6 +27,9 @@ from .demo import (  # noqa: F401  (fixtures)
     stored_files,
 )
 
+# One ready board pack to download is all these requests need of the demo's reports (tests/security/demo.py).
+DEMO_REPORTS = "one board pack"
+
 CE, CLLR, OFF, YP, ADM = (
     Role.CHIEF_EXECUTIVE,
     Role.COUNCILLOR,

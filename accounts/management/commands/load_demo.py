@@ -26,6 +26,10 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing if anyone can already sign in."
         )
         parser.add_argument(
+            "--without-report-builds", action="store_true",
+            help="Keep the reports' content and schedules but build no PDF (the two builds are most of the time).",
+        )
+        parser.add_argument(
             "--today", type=datetime.date.fromisoformat, default=None, help="Pretend today is this date (YYYY-MM-DD)."
         )
 
@@ -36,7 +40,11 @@ class Command(BaseCommand):
                 self._print_logins()
                 return
             raise CommandError("The database already has users; load_demo only fills an empty database.")
-        context = {"today": options["today"] or timezone.localdate(), "stdout": self.stdout}
+        context = {
+            "today": options["today"] or timezone.localdate(),
+            "stdout": self.stdout,
+            "build_reports": not options["without_report_builds"],
+        }
         with transaction.atomic():
             for app in DEMO_APPS:
                 try:
