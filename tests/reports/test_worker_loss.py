@@ -3,10 +3,16 @@ A board pack whose worker dies part way through the build (PostgreSQL run): the 
 with a message an officer understands once it has run past its time limit, and "Try again" builds it.
 """
 import datetime
+import io
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from pypdf import PdfWriter
+
+from accounts.models import Role
+from boards import services as board_services
 
 from core.tasks import fail_abandoned_jobs
 from reports import services
@@ -52,8 +58,27 @@ def test_a_report_whose_worker_dies_is_marked_failed_and_can_be_tried_again(own_
     assert report.pdf and report.version == 1
 
 
+@pytest.fixture
+def long_paper(meeting, make_user):
+    """
+    A 400-page paper on the meeting's agenda, so that its pack takes seconds to build on any machine (every page
+    is numbered as it is merged in): a pack of an empty agenda could finish inside a one-second limit.
+    """
+    writer = PdfWriter()
+    for _ in range(400):
+        writer.add_blank_page(width=595, height=842)
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    officer = make_user(Role.OFFICER)
+    item = board_services.add_agenda_item(meeting=meeting, title="Children's homes review", report_author=officer)
+    return board_services.upload_paper(
+        agenda_item=item, title="Children's homes review", uploaded_by=officer, published=True,
+        file=ContentFile(pdf.getvalue(), name="review.pdf"), purpose="The review's full findings.",
+    )
+
+
 @pytest.mark.worker
-def test_a_build_past_its_soft_time_limit_is_stopped_and_says_so(own_worker, members, meeting):
+def test_a_build_past_its_soft_time_limit_is_stopped_and_says_so(own_worker, members, meeting, long_paper):
     """
     A worker stops a build at its soft time limit, and the report says so. (The limits travel with each job,
     from the settings of the process that queues it: test_abandoned_jobs checks the report's own.)
