@@ -30,6 +30,7 @@ from measures import registry
 from indicators import selectors as self_evaluation
 
 TREND_YEARS = measure_figures.TREND_YEARS
+SIMILAR_WITHIN_PERCENT = f"{measure_figures.SIMILAR_WITHIN * 100:g}"  # "5", in the summaries' note on "similar"
 PANEL_ROWS = 10  # longer lists link to their own page
 
 
@@ -40,6 +41,12 @@ class Question:
     text: str
     figures: list = field(default_factory=list)  # BoardFigure
     anchor: str = ""
+    in_summary: frozenset = frozenset()  # measures the page's summary shows, left out of the detail
+
+    @property
+    def detail(self):
+        """The figures the question's table shows: all but those in the summary above it, each said once."""
+        return [figure for figure in self.figures if figure.measure.identifier not in self.in_summary]
 
     @property
     def attention(self):
@@ -86,10 +93,13 @@ COUNCILLOR_QUESTIONS = (
 )
 
 
-def councillor_questions(panel):
-    """The questions answered from ``panel``, those needing attention first (otherwise in the guides' order)."""
+def councillor_questions(panel, in_summary=frozenset()):
+    """
+    The questions answered from ``panel``, those needing attention first (otherwise in the guides' order);
+    their tables leave out the measures of ``in_summary`` (each still counts towards asking first).
+    """
     questions = [
-        Question(text, panel.figures(identifiers), f"question-{number}")
+        Question(text, panel.figures(identifiers), f"question-{number}", frozenset(in_summary))
         for number, (text, identifiers) in enumerate(COUNCILLOR_QUESTIONS, start=1)
     ]
     return sorted(questions, key=lambda question: not question.attention)
@@ -122,6 +132,33 @@ def headlines(panel, questions):
     """(question, measure identifier) pairs as ``Headline``s for ``panel``'s year, leaving out measures it lacks."""
     found = [Headline(question, panel.figure(identifier)) for question, identifier in questions]
     return [headline for headline in found if headline.figure is not None]
+
+
+# The councillor's and officer's summaries: how many, how stable, care leavers, then what is red against its
+# target, up to SUMMARY_ROWS figures. Each figure's row names its measure (no question column).
+SUMMARY_HEADLINES = ("looked_after_at_31_march", "three_or_more_placements", "care_leavers_in_eet")
+SUMMARY_ROWS = 4
+
+
+def summary_headlines(panel):
+    """
+    ``SUMMARY_HEADLINES`` as ``Headline``s, then the measures red against the board's target (in
+    ``MeasurePanel.off_target``'s order) that are not among them, up to ``SUMMARY_ROWS``. A withheld figure
+    has no rating (``BoardFigure.rag``), so a suppressed panel never brings one up for being red.
+    """
+    found = headlines(panel, [("", identifier) for identifier in SUMMARY_HEADLINES])
+    shown = {headline.figure.measure.identifier for headline in found}
+    for figure in panel.off_target():
+        if len(found) >= SUMMARY_ROWS:
+            break
+        if figure.rag == measure_figures.RED and figure.measure.identifier not in shown:
+            found.append(Headline("", figure))
+            shown.add(figure.measure.identifier)
+    return found
+
+
+def _identifiers(found):
+    return frozenset(headline.figure.measure.identifier for headline in found)
 
 
 HOW_WELL = [
@@ -199,7 +236,7 @@ def chief_executive(user, today=None):
         **_versions(today, user),
         "improvement_actions": stamps.later(lambda: {"overdue": self_evaluation.overdue_actions(today, user).count()}),
         "voice": stamps.later(childrens_voice, today),
-        "similar_within_percent": f"{measure_figures.SIMILAR_WITHIN * 100:g}",
+        "similar_within_percent": SIMILAR_WITHIN_PERCENT,
         "measures": stamps.later(chief_executive_measures),
         "governance": stamps.later(boards.governance_summary, today),
         "grades": grades,
@@ -212,9 +249,11 @@ def councillor_measures():
     panel = measure_figures.measure_panel(suppress=True)
     if not panel.has_data:
         return {"panel": panel}
-    questions = councillor_questions(panel)
+    summary = summary_headlines(panel)
+    questions = councillor_questions(panel, _identifiers(summary))
     return {
         "panel": panel,
+        "headlines": summary,
         "questions": questions,
         "looked_after_chart": panel.trend("looked_after_at_31_march"),
         "reviews_question": next(
@@ -242,13 +281,25 @@ def councillor(user, today=None):
         "next_meeting": stamps.later(boards.next_meeting, user, today),
         "actions": stamps.later(_owned_actions, user, today),
         "voice": stamps.later(childrens_voice, today),
+        "similar_within_percent": SIMILAR_WITHIN_PERCENT,
     }
 
 
 def officer_measures():
-    """Measures red or amber against their targets this year, in full (officers only)."""
-    panel = measure_figures.measure_panel(suppress=False, years=1)
-    return {"panel": panel, "off_target": panel.off_target() if panel.has_data else []}
+    """
+    The summary's headline figures (this year beside last year's) and the other measures red or amber against
+    their targets this year, in full (officers only).
+    """
+    panel = measure_figures.measure_panel(suppress=False, years=2)
+    if not panel.has_data:
+        return {"panel": panel, "headlines": [], "off_target": []}
+    summary = summary_headlines(panel)
+    in_summary = _identifiers(summary)
+    return {
+        "panel": panel,
+        "headlines": summary,
+        "off_target": [figure for figure in panel.off_target() if figure.measure.identifier not in in_summary],
+    }
 
 
 DUE_WITHIN_DAYS = 30  # "actions due" on the officer's page: overdue, or due within this many days
@@ -323,6 +374,7 @@ def officer(user, today=None):
         "failed_imports": stamps.later(children.unresolved_failed_imports, 5),
         "work": stamps.later(officer_work, user, today),
         "today": today,
+        "similar_within_percent": SIMILAR_WITHIN_PERCENT,
     }
 
 

@@ -25,13 +25,19 @@ def two_years():
     """
     The same 20 children looked after at 31 March 2024 and 2025, placed more than 20 miles from home: 5 of
     them in 2024 (25%), 10 in 2025 (50%). England 30% and neighbours 48% in 2025; the target 40%, amber to 45%.
+    Three or more placements: none in 2024 (each child in one placement all year); 3 of 20 in 2025 (15%),
+    who moved twice with a new carer (P), far from home each time.
     """
     make_codes()
     kids = [child() for _ in range(20)]
     before, after = cohort_return(2024), cohort_return(2025)
     for n, kid in enumerate(kids):
         episode(before, kid, d("01/05/2022"), distance_miles=30 if n < 5 else 2)
-        if 5 <= n < 10:  # moved on 1 June 2024 to a placement far from home (X1: care goes on)
+        if n < 3:  # the placement open on 1 April 2024 and two more: three in the year
+            episode(after, kid, d("01/05/2022"), d("01/06/2024"), rec="X1", distance_miles=30)
+            episode(after, kid, d("01/06/2024"), d("01/08/2024"), rec="X1", rne="P", distance_miles=30)
+            episode(after, kid, d("01/08/2024"), rne="P", distance_miles=30)
+        elif 5 <= n < 10:  # moved on 1 June 2024 to a placement far from home (X1: care goes on)
             episode(after, kid, d("01/05/2022"), d("01/06/2024"), rec="X1", distance_miles=2)
             episode(after, kid, d("01/06/2024"), rne="P", distance_miles=30)
         else:
@@ -67,6 +73,39 @@ def test_the_chief_executive_reads_the_headlines_first(two_years, client_for):
     # The detail below leaves out what the summary shows, and keeps the rest of each question's figures.
     detail = html[html.index('id="how-many"'):html.index('id="governance"')]
     assert "Placed more than 20 miles from home" not in detail and "Placed with foster carers" in detail
+
+
+def _rows(section):
+    """``{measure title: its row's HTML}`` for every row of figures in ``section``."""
+    return {
+        title: row for row, title in re.findall(r'(<tr class="govuk-table__row">\s*<th scope="row"[^>]*><a [^>]*>([^<]+)</a>.*?</tr>)', section, re.S)
+    }
+
+
+def test_the_councillor_and_officer_summaries_lead_with_the_headline_figures(two_years, client_for, client):
+    looked_after, stable = "Children looked after at 31 March", "Three or more placements in the year"
+    care_leavers, far = "Care leavers aged 19 to 21 in education, employment or training", "Placed more than 20 miles from home"
+    html = client_for(Role.COUNCILLOR).get(reverse("dashboards:councillor")).content.decode()
+    summary = _rows(html[html.index('id="summary"'):html.index('id="similar"')])
+    # How many, how stable, care leavers, then the one measure red against its target.
+    assert list(summary) == [looked_after, stable, care_leavers, far]
+    assert re.search(r">20</td>", summary[looked_after]) and "No change" in summary[looked_after]
+    # 3 of 20 children: withheld from councillors, with nothing worked out from it (no change, no rating).
+    assert "[c]" in summary[stable] and "Withheld to protect confidentiality" in summary[stable]
+    assert "15%" not in summary[stable] and "No figure to compare" in summary[stable] and "app-rag" not in summary[stable]
+    assert "50%" in summary[far] and "+25 points, worse" in summary[far] and "app-rag--red" in summary[far]
+    assert "within 5% of the comparator" in html[html.index('id="similar"'):html.index('id="questions"')]
+    # The questions below leave out the summary's figures and keep the rest.
+    detail = _rows(html[html.index('id="questions"'):html.index('id="childrens-voice"')])
+    assert not set(summary) & set(detail) and "Placed with foster carers" in detail
+    client.logout()
+    html = client_for(Role.OFFICER).get(reverse("dashboards:officer")).content.decode()
+    summary = _rows(html[html.index('id="summary"'):html.index('id="similar"')])
+    assert list(summary) == [looked_after, stable, care_leavers, far]
+    # Officers see the 3 of 20 in full: 15%, up from 0% (fewer moves is better).
+    assert "15%" in summary[stable] and "+15 points, worse" in summary[stable]
+    off_target = html[html.index('id="off-target"'):]
+    assert far not in off_target and "No measure besides the headline figures above is red or amber" in off_target
 
 
 def test_a_question_whose_measure_is_red_or_behind_neighbours_is_asked_first(two_years, client_for):

@@ -1,6 +1,6 @@
 """
-Each role's dashboard in the browser, on the demo council: its summary is on the first screen of a 1366 x 768
-laptop, every link on it opens for that role (the partner agency's and the administrator's too), and on a
+Each role's dashboard in the browser, on the demo council: its summary, headline figures and all, is on the
+first screen of a 1366 x 768 laptop, every link on it opens for that role (the partner agency's and the administrator's too), and on a
 375-pixel phone neither the page nor any table on it scrolls sideways.
 """
 import pytest
@@ -47,6 +47,8 @@ def test_each_summary_is_on_the_first_screen_and_every_link_opens(page, transact
         assert page.url.endswith(url), f"{username} landed on {page.url}, not {url}"
         summary = page.locator("#summary")
         expect(summary).to_be_visible()
+        if not summary.locator(".app-headlines tbody tr").count():
+            problems.append(f"{username}: the summary has no headline figures")
         box = summary.bounding_box()
         if box["y"] + box["height"] > LAPTOP["height"]:
             problems.append(f"{username}: the summary ends {box['y'] + box['height']:.0f} pixels down, below the first screen")
