@@ -48,14 +48,14 @@ def demo_files(tmp_path_factory):
 # What a test module that uses ``demo_council`` needs of the demo's reports, as ``DEMO_REPORTS`` in the module:
 # "all" (the default) builds the demo's board pack and annual report; "one board pack" builds a pack only (for
 # tests that need a ready report to download); "none" builds no PDF. Each build takes seconds of WeasyPrint.
-DEMO_REPORTS = ("all", "one board pack", "none")
+DEMO_REPORT_CHOICES = ("all", "one board pack", "none")
 
 
 @pytest.fixture(scope="module")
 def demo_council(request, django_db_setup, django_db_blocker, demo_files):
     """The synthetic council, plus a built board pack (unless the module asks for none) and a report schedule."""
     reports = getattr(request.module, "DEMO_REPORTS", "all")
-    assert reports in DEMO_REPORTS, f"DEMO_REPORTS is one of {DEMO_REPORTS}, not {reports!r}"
+    assert reports in DEMO_REPORT_CHOICES, f"DEMO_REPORTS is one of {DEMO_REPORT_CHOICES}, not {reports!r}"
     overrides = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={**settings.STORAGES, "default": _file_storage(demo_files)},
