@@ -19,8 +19,6 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 CONVERTED = ("docx", "doc", "odt")  # Word (2007 on, and 97-2003) and OpenDocument text
 
@@ -88,6 +86,9 @@ def to_pdf(field_files, *, timeout=None):
 
 
 def _read(source, output, detail):
+    from pypdf import PdfReader  # about 25 MB with what it brings: loaded by the workers that convert, not by all
+    from pypdf.errors import PdfReadError
+
     if source is None:
         return ConversionFailed("Only Word and OpenDocument papers are turned into PDF.")
     converted = output / f"{source.stem}.pdf"

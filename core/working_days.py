@@ -9,7 +9,6 @@ from the ``holidays`` library (``settings.BANK_HOLIDAY_SUBDIVISION``, "ENG" by d
 import datetime
 from functools import lru_cache
 
-import holidays
 from django.conf import settings
 
 AGENDA_CLEAR_WORKING_DAYS = 5
@@ -17,6 +16,8 @@ AGENDA_CLEAR_WORKING_DAYS = 5
 
 @lru_cache(maxsize=64)
 def _bank_holidays(subdivision, year):
+    import holidays  # 9 MB of every country's calendars: loaded by the first process to count a working day
+
     return frozenset(holidays.country_holidays("GB", subdiv=subdivision, years=year).keys())
 
 

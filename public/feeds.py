@@ -5,7 +5,6 @@ read ``selectors``, so they publish exactly what the pages do.
 """
 import datetime
 
-import icalendar
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -73,6 +72,8 @@ class PapersAndMinutesFeed(Feed):
 
 def meetings_calendar(board, *, base_url):
     """The board's meetings as an iCalendar (RFC 5545) file; ``base_url`` makes each meeting's link absolute."""
+    import icalendar  # 6 MB: loaded when a calendar is asked for, not by every process that loads the URLs
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Corporate Parenting Board//Public meetings//EN")
     calendar.add("version", "2.0")

@@ -8,12 +8,12 @@ drawn underneath its placeholder, scaled into the page's content area so the pac
 stay clear of it. Each paper's first page carries a bookmark (CSS ``bookmark-label``). Word and OpenDocument
 papers are merged from their PDF version (``boards.conversion``, LibreOffice); Excel and image papers are listed
 in the pack, not merged.
+
+pypdf is imported by the functions that use it: with the fontTools and Pillow it brings, it is about 25 MB of
+every process's memory, and only the processes that count or merge a paper's pages need it.
 """
 import io
 import re
-
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
 
 PLACEHOLDER = re.compile(r"paper-(\d+)-page-(\d+)")
 MM = 72 / 25.4
@@ -23,6 +23,8 @@ MARGINS = (22 * MM, 18 * MM, 24 * MM, 18 * MM)
 
 
 def _reader(field_file):
+    from pypdf import PdfReader  # only when a paper is read (see above)
+
     with field_file.open("rb") as handle:
         return PdfReader(io.BytesIO(handle.read()))
 
@@ -31,6 +33,8 @@ def page_count(field_file):
     """How many pages a paper has if it is a PDF that can be read, else None (it is listed, not merged)."""
     if not field_file or not field_file.name.lower().endswith(".pdf"):
         return None
+    from pypdf.errors import PdfReadError  # only when a paper is read (see above)
+
     try:
         return len(_reader(field_file).pages) or None
     except (PdfReadError, OSError, ValueError):
@@ -50,6 +54,8 @@ def placeholders(document):
 
 def _fit(source):
     """The transformation that scales a paper page into the pack page's content area, centred."""
+    from pypdf import Transformation  # only when a pack is merged (see above)
+
     top, right, bottom, left = MARGINS
     box = source.mediabox
     width, height = float(box.width), float(box.height)
@@ -69,6 +75,8 @@ def merge(pack_pdf, pages, files):
     """
     if not pages:
         return pack_pdf
+    from pypdf import PdfWriter  # only when a pack is merged (see above)
+
     readers = {pk: _reader(files[pk]) for pk in {pk for pk, _number in pages.values()}}
     writer = PdfWriter(clone_from=io.BytesIO(pack_pdf))
     for index, (pk, number) in pages.items():
