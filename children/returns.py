@@ -9,9 +9,12 @@ A kind of return is an object with:
 - ``year_end``: the (month, day) its collection year ends. ``core.collection_year`` reads the council's
   ``settings.COLLECTION_YEAR_END``; a system check (``check_year_end``) refuses a council kind that disagrees;
 - ``read(year, files, progress=None)``: read and check the files, (name, bytes) pairs handed over one at a
-  time (an iterable, walked once), against the year's specification, writing nothing. Returns the parsed return: ``ok`` (no blocking problem), ``errors`` and
-  ``warnings`` (``children.ssda903.Problem``), ``tables`` (file name -> the table it holds, ``""`` if none) and
-  ``row_counts`` (table -> rows read). ``progress(done, total)`` is called now and then;
+  time (an iterable; the service's reads each from storage as it is reached), against the year's
+  specification, changing nothing (it may hold rows in temporary tables of its own connection:
+  ``children.staging``). Returns the parsed return: ``ok`` (no blocking problem), ``errors`` and ``warnings``
+  (``children.ssda903.Problem``), ``tables`` (file name -> the table it holds, ``""`` if none), ``row_counts``
+  (table -> rows read) and ``close()`` (called however the import ends). ``progress(done, total)`` is called
+  now and then;
 - ``start_rules(year, files)``: its own rule engine started over the files while the app reads them (an
   object with ``finish()``, giving a ``children.dfe_rules.Outcome``, and ``stop()``), or None without one;
 - ``store(parsed, cohort_return)``: write a clean return's rows for the year (the service has already removed
@@ -115,6 +118,42 @@ def save_children(details):
         added = [child_id for child_id in details if child_id not in existing]
         found.update(_of_identifiers(Child.objects.values_list("child_id", "pk"), added))
     return found
+
+
+def save_children_from(source, params=()):
+    """
+    As ``save_children``, for children a query gives rather than a dict: ``source`` is a SQL SELECT of one row per
+    child with the columns child_id, sex, date_of_birth, ethnicity and upn (``params`` its parameters). New
+    children are added and changed details updated by two statements, with no child passing through Python.
+    Returns {child identifier: primary key} of the query's children.
+    """
+    from .models import Child
+
+    table = connection.ops.quote_name(Child._meta.db_table)
+
+    def column(name):
+        return connection.ops.quote_name(Child._meta.get_field(name).column)
+
+    details = ["sex", "date_of_birth", "ethnicity", "upn"]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    changed = " OR ".join(f"{table}.{column(name)} <> s.{name}" for name in details)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(f'{column(name)} = s.{name}' for name in details)}, "
+            f"{column('updated_at')} = %s FROM ({source}) AS s WHERE {table}.{column('child_id')} = s.child_id "
+            f"AND ({changed})", [now, *params],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(column(name) for name in ['child_id', *details, 'created_at', 'updated_at'])}) "
+            f"SELECT s.child_id, {', '.join(f's.{name}' for name in details)}, %s, %s FROM ({source}) AS s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS c WHERE c.{column('child_id')} = s.child_id)",
+            [now, now, *params],
+        )
+        cursor.execute(
+            f"SELECT c.{column('child_id')}, c.{column('id')} FROM {table} AS c JOIN ({source}) AS s "
+            f"ON s.child_id = c.{column('child_id')}", params,
+        )
+        return dict(cursor.fetchall())
 
 
 def _of_identifiers(children, identifiers):

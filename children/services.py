@@ -2,7 +2,8 @@
 Everything that changes cohort records: code lists, the import of a return and officers' edits.
 
 The import runs in two steps, the same for every kind of return (``children.returns``; England's SSDA903 is
-``children.ssda903_return``): the kind reads and checks every row of every table and touches nothing; only
+``children.ssda903_return``): the kind reads and checks every row of every table and changes nothing (its rows wait in temporary tables of
+its own: ``children.staging``); only
 if it finds no blocking problem does ``_save_return`` replace the year's rows, in one transaction, with the
 kind storing its rows. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
 """
@@ -181,13 +182,10 @@ def run_import(import_id, *, progress=None):
     if cohort_import.finished:
         return cohort_import
     _set(cohort_import, status=CohortImport.Status.RUNNING, started_at=timezone.now(), stage="Reading files")
-    engine = None
+    engine = parsed = None
     try:
         stored_files = list(cohort_import.files.all())
-        files = []
-        for stored in stored_files:
-            with stored.file.open("rb") as handle:
-                files.append((stored.original_name, handle.read()))
+        files = StoredFiles(stored_files)
         kind = returns.get(cohort_import.kind)
         engine = kind.start_rules(cohort_import.year, files)  # the rules run while the app reads and checks
 
@@ -203,8 +201,7 @@ def run_import(import_id, *, progress=None):
             if progress:
                 progress(done, total)
 
-        # Copied for the rule engine: each file is let go as the kind reads it, not held while the return is saved.
-        parsed = kind.read(cohort_import.year, _handed_over(files), progress=report)
+        parsed = kind.read(cohort_import.year, files, progress=report)
         for stored in stored_files:
             key = parsed.tables.get(stored.original_name, "")
             rows = sum(parsed.row_counts.get(k, 0) for name, k in parsed.tables.items() if name == stored.original_name)
@@ -239,14 +236,25 @@ def run_import(import_id, *, progress=None):
     finally:
         if engine is not None:
             engine.stop()
+        if parsed is not None:
+            parsed.close()
     return cohort_import
 
 
-def _handed_over(files):
-    """The files, each taken out of the list as it is handed over, so that only the reader holds it."""
-    files.reverse()
-    while files:
-        yield files.pop()
+class StoredFiles:
+    """
+    An import's stored files as (name, bytes), each read from storage as it is reached and let go once handed
+    over: the rule engine and the reader each walk them, and only one file is held at a time.
+    """
+
+    def __init__(self, stored_files):
+        self.stored_files = stored_files
+
+    def __iter__(self):
+        for stored in self.stored_files:
+            with stored.file.open("rb") as handle:
+                held = [handle.read()]
+            yield stored.original_name, held.pop()  # not kept here while the reader holds it
 
 
 def _wait_for_rules(cohort_import, engine, *, saving=True):
@@ -334,11 +342,12 @@ def _save_return(kind, parsed, user, import_pk=None, engine=None):
                 [cohort_return.pk],
             )
     children, counts = kind.store(parsed, cohort_return)
+    _audit_import(user, import_pk, parsed.year, before, children)
+    del children  # a whole return's children are not held through the history rebuild
     cohort_return.imported_at = timezone.now()
     cohort_return.imported_by = user
     cohort_return.save(update_fields=["imported_at", "imported_by"])  # rebuilds the year's children's histories
     looked_after_after = history.looked_after_at_year_end(parsed.year)
-    _audit_import(user, import_pk, parsed.year, before, children)
     _refresh_planner_statistics()
     if engine is not None:
         dfe_rules.store(CohortImport(pk=import_pk), engine.finish(), cohort_return)

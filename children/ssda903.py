@@ -11,8 +11,10 @@ specification and returns a ``ParsedReturn``: rows per table plus every problem 
 **blocks** the import (the return cannot be read without guessing: an unreadable file, a missing Header or
 Episodes table, a key field missing or unparseable, rows that contradict each other so that no history can be
 built) or is **reported** beside the loaded return (everything else: a code not in the year's list, a code
-from another year's list, a date after the year end, a flag that is not 0 or 1...). Nothing here writes;
-``children.services`` saves a return that has no blocking problem, in one transaction.
+from another year's list, a date after the year end, a flag that is not 0 or 1...). Nothing here changes the
+cohort: the rows read wait in temporary tables of the import's own connection (``children.staging``), where
+the checks between tables are queries, and ``children.services`` saves a return that has no blocking problem
+from them, in one transaction.
 
 Row numbers are the line numbers a spreadsheet shows: the column headings are row 1, the first child row 2.
 In an XML file a row is the position of the element among that table's rows, counting from 2 likewise.
@@ -21,11 +23,12 @@ import csv
 import datetime
 import functools
 import io
+import itertools
 import json
 import operator
 import re
 import xml.etree.ElementTree as ElementTree
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +36,8 @@ from pathlib import Path
 from core import collection_year
 
 from . import postcodes
+from .staging import Staging
+from .staging import quote as staging_quote
 
 SPEC_DIR = Path(__file__).resolve().parent / "data" / "ssda903"
 
@@ -179,6 +184,11 @@ def placement_location(home, placement, lookups):
     """
     home_at = lookups.places.get(postcodes.normalise(home)) if home else None
     placed_at = lookups.places.get(postcodes.normalise(placement)) if placement else None
+    return placement_between(home_at, placed_at, lookups)
+
+
+def placement_between(home_at, placed_at, lookups):
+    """``placement_location`` for two places already found (``postcodes.Place`` or None)."""
     distance = postcodes.miles(home_at, placed_at)
     authority = placed_at.council if placed_at else ""
     outside = (authority != lookups.council) if authority and lookups.council else None
@@ -209,20 +219,37 @@ class Problem:
 @dataclass
 class ParsedReturn:
     year: int
-    rows: dict = field(default_factory=lambda: defaultdict(list))  # table key -> list of dicts (with "_row")
+    rows: dict = field(default_factory=lambda: defaultdict(list))  # a kind's rows held in memory, by table key
     errors: list = field(default_factory=list)  # problems that block the import
     warnings: list = field(default_factory=list)  # problems reported beside the loaded return
     tables: dict = field(default_factory=dict)  # file name -> table key ("" if not recognised)
     row_counts: dict = field(default_factory=dict)  # table key -> data rows read, rejected rows included
     not_used: list = field(default_factory=list)  # names of tables recognised but not kept by the app
-    in_header: set = field(default_factory=set)  # every CHILD on a Header row, rejected rows included
-    child_ids: dict = field(default_factory=dict, repr=False)  # each CHILD read, kept once for every table
     file_format: str = "csv"
-    lookups: Lookups = field(default_factory=Lookups)  # the council and the return's postcodes, for saving
+    lookups: Lookups = field(default_factory=Lookups)  # the council and the return's postcodes
+    # The 903's rows as read, in temporary tables (``children.staging``) rather than in memory: Header with every
+    # row read and whether it was kept (``kept``), the other tables with the rows kept; each row has its number.
+    staging: Staging | None = None
 
     @property
     def ok(self):
         return not self.errors
+
+    def close(self):
+        """Let go of what the return holds beyond this object (its staged tables); the import calls it at the end."""
+        if self.staging is not None:
+            self.staging.close()
+
+    def staged_rows(self, key):
+        """The kept rows of a staged table as dicts of its columns (with ``_row``), in the file's order."""
+        staging = self.staging
+        if staging is None or key not in staging:
+            return
+        columns = ["_row", *(c for c in staging.columns[key] if c != "kept")]
+        where = " WHERE kept" if "kept" in staging.columns[key] else ""
+        names = ", ".join(["row", *map(staging_quote, columns[1:])])
+        for values in staging.rows(f"SELECT {names} FROM {staging.table(key)}{where} ORDER BY row"):
+            yield dict(zip(columns, values))
 
     def problem(self, table, row, column, value, message, *, blocks, kind, child=""):
         problem = Problem(table, row, column, value, message, blocks=blocks, kind=kind, child=child)
@@ -436,14 +463,13 @@ def xml_as_csv(year, name, text):
 def read_return(year, files, lookups=None, progress=None):
     """
     Read and check a year's return. ``files`` is (name, bytes) for each file, CSV tables or one XML file, in a
-    list or any iterable (``children.services`` hands each over as it is read, so a file's bytes are not held
-    beside its text);
-    ``progress(done, total)`` is called now and then while rows are checked. Returns a ``ParsedReturn``;
-    nothing is written.
+    list or any iterable (``children.services`` reads each from storage as it is reached, so one file is held at
+    a time); ``progress(done, total)`` is called now and then while rows are checked. Returns a ``ParsedReturn``
+    whose rows are staged (``ParsedReturn.staging``; its ``close`` drops them); the cohort is not changed.
     """
     lookups = lookups or Lookups.from_settings()
     spec = specification(year)
-    parsed = ParsedReturn(year=year, lookups=lookups)
+    parsed = ParsedReturn(year=year, lookups=lookups, staging=Staging())
     if spec.year != year:
         parsed.problem(
             "", None, "", str(year),
@@ -515,71 +541,43 @@ def _read_table(parsed, spec, lookups, table, heading, rows, done, total, progre
         wanted = [heading.index(column) for column in ("HOME_POST", "PL_POST") if column in heading]
         find_postcodes(lookups, *{row[i] for row in rows for i in wanted if i < len(row)})
     checker = _TableReader(table, heading, spec, parsed, lookups)
-    for number, values in enumerate(rows, start=2):
-        if not "".join(values).strip():  # a blank row
-            continue
-        checker.read(number, values)
-        done += 1
-        if progress and done % 5000 == 0:
-            progress(done, total)
-    parsed.row_counts[key] = checker.rows_read
+    if key not in parsed.staging:
+        parsed.staging.create(key, checker.staged_columns())
+    with parsed.staging.writer(key) as write:
+        checker.write = write
+        for number, values in enumerate(rows, start=2):
+            if not "".join(values).strip():  # a blank row
+                continue
+            checker.read(number, values)
+            done += 1
+            if progress and done % 5000 == 0:
+                progress(done, total)
+    parsed.row_counts[key] = parsed.row_counts.get(key, 0) + checker.rows_read
     return done
 
 
-class Record(tuple):
-    """
-    One row as read: its values in a tuple. Each column is an attribute (``record.CHILD``, ``record.row`` its row
-    number), read in C as a named tuple's are, and a record reads like a dict too (``record["CHILD"]``,
-    ``record.get("DOB")``, ``record["_row"]``). A dict for each of an 80,000-child return's 420,000 rows was most of
-    the import's memory; a tuple holds the same values in a quarter of the space.
-    """
-
-    __slots__ = ()
-    positions = {}
-
-    @classmethod
-    @functools.cache
-    def of(cls, columns):
-        """The record type of a table with ``columns`` (its values after the row number)."""
-        columns = tuple(columns)
-        named = namedtuple("Row", ["row", *columns])
-        positions = {name: position for position, name in enumerate(("_row", *columns))}
-        return type("Record", (named, cls), {"__slots__": (), "positions": positions, "__repr__": cls.__repr__})
-
-    def __getitem__(self, key):
-        return tuple.__getitem__(self, self.positions[key] if key.__class__ is str else key)
-
-    def get(self, key, default=None):
-        position = self.positions.get(key)
-        return default if position is None else tuple.__getitem__(self, position)
-
-    def __contains__(self, key):
-        return key in self.positions
-
-    def keys(self):
-        return self.positions.keys()
-
-    def items(self):
-        return zip(self.positions, tuple.__iter__(self))
-
-    def __repr__(self):
-        return repr(dict(self.items()))
-
-
-def columns_of(columns):
-    """A function giving a record's values of ``columns`` as a tuple (read in C, one or many columns)."""
-    read = operator.attrgetter(*columns)
-    return read if len(columns) > 1 else lambda record: (read(record),)
+# Where each staged episode is placed, worked out from its postcodes as it is read (``placement_location``).
+PLACE_COLUMNS = [("distance_miles", "decimal"), ("placement_la", "text"), ("placed_outside_area", "flag")]
+# Readers cheap enough, or of values varied enough (a child's identifier, a UPN), that remembering each value's
+# result would cost more than reading it again.
+NOT_REMEMBERED = ("child", "text", "upn")
 
 
 class _TableReader:
-    """Reads one table's rows against the year's specification; keeps every row whose key fields read."""
+    """
+    Reads one table's rows against the year's specification and stages every row whose key fields read
+    (``write``, set by the caller: a staged table's writer); Header's rows are all staged, each with whether it
+    was kept, so that a child whose Header row was rejected is still known to be in Header.
+    """
 
     def __init__(self, table, heading, spec, parsed, lookups):
         self.table, self.spec, self.parsed, self.lookups = table, spec, parsed, lookups
         self.label = table.name
         self.year_end = collection_year.ends_on(spec.year)
         self.rows_read = 0
+        self.write = None
+        self.header = table.key == "header"
+        self.episodes = table.key == "episodes"
         positions = {column: heading.index(column) for column in table.columns if column in heading}
         self.blocked = False
         for column, column_spec in table.columns.items():
@@ -597,17 +595,28 @@ class _TableReader:
             parsed.problem(self.label, 1, ", ".join(unknown), "",
                            f"Columns not in the {spec.label} specification were ignored.", blocks=False,
                            kind="column_unknown")
-        # (column, position, reader, is key, may be after the year end); remembered results per distinct value.
-        # A key column must be present and filled in; a "must_read" one (DEC) may be blank but must read if given.
-        self.record = Record.of(tuple(table.columns))._make
-        # The last item is what a blank value is kept as.
+        # (column, position, reader, is key, may be after the year end, remembered results per distinct value or
+        # None, what a blank value is kept as). A key column must be present and filled in; a "must_read" one
+        # (DEC) may be blank but must read if given.
         self.plan = [
             (column, positions.get(column), getattr(self, f"_{column_spec['type']}"),
              "key" if column_spec.get("key") else "must_read" if column_spec.get("must_read") else "",
-             bool(column_spec.get("after_year_end")), {},
+             bool(column_spec.get("after_year_end")), None if column_spec["type"] in NOT_REMEMBERED else {},
              None if column_spec["type"] in ("date", "int", "flag") else "")
             for column, column_spec in table.columns.items()
         ]
+        self.places = {}  # each postcode as kept (``_postcode``) -> where it is (``postcodes.Place``) or None
+        if self.episodes:
+            self.home, self.placement = (list(table.columns).index(c) + 1 for c in ("HOME_POST", "PL_POST"))
+
+    def staged_columns(self):
+        """The staged table's columns after ``row``: (name, kind of value)."""
+        columns = [(column, column_spec["type"]) for column, column_spec in self.table.columns.items()]
+        if self.header:
+            columns.append(("kept", "flag"))
+        if self.episodes:
+            columns += PLACE_COLUMNS
+        return columns
 
     def problem(self, row, column, value, message, *, blocks, kind, child):
         self.parsed.problem(self.label, row, column, value, message, blocks=blocks, kind=kind, child=child)
@@ -618,8 +627,6 @@ class _TableReader:
             return
         width = len(values)
         child = values[self.plan[0][1]].strip() if self.plan[0][1] is not None and self.plan[0][1] < width else ""
-        if self.table.key == "header":
-            self.parsed.in_header.add(child)
         record = [row]
         kept = True
         for column, position, reader, key, after_year_end, seen, blank in self.plan:
@@ -631,26 +638,34 @@ class _TableReader:
                     kept = False
                 record.append(blank)
                 continue
-            known = seen.get(value)
-            if known is None:
+            if seen is None:
                 problems = []
                 result = reader(column, value, key, after_year_end, problems)
-                seen[value] = known = (result, problems)
-            result, problems = known
+            else:
+                known = seen.get(value)
+                if known is None:
+                    problems = []
+                    result = reader(column, value, key, after_year_end, problems)
+                    seen[value] = known = (result, problems or ())
+                result, problems = known
             for message, blocks, kind, shown in problems:
                 self.problem(row, column, shown, message, blocks=blocks, kind=kind, child=child)
                 if blocks:
                     kept = False
             record.append(result)
-        if kept:
-            self.parsed.rows[self.table.key].append(self.record(record))
-
-    # Each reader returns the value to keep and appends (message, blocks, kind, value shown) for each problem.
+        if self.header:
+            record.append(kept)
+        elif not kept:
+            return
+        if self.episodes:
+            places = self.places
+            record += placement_between(places.get(record[self.home]), places.get(record[self.placement]), self.lookups)
+        self.write(record)
 
     def _child(self, column, value, key, after_year_end, problems):
         if len(value) > TEXT_LIMITS["CHILD"]:
             problems.append(("A child identifier can be at most 20 characters.", True, "CHILD_too_long", value))
-        return self.parsed.child_ids.setdefault(value, value)  # one string for a child in every table
+        return value
 
     def _text(self, column, value, key, after_year_end, problems):
         limit = TEXT_LIMITS.get(column, 255)
@@ -734,7 +749,9 @@ class _TableReader:
         elif not place.located:
             problems.append(("In the ONS postcode directory without a grid reference (terminated, or not a "
                              "place): distance is not known.", False, f"{column}_no_grid_reference", value))
-        return postcodes.display(normalised)
+        shown = postcodes.display(normalised)
+        self.places[shown] = place
+        return shown
 
 
 def _shown(value):
@@ -772,55 +789,85 @@ def episode_problems(episodes, date_of_birth):
 
 
 def _check_across_tables(parsed, spec):
-    """Checks between rows and tables, after every row has been read."""
-    children = {}
+    """
+    Checks between rows and tables, after every row has been read: queries over the staged tables (a sort or a
+    hash join each), so that no table is held in memory to check it.
+    """
+    staging = parsed.staging
+    quote = staging_quote
+
+    def staged(key):
+        return key in staging
+
     for key, columns in {**UNIQUE_ROWS, **REPEATED_ROWS}.items():
+        if not staged(key):
+            continue
         blocks = key in UNIQUE_ROWS
-        seen = {}
-        identity_of = columns_of(columns)
-        for record in parsed.rows.get(key, ()):
-            identity = identity_of(record)
-            if identity in seen:
-                parsed.problem(
-                    table_label(key), record.row, "/".join(columns), " ".join(_shown(v) for v in identity),
-                    f"Repeats row {seen[identity]}" + ("; the app keeps one row for each." if blocks else "."),
-                    blocks=blocks, kind=f"{table_label(key)}_repeated", child=record.CHILD,
-                )
-            else:
-                seen[identity] = record.row
-    for record in parsed.rows.get("header", ()):
-        children.setdefault(record.CHILD, record)
-    if "header" in parsed.tables.values():
-        for key in parsed.rows:
+        identity = ", ".join(map(quote, columns))
+        values = ", ".join(f"v{number}" for number in range(len(columns)))
+        named = ", ".join(f"{quote(column)} AS v{number}" for number, column in enumerate(columns))
+        repeats = staging.rows(
+            f"SELECT row, child_id, {values}, first FROM (SELECT row, {quote('CHILD')} AS child_id, {named}, "
+            f"MIN(row) OVER (PARTITION BY {identity}) AS first FROM {staging.table(key)}"
+            f"{' WHERE kept' if key == 'header' else ''}) AS numbered WHERE row <> first ORDER BY row"
+        )
+        for row, child, *values, first in repeats:
+            parsed.problem(
+                table_label(key), row, "/".join(columns), " ".join(_shown(v) for v in values),
+                f"Repeats row {first}" + ("; the app keeps one row for each." if blocks else "."),
+                blocks=blocks, kind=f"{table_label(key)}_repeated", child=child,
+            )
+    header = staging.table("header") if staged("header") else None
+    # Each child's first kept Header row: the child's details.
+    first_header = (
+        f"(SELECT {quote('CHILD')}, {quote('DOB')} FROM (SELECT {quote('CHILD')}, {quote('DOB')}, ROW_NUMBER() OVER "
+        f"(PARTITION BY {quote('CHILD')} ORDER BY row) AS n FROM {header} WHERE kept) AS numbered WHERE n = 1)"
+    )
+    if header is not None and "header" in parsed.tables.values():
+        for key in staging.columns:
             if key == "header":
                 continue
-            label = table_label(key)
-            rows = parsed.rows[key]
-            with_dob = bool(rows) and "DOB" in rows[0].positions
-            for record in rows:
-                child = children.get(record.CHILD)
-                if child is None and record.CHILD in parsed.in_header:
-                    continue  # the child's Header row has its own problem; this row is checked on its own merits
-                if child is None:
-                    parsed.problem(label, record.row, "CHILD", record.CHILD,
-                                   "This child is not in the Header table, so the row cannot be stored.", blocks=True,
-                                   kind="child_not_in_header", child=record.CHILD)
-                elif with_dob and record.DOB and child.DOB and record.DOB != child.DOB:
-                    parsed.problem(label, record.row, "DOB", _shown(record.DOB),
-                                   f"Does not match the date of birth in Header ({child.DOB:%d/%m/%Y}).",
-                                   blocks=False, kind="DOB_differs", child=record.CHILD)
-    by_child = defaultdict(list)
-    for record in parsed.rows.get("episodes", ()):
-        by_child[record.CHILD].append(record)
-    for child_id, records in by_child.items():
-        header = children.get(child_id)
-        episodes = [{"start": r.DECOM, "end": r.DEC, "reason_ceased": r.REC} for r in records]
-        for index, column, message, blocks, kind in episode_problems(episodes, header.DOB if header else None):
-            record = records[index]
-            parsed.problem("Episodes", record.row, column, _shown(record.get(column)), message, blocks=blocks,
-                           kind=kind, child=child_id)
-    for record in parsed.rows.get("missing", ()):
-        if record["MIS_END"] and record["MIS_START"] and record["MIS_END"] < record["MIS_START"]:
-            parsed.problem("Missing", record["_row"], "MIS_END", _shown(record["MIS_END"]),
-                           "The missing episode ends before it starts.", blocks=False, kind="missing_ends_before",
-                           child=record["CHILD"])
+            label, table = table_label(key), staging.table(key)
+            # A child with no Header row at all; one whose Header row was rejected has that row's problem, and
+            # this row is checked on its own merits.
+            for row, child in staging.rows(
+                f"SELECT row, {quote('CHILD')} FROM {table} AS s WHERE NOT EXISTS (SELECT 1 FROM {header} AS h "
+                f"WHERE h.{quote('CHILD')} = s.{quote('CHILD')}) ORDER BY row"
+            ):
+                parsed.problem(label, row, "CHILD", child,
+                               "This child is not in the Header table, so the row cannot be stored.", blocks=True,
+                               kind="child_not_in_header", child=child)
+            if "DOB" not in staging.columns[key]:
+                continue
+            for row, child, born, in_header in staging.rows(
+                f"SELECT s.row, s.{quote('CHILD')}, s.{quote('DOB')}, h.{quote('DOB')} FROM {table} AS s "
+                f"JOIN {first_header} AS h ON h.{quote('CHILD')} = s.{quote('CHILD')} "
+                f"WHERE s.{quote('DOB')} <> h.{quote('DOB')} ORDER BY s.row"
+            ):
+                parsed.problem(label, row, "DOB", _shown(born),
+                               f"Does not match the date of birth in Header ({in_header:%d/%m/%Y}).",
+                               blocks=False, kind="DOB_differs", child=child)
+    if staged("episodes"):
+        # Each child's episodes together (children in the order they first appear), with the child's date of birth.
+        born = f"h.{quote('DOB')}" if header is not None else "NULL"
+        joined = f"LEFT JOIN {first_header} AS h ON h.{quote('CHILD')} = e.{quote('CHILD')}" if header is not None else ""
+        episodes = staging.rows(
+            f"SELECT {quote('CHILD')}, row, {quote('DECOM')}, {quote('DEC')}, {quote('REC')}, born FROM (SELECT "
+            f"e.{quote('CHILD')}, e.row, e.{quote('DECOM')}, e.{quote('DEC')}, e.{quote('REC')}, {born} AS born, "
+            f"MIN(e.row) OVER (PARTITION BY e.{quote('CHILD')}) AS first FROM {staging.table('episodes')} AS e "
+            f"{joined}) AS grouped ORDER BY first, row"
+        )
+        for child_id, rows in itertools.groupby(episodes, key=operator.itemgetter(0)):
+            rows = list(rows)
+            episodes_of_child = [{"start": start, "end": end, "reason_ceased": reason} for _c, _r, start, end, reason, _b in rows]
+            for index, column, message, blocks, kind in episode_problems(episodes_of_child, rows[0][5]):
+                _child, row, start, end, reason, _born = rows[index]
+                value = {"DECOM": start, "DEC": end, "REC": reason}[column]
+                parsed.problem("Episodes", row, column, _shown(value), message, blocks=blocks, kind=kind, child=child_id)
+    if staged("missing"):
+        for row, child, ended in staging.rows(
+            f"SELECT row, {quote('CHILD')}, {quote('MIS_END')} FROM {staging.table('missing')} WHERE "
+            f"{quote('MIS_END')} < {quote('MIS_START')} ORDER BY row"
+        ):
+            parsed.problem("Missing", row, "MIS_END", _shown(ended), "The missing episode ends before it starts.",
+                           blocks=False, kind="missing_ends_before", child=child)

@@ -7,12 +7,13 @@ import csv
 import datetime
 import io
 
-from core.bulk import insert_rows
+from django.db import connection
 
 from . import dfe_rules, returns, ssda903
 from .models import (
     Adoption,
     CareLeaverOutcome,
+    Child,
     CohortReturn,
     Episode,
     HealthOutcome,
@@ -24,7 +25,7 @@ from .models import (
 )
 
 # Where each stored table's columns are kept: table key -> (model, {field: the 903 column}). ``store`` writes
-# the columns to the fields; ``return_as_csv`` writes them back for the DfE's rules on the next year's return.
+# the staged columns to the fields; ``return_as_csv`` writes them back for the DfE's rules on the next year's return.
 RETURN_COLUMNS = {
     "episodes": (Episode, {
         "start_date": "DECOM", "reason_new_episode": "RNE", "legal_status": "LS", "category_of_need": "CIN",
@@ -51,8 +52,8 @@ RETURN_COLUMNS = {
     }),
     "prev_perm": (PreviousPermanence, {"kind": "PREV_PERM", "local_authority": "LA_PERM", "date": "DATE_PERM"}),
 }
-# Worked out by ``store`` from an episode's postcodes, after its own columns.
-EPISODE_PLACE_FIELDS = ["distance_miles", "placement_la", "placed_outside_area"]
+# Worked out from an episode's postcodes as it is read, and staged after its own columns.
+EPISODE_PLACE_FIELDS = [name for name, _kind in ssda903.PLACE_COLUMNS]
 
 
 class SSDA903:
@@ -68,29 +69,51 @@ class SSDA903:
         return dfe_rules.start(year, files, last_year=return_as_csv(year - 1, codes_of=year))
 
     def store(self, parsed, cohort_return):
-        children = returns.save_children({
-            r.CHILD: {"sex": r.SEX or "U", "date_of_birth": r.DOB, "ethnicity": r.ETHNIC, "upn": r.get("UPN") or ""}
-            for r in parsed.rows["header"]
-        })
-        locations = {}
-
-        def place(r):
-            pair = (r.HOME_POST, r.PL_POST)
-            if pair not in locations:
-                locations[pair] = ssda903.placement_location(*pair, parsed.lookups)
-            return locations[pair]
-
-        counts = {"header": len(parsed.rows["header"])}
-        for key, (model, columns) in RETURN_COLUMNS.items():
-            fields, values_of = list(columns), ssda903.columns_of(list(columns.values()))
-            if key == "episodes":
-                fields += EPISODE_PLACE_FIELDS
-                rows = ((cohort_return.pk, children[r.CHILD], *values_of(r), *place(r))
-                        for r in parsed.rows.get(key, ()))
-            else:
-                rows = ((cohort_return.pk, children[r.CHILD], *values_of(r)) for r in parsed.rows.get(key, ()))
-            counts[key] = insert_rows(model, ["cohort_return", "child", *fields], rows)
+        """
+        The staged rows (``children.staging``) written to the cohort tables by ``INSERT ... SELECT``, each table in
+        the file's order, with no row passing through Python: the children first (new ones added, changed details
+        updated), then each table's rows with their child's key.
+        """
+        staging = parsed.staging
+        header = staging.table("header")
+        children = returns.save_children_from(
+            f"SELECT {q('CHILD')} AS child_id, COALESCE(NULLIF({q('SEX')}, ''), 'U') AS sex, {q('DOB')} AS date_of_birth, "
+            f"{q('ETHNIC')} AS ethnicity, {_or_blank('UPN', staging.columns['header'])} AS upn FROM {header} WHERE kept"
+        )
+        counts = {"header": len(children)}
+        child_table = connection.ops.quote_name(Child._meta.db_table)
+        with connection.cursor() as cursor:
+            for key, (model, columns) in RETURN_COLUMNS.items():
+                if key not in staging:
+                    counts[key] = 0
+                    continue
+                held = staging.columns[key]
+                fields = [*columns, *(EPISODE_PLACE_FIELDS if key == "episodes" else ())]
+                values = [
+                    f"s.{q(column)}" if column in held else ("NULL" if model._meta.get_field(name).null else "''")
+                    for name, column in columns.items()
+                ] + [f"s.{q(name)}" for name in fields[len(columns):]]
+                names = ", ".join(
+                    connection.ops.quote_name(model._meta.get_field(name).column)
+                    for name in ["cohort_return", "child", *fields]
+                )
+                cursor.execute(
+                    f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
+                    f"SELECT %s, c.{q('id')}, {', '.join(values)} FROM {staging.table(key)} AS s JOIN {child_table} AS c "
+                    f"ON c.{q('child_id')} = s.{q('CHILD')} ORDER BY s.row",
+                    [cohort_return.pk],
+                )
+                counts[key] = cursor.rowcount
         return children, counts
+
+
+def q(name):
+    return connection.ops.quote_name(name)
+
+
+def _or_blank(column, held):
+    """A staged column, or blank where the year's table has no such column (UPN, say)."""
+    return q(column) if column in held else "''"
 
 
 def return_as_csv(year, codes_of=None):
