@@ -116,7 +116,8 @@ class CareEpisode(models.Model):
     episode still open where a later return takes over is closed there. Rebuilt, never edited.
     """
 
-    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="care_episodes")
+    # Found by the unique (child, start_date) index, which begins with it.
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="care_episodes", db_index=False)
     source = models.ForeignKey(
         "children.CohortReturn", on_delete=models.CASCADE, related_name="+", help_text="The return this row is from."
     )
@@ -225,7 +226,6 @@ class ChildYear(models.Model):
     class Meta:
         ordering = ["year", "child"]
         constraints = [models.UniqueConstraint(fields=["year", "child"], name="one_child_year")]
-        indexes = [models.Index(fields=["child"], name="child_year_child")]
 
     def __str__(self):
         return f"{self.child_id} in {self.year}"
