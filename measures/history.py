@@ -39,10 +39,9 @@ from children.models import (
 )
 from children.models import Episode as EpisodeRow
 from core.bulk import insert_rows
-from core import collection_year
 from core.collection_year import CollectionYear
 from core.months import months_after, months_before
-from core.working_days import working_days_after
+from core.working_days import bank_holiday_subdivision, working_days_after
 
 from .models import CareEpisode, ChildYear, ReturnDifference
 
@@ -109,8 +108,8 @@ class Row(NamedTuple):
         }
 
 
-EPISODE_FIELDS = [
-    "cohort_return__year", "start_date", "end_date", "reason_new_episode", "legal_status", "category_of_need",
+EPISODE_FIELDS = [  # a Row's, after its year (the return's)
+    "start_date", "end_date", "reason_new_episode", "legal_status", "category_of_need",
     "placement_type", "placement_provider", "reason_ceased", "distance_miles", "placed_outside_area", "urn",
 ]
 
@@ -119,25 +118,19 @@ class Episode(NamedTuple):
     """An episode of the joined history."""
 
     row: Row
+    start_date: datetime.date  # the row's
     end_date: datetime.date | None
     reason_ceased: str
     closed: bool  # closed here because a later return takes over
     period_start: datetime.date
     carer_start: datetime.date
-
-    @property
-    def start_date(self):
-        return self.row.start_date
-
-    @property
-    def short_break(self):
-        return self.row.legal_status in SHORT_BREAKS
+    short_break: bool  # under a short-break legal status (V3, V4)
 
     def open_on(self, day):
-        return self.row.start_date <= day and (self.end_date is None or self.end_date > day)
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
     def during(self, first, last):
-        return self.row.start_date <= last and (self.end_date is None or self.end_date >= first)
+        return self.start_date <= last and (self.end_date is None or self.end_date >= first)
 
 
 def join(rows_by_year, imported_years=None):
@@ -150,13 +143,14 @@ def join(rows_by_year, imported_years=None):
     may have left care and come back. So that episode (unless it starts a period of care, S) begins a period of
     care whose start is not known, as the earliest return's first episode does (``began_in_the_returns``).
     """
-    after_a_gap = set()  # first rows of a return with a year not imported before them and nothing known between
-    imported = set(imported_years or ()) | set(rows_by_year)
-    for year, rows in rows_by_year.items():
-        earlier = [row.start_date for before, held in rows_by_year.items() if before < year for row in held]
-        if rows and imported_years is not None and year - 1 not in imported and earlier and rows[0].start_date > max(earlier):
-            after_a_gap.add(rows[0])
-    taken = []  # (row, end_date, reason_ceased, closed)
+    after_a_gap = set()  # years whose first row follows a year not imported, with nothing known between
+    if imported_years is not None and len(rows_by_year) > 1:  # a return alone follows nothing
+        for year, rows in rows_by_year.items():
+            if rows and year - 1 not in imported_years and year - 1 not in rows_by_year:
+                earlier = [row.start_date for before, held in rows_by_year.items() if before < year for row in held]
+                if earlier and rows[0].start_date > max(earlier):
+                    after_a_gap.add(year)
+    taken = []  # (row, end_date, reason_ceased, closed, whether it follows a gap)
     takes_over_from = None  # where the later returns begin
     for year in sorted(rows_by_year, reverse=True):
         rows = rows_by_year[year]
@@ -166,16 +160,17 @@ def join(rows_by_year, imported_years=None):
             end, reason, closed = row.end_date, row.reason_ceased, False
             if takes_over_from is not None and (end is None or end > takes_over_from):
                 end, reason, closed = takes_over_from, CONTINUING, True
-            taken.append((row, end, reason, closed))
+            taken.append((row, end, reason, closed, row is rows[0] and year in after_a_gap))
         if rows:
             first = rows[0].start_date
             takes_over_from = first if takes_over_from is None else min(first, takes_over_from)
-    taken.sort(key=lambda item: item[0].start_date)
+    if len(rows_by_year) > 1:  # one return's rows are in order already
+        taken.sort(key=lambda item: item[0].start_date)
     history, previous, period_start, carer_start = [], None, None, None
-    for row, end, reason, closed in taken:
+    for row, end, reason, closed, follows_a_gap in taken:
         new_period = (
             previous is None or row.reason_new_episode == NEW_PERIOD_OF_CARE or previous.reason_ceased != CONTINUING
-            or row in after_a_gap
+            or follows_a_gap
         )
         if new_period:
             period_start = row.start_date
@@ -183,7 +178,9 @@ def join(rows_by_year, imported_years=None):
             row.reason_new_episode in NEW_CARER and row.placement_type not in ADOPTION_WITH_CURRENT_FOSTER_CARERS
         ):
             carer_start = row.start_date
-        previous = Episode(row, end, reason, closed, period_start, carer_start)
+        previous = Episode(
+            row, row.start_date, end, reason, closed, period_start, carer_start, row.legal_status in SHORT_BREAKS
+        )
         history.append(previous)
     return history
 
@@ -249,6 +246,17 @@ def previous_placement_start(history, episode):
     return before[-1].carer_start if before else None
 
 
+# The timetable's dates, remembered: the same days recur across a cohort's reviews, and working them out was most
+# of the timetable's cost. The bank holidays' subdivision is in the first review's key only so that a changed
+# setting is not served an old answer.
+_months_after = functools.lru_cache(maxsize=1 << 16)(months_after)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _first_review_due(period_start, subdivision):
+    return working_days_after(period_start, FIRST_REVIEW_WORKING_DAYS)
+
+
 def review_timeliness(history, review_dates, first, last):
     """
     Reviews due in the year from ``first`` to ``last`` and how many of them were held on time, as
@@ -274,9 +282,9 @@ def review_timeliness(history, review_dates, first, last):
 
         held = [day for day in review_dates if looked_after_on(day) or day == end]
         if began_in_the_returns(episodes):
-            due, number = working_days_after(start, FIRST_REVIEW_WORKING_DAYS), 0
+            due, number = _first_review_due(start, bank_holiday_subdivision()), 0
         elif held:  # the timetable before the first review seen is not known: it runs on from that review
-            due, number = months_after(held[0], LATER_REVIEW_MONTHS), 2
+            due, number = _months_after(held[0], LATER_REVIEW_MONTHS), 2
             held = [None, *held]
         else:
             continue
@@ -289,7 +297,7 @@ def review_timeliness(history, review_dates, first, last):
             if review is None:
                 break
             number += 1
-            due = months_after(review, SECOND_REVIEW_MONTHS if number == 1 else LATER_REVIEW_MONTHS)
+            due = _months_after(review, SECOND_REVIEW_MONTHS if number == 1 else LATER_REVIEW_MONTHS)
     return due_count, on_time_count
 
 
@@ -333,13 +341,20 @@ def adoption_timeliness(history, adopted, adoption=None):
     return to_family, adjusted, to_match
 
 
-@functools.lru_cache(maxsize=64)
-def _year_dates(year, year_end):
-    """The year's first and last days, and the days 30 months and two years before its last (``year_end``, the
-    council's, is part of the key only, so a changed setting is not served an old answer)."""
-    window = CollectionYear(year)
-    last = window.ends_on
-    return window.starts_on, last, months_before(last, 30), years_before(last, 2)
+class Year(NamedTuple):
+    """A collection year and the days ``child_year`` measures against, worked out once a rebuild."""
+
+    number: int
+    first: datetime.date
+    last: datetime.date
+    thirty_months_before: datetime.date
+    two_years_before: datetime.date
+
+    @classmethod
+    def of(cls, number):
+        window = CollectionYear(number)
+        last = window.ends_on
+        return cls(number, window.starts_on, last, months_before(last, 30), years_before(last, 2))
 
 
 def child_year(
@@ -347,14 +362,14 @@ def child_year(
     review_dates=(),
 ):
     """
-    What the measures need about one child in one collection year, as a dict of ``ChildYear`` fields.
-    ``history`` is the child's joined history; ``in_episodes`` whether the year's Episodes table holds the
+    What the measures need about one child in one collection ``year`` (a ``Year``), as a dict of ``ChildYear``
+    fields. ``history`` is the child's joined history; ``in_episodes`` whether the year's Episodes table holds the
     child (the year's cohort); ``oc2``, ``oc3``, ``uasc`` the year's rows, if any, ``missing`` the year's
     missing and away rows as (kind, start date), ``reviews`` its reviews as (date, participation code) and
     ``adoption`` its AD1 row as (DATE_MATCH, FOSTER_CARE); ``review_dates`` the child's reviews from every
     return, sorted.
     """
-    first, last, thirty_months_before, two_years_before = _year_dates(year, collection_year.year_end())
+    _number, first, last, thirty_months_before, two_years_before = year
     during = [e for e in history if e.during(first, last)] if in_episodes else []
     counted = [e for e in during if not e.short_break]
     looked_after = bool(counted)
@@ -373,8 +388,11 @@ def child_year(
         or e.short_break
         for e in during
     )
+    age_at_year_end = age_on(born, last) if born <= last else None
+    missing_in_year = [kind for kind, start in missing if first <= start <= last]
+    reviewed_in_year = [code for held, code in reviews if first <= held <= last]  # the participation codes
     fields = {
-        "year": year,
+        "year": year.number,
         "in_episodes": in_episodes,
         "looked_after": looked_after,
         "short_breaks_only": bool(during) and not looked_after,
@@ -384,16 +402,14 @@ def child_year(
         "reason_ceased": ceases[-1].reason_ceased if ceases else "",
         "age_ceased": age_on(born, ceases[-1].end_date) if ceases else None,
         "at_year_end": at_year_end,
-        "age_at_year_end": age_on(born, last) if born <= last else None,
+        "age_at_year_end": age_at_year_end,
         "placements": len({e.carer_start for e in counted}),
         "twelve_months": twelve_months,
         "uasc_at_year_end": bool(at_year_end and uasc is not None and (uasc[0] is None or uasc[0] > last)),
-        "missing_incidents": sum(1 for kind, start in missing if kind == MISSING and first <= start <= last),
-        "away_incidents": sum(1 for kind, start in missing if kind == AWAY and first <= start <= last),
-        "reviews_aged_4_and_over": sum(
-            1 for held, code in reviews if first <= held <= last and code and code != UNDER_4_AT_REVIEW
-        ),
-        "reviews_taken_part_in": sum(1 for held, code in reviews if first <= held <= last and code in TOOK_PART_IN_REVIEW),
+        "missing_incidents": missing_in_year.count(MISSING),
+        "away_incidents": missing_in_year.count(AWAY),
+        "reviews_aged_4_and_over": len([code for code in reviewed_in_year if code and code != UNDER_4_AT_REVIEW]),
+        "reviews_taken_part_in": len([code for code in reviewed_in_year if code in TOOK_PART_IN_REVIEW]),
     }
     # Long-term stability (DfE stability data guidance): under 16 at 31 March, looked after continuously for
     # two and a half years (the period began on or before 30 September two and a half years before), and with
@@ -407,7 +423,7 @@ def child_year(
     # has lasted two years (the DfE's words in its 2021 placement stability data file: "or are placed for
     # adoption and their adoptive placement together with their previous placement, last for at least 2 years").
     long_term_group = bool(
-        at_year_end and born <= last and age_on(born, last) < 16
+        at_year_end and age_at_year_end is not None and age_at_year_end < 16
         and open_at_end.period_start <= thirty_months_before
     )
     fields["long_term_group"] = long_term_group
@@ -437,8 +453,7 @@ def child_year(
         carer_start=open_at_end.carer_start if at_year_end else None,
     )
     fields["has_oc2"] = oc2 is not None
-    for position, name in enumerate(OC2_FIELDS):
-        fields[name] = oc2[position] if oc2 is not None else None
+    fields.update(zip(OC2_FIELDS, oc2) if oc2 is not None else NO_OC2)
     birthdays = [age for age in CARE_LEAVER_AGES if first <= _birthday(born, age) <= last] if oc3 is not None else []
     fields["care_leaver_age"] = birthdays[0] if birthdays else None
     fields["in_touch"], fields["activity"], fields["accommodation"] = oc3 if oc3 is not None else ("", "", "")
@@ -449,6 +464,7 @@ OC2_FIELDS = [
     "sdq_score", "health_assessment", "teeth_check", "immunisations", "health_check", "convicted",
     "substance_misuse", "intervention_received", "intervention_offered",
 ]
+NO_OC2 = dict.fromkeys(OC2_FIELDS)
 CHILD_YEAR_FIELDS = [
     "year", "in_episodes", "looked_after", "short_breaks_only", "started", "age_started", "ceased",
     "reason_ceased", "age_ceased", "at_year_end", "age_at_year_end", "placements", "twelve_months",
@@ -465,11 +481,22 @@ CARE_EPISODE_FIELDS = [
 ]
 
 
-def _grouped(queryset, fields):
-    """{child pk: [tuple of ``fields``]} in the queryset's order."""
-    grouped = defaultdict(list)
-    for child, *values in queryset.values_list("child_id", *fields):
-        grouped[child].append(values)
+def _by_child_and_year(queryset, fields, year_of):
+    """
+    {child pk: {year: [tuple of ``fields``]}} in the queryset's order, the year that of the row's return
+    (``year_of``: {return pk: year}), so that each child's rows come ready for ``child_year``.
+    """
+    grouped = defaultdict(dict)
+    for row in queryset.values_list("child_id", "cohort_return_id", *fields):
+        grouped[row[0]].setdefault(year_of[row[1]], []).append(row[2:])
+    return grouped
+
+
+def _one_by_child_and_year(queryset, fields, year_of):
+    """{child pk: {year: tuple of ``fields``}} for a table with at most one row per child and return."""
+    grouped = defaultdict(dict)
+    for row in queryset.values_list("child_id", "cohort_return_id", *fields):
+        grouped[row[0]][year_of[row[1]]] = row[2:]
     return grouped
 
 
@@ -483,69 +510,63 @@ def _of_children(pks, field="child"):
     return Q(**{f"{field}__in": pks})
 
 
-def _rebuild_chunk(pks, returns):
+def _rebuild_chunk(pks, returns, years):
     of_chunk = _of_children(pks)
     for model in (CareEpisode, ChildYear, ReturnDifference):
         model.objects.filter(of_chunk).delete()
-    born, described = {}, {}
-    for pk, date_of_birth, sex, ethnicity in Child.objects.filter(_of_children(pks, "pk")).values_list(
+    year_of = {pk: year for year, pk in returns.items()}
+    children = Child.objects.filter(_of_children(pks, "pk")).order_by("pk").values_list(
         "pk", "date_of_birth", "sex", "ethnicity"
-    ):
-        born[pk], described[pk] = date_of_birth, (sex, ethnicity)
-    episodes = defaultdict(lambda: defaultdict(list))
-    for child, *values in (
-        EpisodeRow.objects.filter(of_chunk).order_by("child", "cohort_return__year", "start_date")
-        .values_list("child_id", *EPISODE_FIELDS)
-    ):
-        episodes[child][values[0]].append(Row(*values))
-    oc2 = _grouped(HealthOutcome.objects.filter(of_chunk), ["cohort_return__year", *OC2_FIELDS])
-    oc3 = _grouped(
-        CareLeaverOutcome.objects.filter(of_chunk), ["cohort_return__year", "in_touch", "activity", "accommodation"]
     )
-    uasc = _grouped(UnaccompaniedAsylumSeeker.objects.filter(of_chunk), ["cohort_return__year", "date_ceased_uasc"])
-    missing = _grouped(
-        MissingEpisode.objects.filter(of_chunk).order_by("start_date"), ["cohort_return__year", "kind", "start_date"]
+    episodes = defaultdict(dict)
+    for row in EpisodeRow.objects.filter(of_chunk).order_by("start_date").values_list(
+        "child_id", "cohort_return_id", *EPISODE_FIELDS
+    ):
+        year = year_of[row[1]]
+        episodes[row[0]].setdefault(year, []).append(Row(year, *row[2:]))
+    oc2 = _one_by_child_and_year(HealthOutcome.objects.filter(of_chunk), OC2_FIELDS, year_of)
+    oc3 = _one_by_child_and_year(
+        CareLeaverOutcome.objects.filter(of_chunk), ["in_touch", "activity", "accommodation"], year_of
     )
-    reviews = _grouped(Review.objects.filter(of_chunk), ["cohort_return__year", "review_date", "participation"])
-    adoptions = _grouped(Adoption.objects.filter(of_chunk), ["cohort_return__year", "date_matched", "foster_carer_adoption"])
+    uasc = _one_by_child_and_year(UnaccompaniedAsylumSeeker.objects.filter(of_chunk), ["date_ceased_uasc"], year_of)
+    adoptions = _one_by_child_and_year(
+        Adoption.objects.filter(of_chunk), ["date_matched", "foster_carer_adoption"], year_of
+    )
+    missing = _by_child_and_year(
+        MissingEpisode.objects.filter(of_chunk).order_by("start_date"), ["kind", "start_date"], year_of
+    )
+    reviews = _by_child_and_year(Review.objects.filter(of_chunk), ["review_date", "participation"], year_of)
     care_episodes, child_years, found = [], [], []
     child_year_values = operator.itemgetter(*CHILD_YEAR_FIELDS)
     imported_years = set(returns)
-    for child in pks:
-        if child not in born:
-            continue
-        by_year = episodes.get(child, {})
+    nothing = {}
+    for child, born, sex, ethnicity in children:
+        by_year = episodes.get(child, nothing)
         history = join(by_year, imported_years)
         for e in history:
+            row = e.row
             care_episodes.append((
-                child, returns[e.row.year], e.start_date, e.end_date, e.row.reason_new_episode, e.row.legal_status,
-                e.row.category_of_need, e.row.placement_type, e.row.placement_provider, e.reason_ceased,
-                e.row.distance_miles, e.row.placed_outside_area, e.closed, e.period_start, e.carer_start,
+                child, returns[row.year], row.start_date, e.end_date, row.reason_new_episode, row.legal_status,
+                row.category_of_need, row.placement_type, row.placement_provider, e.reason_ceased,
+                row.distance_miles, row.placed_outside_area, e.closed, e.period_start, e.carer_start,
             ))
         for year, rule, message, previous, current in differences(by_year, imported_years):
             found.append(ReturnDifference(
                 child_id=child, year=year, rule=rule, message=message, previous=previous, current=current
             ))
-        oc2_by_year = {values[0]: values[1:] for values in oc2.get(child, ())}
-        oc3_by_year = {values[0]: values[1:] for values in oc3.get(child, ())}
-        uasc_by_year = {values[0]: values[1:] for values in uasc.get(child, ())}
-        adoption_by_year = {values[0]: values[1:] for values in adoptions.get(child, ())}
-        missing_by_year = defaultdict(list)
-        for year, kind, start in missing.get(child, ()):
-            missing_by_year[year].append((kind, start))
-        years = set(by_year) | set(oc2_by_year) | set(oc3_by_year) | set(uasc_by_year) | set(missing_by_year)
-        reviews_by_year = defaultdict(list)
-        for year, held, code in reviews.get(child, ()):
-            reviews_by_year[year].append((held, code))
-        years |= set(reviews_by_year)
-        review_dates = sorted({held for _year, held, _code in reviews.get(child, ())})
-        for year in sorted(years):
+        oc2_by_year, oc3_by_year = oc2.get(child, nothing), oc3.get(child, nothing)
+        uasc_by_year, adoption_by_year = uasc.get(child, nothing), adoptions.get(child, nothing)
+        missing_by_year, reviews_by_year = missing.get(child, nothing), reviews.get(child, nothing)
+        review_dates = sorted({held for held_in_year in reviews_by_year.values() for held, _code in held_in_year})
+        for year in sorted({
+            *by_year, *oc2_by_year, *oc3_by_year, *uasc_by_year, *missing_by_year, *reviews_by_year
+        }):
             fields = child_year(
-                year, born[child], history, year in by_year, oc2_by_year.get(year), oc3_by_year.get(year),
+                years[year], born, history, year in by_year, oc2_by_year.get(year), oc3_by_year.get(year),
                 missing_by_year.get(year, ()), uasc_by_year.get(year), reviews_by_year.get(year, ()),
                 adoption_by_year.get(year), review_dates,
             )
-            child_years.append((returns[year], child, *described[child], *child_year_values(fields)))
+            child_years.append((returns[year], child, sex, ethnicity, *child_year_values(fields)))
     insert_rows(CareEpisode, CARE_EPISODE_FIELDS, care_episodes)
     insert_rows(ChildYear, ["cohort_return", "child", "sex", "ethnicity", *CHILD_YEAR_FIELDS], child_years)
     ReturnDifference.objects.bulk_create(found)
@@ -559,10 +580,11 @@ def rebuild(children=None):
     the caller's transaction. Returns (episodes, child-years, differences) written.
     """
     returns = dict(CohortReturn.objects.values_list("year", "pk"))
+    years = {year: Year.of(year) for year in returns}
     pks = sorted(set(children) if children is not None else Child.objects.values_list("pk", flat=True))
     totals = [0, 0, 0]
     for start in range(0, len(pks), CHUNK):
-        for position, count in enumerate(_rebuild_chunk(pks[start:start + CHUNK], returns)):
+        for position, count in enumerate(_rebuild_chunk(pks[start:start + CHUNK], returns, years)):
             totals[position] += count
     from .signals import figures_changed
 
