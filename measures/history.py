@@ -18,8 +18,10 @@ OC2, OC3, missing and UASC rows, so that every measure for every year is one agg
 The history is rebuilt, never edited: after an import for the children of the imported year (and those
 left with an episode open at the end of the year before), and for one child after an officer's edit.
 """
+import contextlib
 import datetime
 import functools
+import gc
 import operator
 from collections import defaultdict
 from typing import NamedTuple
@@ -573,6 +575,24 @@ def _rebuild_chunk(pks, returns, years):
     return len(care_episodes), len(child_years), len(found)
 
 
+@contextlib.contextmanager
+def _cycle_collector_paused():
+    """
+    Python's cycle collector paused, then resumed as it was. A rebuild makes hundreds of thousands of small
+    objects that live until their chunk is written (the rows read, the histories, the rows to write), and the
+    collector makes a full pass over every object in the process each time those survivors grow by a quarter:
+    a quarter of the rebuild's time on an 80,000-child return, and it finds nothing, as the rebuild makes no
+    reference cycles. Reference counting still frees each chunk as the next begins.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @transaction.atomic
 def rebuild(children=None):
     """
@@ -583,9 +603,10 @@ def rebuild(children=None):
     years = {year: Year.of(year) for year in returns}
     pks = sorted(set(children) if children is not None else Child.objects.values_list("pk", flat=True))
     totals = [0, 0, 0]
-    for start in range(0, len(pks), CHUNK):
-        for position, count in enumerate(_rebuild_chunk(pks[start:start + CHUNK], returns, years)):
-            totals[position] += count
+    with _cycle_collector_paused():
+        for start in range(0, len(pks), CHUNK):
+            for position, count in enumerate(_rebuild_chunk(pks[start:start + CHUNK], returns, years)):
+                totals[position] += count
     from .signals import figures_changed
 
     figures_changed()
