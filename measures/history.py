@@ -248,9 +248,9 @@ def previous_placement_start(history, episode):
     return before[-1].carer_start if before else None
 
 
-# The timetable's dates, remembered: the same days recur across a cohort's reviews, and working them out was most
-# of the timetable's cost. The bank holidays' subdivision is in the first review's key only so that a changed
-# setting is not served an old answer.
+# The timetable's dates, remembered: the same days recur across a cohort's reviews, and working them out was
+# nearly half the timetable's cost. The bank holidays' subdivision is in the first review's key only so that a
+# changed setting is not served an old answer.
 _months_after = functools.lru_cache(maxsize=1 << 16)(months_after)
 
 
@@ -581,8 +581,8 @@ def _cycle_collector_paused():
     Python's cycle collector paused, then resumed as it was. A rebuild makes hundreds of thousands of small
     objects that live until their chunk is written (the rows read, the histories, the rows to write), and the
     collector makes a full pass over every object in the process each time those survivors grow by a quarter:
-    a quarter of the rebuild's time on an 80,000-child return, and it finds nothing, as the rebuild makes no
-    reference cycles. Reference counting still frees each chunk as the next begins.
+    a quarter of the rebuild's time on an 80,000-child return, and it finds next to nothing, as the rebuild
+    makes no reference cycles of its own. Reference counting still frees each chunk as the next begins.
     """
     was_enabled = gc.isenabled()
     gc.disable()
