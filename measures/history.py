@@ -251,7 +251,7 @@ def previous_placement_start(history, episode):
 # The timetable's dates, remembered: the same days recur across a cohort's reviews, and working them out was
 # nearly half the timetable's cost. The bank holidays' subdivision is in the first review's key only so that a
 # changed setting is not served an old answer.
-_months_after = functools.lru_cache(maxsize=1 << 16)(months_after)
+_months_after = functools.lru_cache(maxsize=1 << 14)(months_after)
 
 
 @functools.lru_cache(maxsize=1 << 14)
