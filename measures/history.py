@@ -520,24 +520,22 @@ def _rebuild_chunk(pks, returns, years):
     children = Child.objects.filter(_of_children(pks, "pk")).order_by("pk").values_list(
         "pk", "date_of_birth", "sex", "ethnicity"
     )
+
+    def rows_of(model):
+        """The chunk's rows of ``model`` in no order unless one is asked for: the returns' tables sort by the
+        child's identifier by default, through a join to the children and a sort the grouping has no use for."""
+        return model.objects.filter(of_chunk).order_by()
+
     episodes = defaultdict(dict)
-    for row in EpisodeRow.objects.filter(of_chunk).order_by("start_date").values_list(
-        "child_id", "cohort_return_id", *EPISODE_FIELDS
-    ):
+    for row in rows_of(EpisodeRow).order_by("start_date").values_list("child_id", "cohort_return_id", *EPISODE_FIELDS):
         year = year_of[row[1]]
         episodes[row[0]].setdefault(year, []).append(Row(year, *row[2:]))
-    oc2 = _one_by_child_and_year(HealthOutcome.objects.filter(of_chunk), OC2_FIELDS, year_of)
-    oc3 = _one_by_child_and_year(
-        CareLeaverOutcome.objects.filter(of_chunk), ["in_touch", "activity", "accommodation"], year_of
-    )
-    uasc = _one_by_child_and_year(UnaccompaniedAsylumSeeker.objects.filter(of_chunk), ["date_ceased_uasc"], year_of)
-    adoptions = _one_by_child_and_year(
-        Adoption.objects.filter(of_chunk), ["date_matched", "foster_carer_adoption"], year_of
-    )
-    missing = _by_child_and_year(
-        MissingEpisode.objects.filter(of_chunk).order_by("start_date"), ["kind", "start_date"], year_of
-    )
-    reviews = _by_child_and_year(Review.objects.filter(of_chunk), ["review_date", "participation"], year_of)
+    oc2 = _one_by_child_and_year(rows_of(HealthOutcome), OC2_FIELDS, year_of)
+    oc3 = _one_by_child_and_year(rows_of(CareLeaverOutcome), ["in_touch", "activity", "accommodation"], year_of)
+    uasc = _one_by_child_and_year(rows_of(UnaccompaniedAsylumSeeker), ["date_ceased_uasc"], year_of)
+    adoptions = _one_by_child_and_year(rows_of(Adoption), ["date_matched", "foster_carer_adoption"], year_of)
+    missing = _by_child_and_year(rows_of(MissingEpisode).order_by("start_date"), ["kind", "start_date"], year_of)
+    reviews = _by_child_and_year(rows_of(Review), ["review_date", "participation"], year_of)
     care_episodes, child_years, found = [], [], []
     child_year_values = operator.itemgetter(*CHILD_YEAR_FIELDS)
     imported_years = set(returns)
