@@ -355,6 +355,11 @@ class CohortImport(models.Model):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
+    problem_counts = models.JSONField(
+        default=list, blank=True,
+        help_text="Each kind of problem found: how many, how many are listed in errors or warnings (the first "
+                  "ssda903.PROBLEMS_KEPT of each kind), whether it blocks, and its first example's message.",
+    )
     counts = models.JSONField("rows saved per table", default=dict, blank=True)
     changes = models.JSONField(
         "what changed since the year's last import", default=dict, blank=True,

@@ -11,8 +11,9 @@ A kind of return is an object with:
 - ``read(year, files, progress=None)``: read and check the files, (name, bytes) pairs handed over one at a
   time (an iterable; the service's reads each from storage as it is reached), against the year's
   specification, changing nothing (it may hold rows in temporary tables of its own connection:
-  ``children.staging``). Returns the parsed return: ``ok`` (no blocking problem), ``errors`` and ``warnings``
-  (``children.ssda903.Problem``), ``tables`` (file name -> the table it holds, ``""`` if none), ``row_counts``
+  ``children.staging``). Returns the parsed return (``children.ssda903.ParsedReturn`` serves any kind): ``ok``
+  (no blocking problem), ``errors`` and ``warnings`` (``children.ssda903.Problem``, the first
+  ``ssda903.PROBLEMS_KEPT`` of each kind), ``error_count`` and ``problem_counts()`` (every one counted), ``tables`` (file name -> the table it holds, ``""`` if none), ``row_counts``
   (table -> rows read) and ``close()`` (called however the import ends). ``progress(done, total)`` is called
   now and then;
 - ``start_rules(year, files)``: its own rule engine started over the files while the app reads them (an

@@ -130,7 +130,22 @@ def audit_trail(child):
 
 
 def cohort_imports():
-    return CohortImport.objects.select_related("created_by").defer("errors", "warnings")
+    return CohortImport.objects.select_related("created_by").defer("errors", "warnings", "problem_counts")
+
+
+def problems_not_listed(cohort_import):
+    """The kinds of problem with more found than listed (each kind lists its first ``ssda903.PROBLEMS_KEPT``)."""
+    return sorted(
+        ({**kind, "not_listed": kind["count"] - kind["listed"]} for kind in cohort_import.problem_counts
+         if kind["count"] > kind["listed"]),
+        key=lambda kind: (not kind["blocks"], -kind["count"]),
+    )
+
+
+def warning_count(cohort_import):
+    """How many warnings the import found, listed or not (an import from before counting kept only its list)."""
+    counted = [kind["count"] for kind in cohort_import.problem_counts if not kind["blocks"]]
+    return sum(counted) if counted else len(cohort_import.warnings)
 
 
 def unresolved_failed_imports(limit=5):

@@ -212,13 +212,14 @@ def run_import(import_id, *, progress=None):
                 dfe_rules.store(cohort_import, _wait_for_rules(cohort_import, engine, saving=False))
             errors = [e.as_dict() for e in parsed.errors]
             _set(
-                cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=len(errors),
-                warnings=warnings, stage="Stopped: the files have errors; nothing was changed",
-                finished_at=timezone.now(),
+                cohort_import, status=CohortImport.Status.FAILED, errors=errors, error_count=parsed.error_count,
+                warnings=warnings, problem_counts=parsed.problem_counts(),
+                stage="Stopped: the files have errors; nothing was changed", finished_at=timezone.now(),
             )
             return cohort_import
         _wait_for_rules(cohort_import, engine)
-        _set(cohort_import, stage="Saving the year's records beside the DfE's validation rules", warnings=warnings)
+        _set(cohort_import, stage="Saving the year's records beside the DfE's validation rules", warnings=warnings,
+             problem_counts=parsed.problem_counts())
         counts, changes = _save_return(
             kind, parsed, cohort_import.created_by, import_pk=cohort_import.pk, engine=engine
         )
@@ -312,7 +313,7 @@ def retry_import(cohort_import):
         raise CannotTryAgain("This import’s files have been deleted; upload them again.")
     restarted = CohortImport.objects.filter(pk=cohort_import.pk, status=CohortImport.Status.FAILED).update(
         status=CohortImport.Status.QUEUED, stage="Waiting to start (tried again)", errors=[], error_count=0,
-        warnings=[], counts={}, changes={}, rows_done=0, rows_total=0, started_at=None, finished_at=None,
+        warnings=[], problem_counts=[], counts={}, changes={}, rows_done=0, rows_total=0, started_at=None, finished_at=None,
     )
     if not restarted:
         raise CannotTryAgain("Only an import that failed can be tried again; this one is already under way.")

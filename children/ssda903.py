@@ -65,6 +65,9 @@ REPEATED_ROWS = {
 TEXT_LIMITS = {"CHILD": 20, "UPN": 13, "URN": 10, "SDQ_REASON": 4, "LA_PERM": 10, "DATE_PERM": 10, "SW_ID": 20}
 CODE_LIMIT = 10
 EARLIEST_DATE = datetime.date(1900, 1, 1)
+# Problems listed of each kind; beyond, a kind's problems are counted only, so that a file of 300,000 bad rows
+# holds (and its import page lists) a few thousand problems, not a million.
+PROBLEMS_KEPT = 1000
 POSTCODE_PATTERN = r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}"  # a full postcode, normalised (no space)
 # SEX before 2024-25 was 1 (male) / 2 (female); the app keeps the 2024-25 codes M / F / U.
 SEX_FROM_NUMBER = {"1": "M", "2": "F"}
@@ -230,10 +233,25 @@ class ParsedReturn:
     # The 903's rows as read, in temporary tables (``children.staging``) rather than in memory: Header with every
     # row read and whether it was kept (``kept``), the other tables with the rows kept; each row has its number.
     staging: Staging | None = None
+    # (blocks, kind) -> [how many, the first one]: every problem counted, each kind's first ``PROBLEMS_KEPT`` listed
+    kinds: dict = field(default_factory=dict)
 
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def error_count(self):
+        """How many blocking problems were found, listed or not."""
+        return sum(count for (blocks, _kind), (count, _first) in self.kinds.items() if blocks)
+
+    def problem_counts(self):
+        """Each kind of problem found: its count, how many are listed, whether it blocks, and its first example."""
+        return [
+            {"kind": kind, "blocks": blocks, "count": count, "listed": min(count, PROBLEMS_KEPT),
+             "table": first.table, "field": first.field, "message": first.message}
+            for (blocks, kind), (count, first) in self.kinds.items()
+        ]
 
     def close(self):
         """Let go of what the return holds beyond this object (its staged tables); the import calls it at the end."""
@@ -252,9 +270,16 @@ class ParsedReturn:
             yield dict(zip(columns, values))
 
     def problem(self, table, row, column, value, message, *, blocks, kind, child=""):
+        """Record a problem: counted always, listed if it is among the first ``PROBLEMS_KEPT`` of its kind."""
+        counted = self.kinds.get((blocks, kind))
+        if counted is not None:
+            counted[0] += 1
+            if counted[0] > PROBLEMS_KEPT:
+                return
         problem = Problem(table, row, column, value, message, blocks=blocks, kind=kind, child=child)
+        if counted is None:
+            self.kinds[(blocks, kind)] = [1, problem]
         (self.errors if blocks else self.warnings).append(problem)
-        return problem
 
 
 def parse_date(text):

@@ -213,6 +213,7 @@ class CohortImportDetailView(OfficerView, DetailView):
     template_name = "children/import_detail.html"
     context_object_name = "cohort_import"
     ERRORS_PER_PAGE = 100
+    WARNINGS_SHOWN = 100  # the rest are in the problems download
 
     def get_queryset(self):
         return CohortImport.objects.select_related("created_by").prefetch_related("files")
@@ -231,6 +232,12 @@ class CohortImportDetailView(OfficerView, DetailView):
             for problem in problems:
                 writer.writerow([kind, problem["table"], problem["row"] or "", problem["field"], problem["value"],
                                  problem["message"], "", problem.get("child", "")])
+        for cut in selectors.problems_not_listed(cohort_import):
+            writer.writerow([
+                "error" if cut["blocks"] else "warning", cut["table"], "", cut["field"], "",
+                f"{cut['not_listed']} more like “{cut['message']}” are not listed: the first {cut['listed']} of each "
+                "kind of problem are kept.", "", "",
+            ])
         writer.writerows(selectors.dfe_rule_rows(cohort_import))
         return response
 
@@ -240,6 +247,9 @@ class CohortImportDetailView(OfficerView, DetailView):
         context["page_obj"] = context["error_page"]
         context["retention_days"] = settings.COHORT_FILE_RETENTION_DAYS
         context["rule_check"] = selectors.dfe_rule_check(self.object)
+        context["not_listed"] = selectors.problems_not_listed(self.object)
+        context["warning_count"] = selectors.warning_count(self.object)
+        context["warnings_shown"] = self.object.warnings[:self.WARNINGS_SHOWN]
         return context
 
 

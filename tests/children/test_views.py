@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from children import services
+from children import services, ssda903
 from children.models import Child, CohortImport, Episode
 
 from .conftest import DATA, YEAR, file_set
@@ -369,6 +369,33 @@ def test_every_problem_can_be_downloaded_as_csv(run_files, officer_client, clien
             "child": "B004"} in rows
     assert any(r["kind"] == "warning" and r["field"] == "FAVOURITE_COLOUR" for r in rows)
     assert client_for(Role.COUNCILLOR).get(url, {"download": "problems"}).status_code == 403
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_of_each_kind_and_counts_them_all(run_files, officer_client, monkeypatch):
+    monkeypatch.setattr(ssda903, "PROBLEMS_KEPT", 3)
+    # Eight Header rows with no date of birth (a blocking problem of one kind, DOB_blank), and two rows with a
+    # code not in any year's list (a warning of another kind, ETHNIC_not_a_code): each is one Episodes row's child.
+    header = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n" + "".join(f"M{n},M,,WBRI,UN1,,\n" for n in range(8)) + (
+        "".join(f"N{n},F,01/02/2015,ZZZZ,UN1,0,\n" for n in range(2)))
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" + "".join(
+        f"{child},01/06/2024,S,C2,N1,U1,PR1,,,,,,SC123456\n" for child in [*(f"M{n}" for n in range(8)), "N0", "N1"])
+    result = run_files([("header.csv", header.encode()), ("episodes.csv", episodes.encode())])
+
+    assert result.status == CohortImport.Status.FAILED
+    assert result.error_count == 8 and [e["kind"] for e in result.errors] == ["DOB_blank"] * 3
+    counted = {kind["kind"]: (kind["count"], kind["listed"]) for kind in result.problem_counts}
+    assert counted["DOB_blank"] == (8, 3) and counted["ETHNIC_not_a_code"] == (2, 2)
+    url = reverse("children:import_detail", args=[result.pk])
+    page = officer_client.get(url).content.decode()
+    assert "The files have 8 problems; nothing was changed" in page
+    listed = page.split('id="problems-not-listed"')[1].split("</table>")[0]
+    assert "DOB is required" in listed and ">8<" in listed and ">5<" in listed and "ZZZZ" not in listed
+    rows = list(csv.DictReader(io.StringIO(officer_client.get(url, {"download": "problems"}).content.decode())))
+    assert len([r for r in rows if r["kind"] == "error" and r["row"]]) == 3
+    assert [r["message"] for r in rows if r["kind"] == "error" and not r["row"]] == [
+        "5 more like “DOB is required: the row cannot be read without it.” are not listed: the first 3 of each "
+        "kind of problem are kept."
+    ]
 
 
 # --- Keeping uploaded files no longer than needed ---------------------------------------------------------
