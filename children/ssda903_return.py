@@ -81,7 +81,7 @@ class SSDA903:
             f"{q('ETHNIC')} AS ethnicity, {_or_blank('UPN', staging.columns['header'])} AS upn FROM {header} WHERE kept"
         )
         counts = {"header": len(children)}
-        child_table = connection.ops.quote_name(Child._meta.db_table)
+        child_table = q(Child._meta.db_table)
         with connection.cursor() as cursor:
             for key, (model, columns) in RETURN_COLUMNS.items():
                 if key not in staging:
@@ -93,12 +93,9 @@ class SSDA903:
                     f"s.{q(column)}" if column in held else ("NULL" if model._meta.get_field(name).null else "''")
                     for name, column in columns.items()
                 ] + [f"s.{q(name)}" for name in fields[len(columns):]]
-                names = ", ".join(
-                    connection.ops.quote_name(model._meta.get_field(name).column)
-                    for name in ["cohort_return", "child", *fields]
-                )
+                names = ", ".join(q(model._meta.get_field(name).column) for name in ["cohort_return", "child", *fields])
                 cursor.execute(
-                    f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
+                    f"INSERT INTO {q(model._meta.db_table)} ({names}) "
                     f"SELECT %s, c.{q('id')}, {', '.join(values)} FROM {staging.table(key)} AS s JOIN {child_table} AS c "
                     f"ON c.{q('child_id')} = s.{q('CHILD')} ORDER BY s.row",
                     [cohort_return.pk],
@@ -108,6 +105,7 @@ class SSDA903:
 
 
 def q(name):
+    """A table's or column's name, quoted for SQL."""
     return connection.ops.quote_name(name)
 
 
