@@ -12,7 +12,7 @@ async function poll() {
     const bar = document.getElementById("import-progress-bar");
     if (text) {
       text.textContent = `${data.status_label}: ${data.stage}` +
-        (data.rows_total ? ` (${data.rows_done} of ${data.rows_total} rows checked).` : ".");
+        (data.rows_total ? ` (${data.rows_done.toLocaleString("en-GB")} of ${data.rows_total.toLocaleString("en-GB")} rows checked).` : ".");
     }
     if (bar) {
       bar.value = data.percent;
