@@ -13,9 +13,9 @@ A kind of return is an object with:
   specification, changing nothing (it may hold rows in temporary tables of its own connection:
   ``children.staging``). Returns the parsed return (``children.ssda903.ParsedReturn`` serves any kind): ``ok``
   (no blocking problem), ``errors`` and ``warnings`` (``children.ssda903.Problem``, the first
-  ``ssda903.PROBLEMS_KEPT`` of each kind), ``error_count`` and ``problem_counts()`` (every one counted), ``tables`` (file name -> the table it holds, ``""`` if none), ``row_counts``
-  (table -> rows read) and ``close()`` (called however the import ends). ``progress(done, total)`` is called
-  now and then;
+  ``ssda903.PROBLEMS_KEPT`` of each kind), ``error_count`` and ``problem_counts()`` (every one counted),
+  ``tables`` (file name -> the table it holds, ``""`` if none), ``row_counts`` (table -> rows read) and
+  ``close()`` (called however the import ends). ``progress(done, total)`` is called now and then;
 - ``start_rules(year, files)``: its own rule engine started over the files while the app reads them (an
   object with ``finish()``, giving a ``children.dfe_rules.Outcome``, and ``stop()``), or None without one;
 - ``store(parsed, cohort_return)``: write a clean return's rows for the year (the service has already removed

@@ -2,10 +2,9 @@
 Everything that changes cohort records: code lists, the import of a return and officers' edits.
 
 The import runs in two steps, the same for every kind of return (``children.returns``; England's SSDA903 is
-``children.ssda903_return``): the kind reads and checks every row of every table and changes nothing (its rows wait in temporary tables of
-its own: ``children.staging``); only
-if it finds no blocking problem does ``_save_return`` replace the year's rows, in one transaction, with the
-kind storing its rows. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
+``children.ssda903_return``): the kind reads and checks every row of every table and changes nothing (its
+rows wait in temporary tables of its own: ``children.staging``); only if it finds no blocking problem does
+``_save_return`` replace the year's rows, in one transaction, with the kind storing its rows. A bad file therefore changes nothing and its ``CohortImport`` keeps every error.
 """
 import csv
 import datetime

@@ -687,6 +687,8 @@ class _TableReader:
             record += placement_between(places.get(record[self.home]), places.get(record[self.placement]), self.lookups)
         self.write(record)
 
+    # Each reader returns the value to keep and appends (message, blocks, kind, value shown) for each problem.
+
     def _child(self, column, value, key, after_year_end, problems):
         if len(value) > TEXT_LIMITS["CHILD"]:
             problems.append(("A child identifier can be at most 20 characters.", True, "CHILD_too_long", value))
@@ -820,19 +822,15 @@ def _check_across_tables(parsed, spec):
     """
     staging = parsed.staging
     quote = staging_quote
-
-    def staged(key):
-        return key in staging
-
     for key, columns in {**UNIQUE_ROWS, **REPEATED_ROWS}.items():
-        if not staged(key):
+        if key not in staging:
             continue
         blocks = key in UNIQUE_ROWS
         identity = ", ".join(map(quote, columns))
-        values = ", ".join(f"v{number}" for number in range(len(columns)))
+        aliases = ", ".join(f"v{number}" for number in range(len(columns)))
         named = ", ".join(f"{quote(column)} AS v{number}" for number, column in enumerate(columns))
         repeats = staging.rows(
-            f"SELECT row, child_id, {values}, first FROM (SELECT row, {quote('CHILD')} AS child_id, {named}, "
+            f"SELECT row, child_id, {aliases}, first FROM (SELECT row, {quote('CHILD')} AS child_id, {named}, "
             f"MIN(row) OVER (PARTITION BY {identity}) AS first FROM {staging.table(key)}"
             f"{' WHERE kept' if key == 'header' else ''}) AS numbered WHERE row <> first ORDER BY row"
         )
@@ -842,7 +840,7 @@ def _check_across_tables(parsed, spec):
                 f"Repeats row {first}" + ("; the app keeps one row for each." if blocks else "."),
                 blocks=blocks, kind=f"{table_label(key)}_repeated", child=child,
             )
-    header = staging.table("header") if staged("header") else None
+    header = staging.table("header") if "header" in staging else None
     # Each child's first kept Header row: the child's details.
     first_header = (
         f"(SELECT {quote('CHILD')}, {quote('DOB')} FROM (SELECT {quote('CHILD')}, {quote('DOB')}, ROW_NUMBER() OVER "
@@ -872,7 +870,7 @@ def _check_across_tables(parsed, spec):
                 parsed.problem(label, row, "DOB", _shown(born),
                                f"Does not match the date of birth in Header ({in_header:%d/%m/%Y}).",
                                blocks=False, kind="DOB_differs", child=child)
-    if staged("episodes"):
+    if "episodes" in staging:
         # Each child's episodes together (children in the order they first appear), with the child's date of birth.
         born = f"h.{quote('DOB')}" if header is not None else "NULL"
         joined = f"LEFT JOIN {first_header} AS h ON h.{quote('CHILD')} = e.{quote('CHILD')}" if header is not None else ""
@@ -889,7 +887,7 @@ def _check_across_tables(parsed, spec):
                 _child, row, start, end, reason, _born = rows[index]
                 value = {"DECOM": start, "DEC": end, "REC": reason}[column]
                 parsed.problem("Episodes", row, column, _shown(value), message, blocks=blocks, kind=kind, child=child_id)
-    if staged("missing"):
+    if "missing" in staging:
         for row, child, ended in staging.rows(
             f"SELECT row, {quote('CHILD')}, {quote('MIS_END')} FROM {staging.table('missing')} WHERE "
             f"{quote('MIS_END')} < {quote('MIS_START')} ORDER BY row"

@@ -10,6 +10,7 @@ import io
 from django.db import connection
 
 from . import dfe_rules, returns, ssda903
+from .staging import quote as q
 from .models import (
     Adoption,
     CareLeaverOutcome,
@@ -102,11 +103,6 @@ class SSDA903:
                 )
                 counts[key] = cursor.rowcount
         return children, counts
-
-
-def q(name):
-    """A table's or column's name, quoted for SQL."""
-    return connection.ops.quote_name(name)
 
 
 def _or_blank(column, held):

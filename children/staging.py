@@ -24,14 +24,15 @@ WRITTEN_TOGETHER = 5000  # rows sent to a staged table at once
 # A column's kind of value -> its type here; any other kind is text. SQLite's "date" and "bool" are the declared
 # types Django's SQLite backend converts back to dates and booleans.
 TYPES = {
-    "postgresql": {"date": "date", "int": "integer", "flag": "boolean", "decimal": "numeric", "number": "integer"},
-    "sqlite": {"date": "date", "int": "integer", "flag": "bool", "decimal": "decimal", "number": "integer"},
+    "postgresql": {"date": "date", "int": "integer", "flag": "boolean", "decimal": "numeric"},
+    "sqlite": {"date": "date", "int": "integer", "flag": "bool", "decimal": "decimal"},
 }
 # The schema holding the connection's own temporary tables, so that a name never reaches a permanent table.
 TEMPORARY_SCHEMA = {"postgresql": "pg_temp", "sqlite": "temp"}
 
 
 def quote(name):
+    """A table's or column's name, quoted for SQL."""
     return connection.ops.quote_name(name)
 
 
@@ -93,12 +94,6 @@ class Staging:
         yield write
         if batch:
             send()
-
-    def count(self, key, where=""):
-        """How many rows the table for ``key`` holds (``where``: a condition on them, in SQL)."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {self.table(key)}" + (f" WHERE {where}" if where else ""))
-            return cursor.fetchone()[0]
 
     def rows(self, sql, params=(), size=BATCH_SIZE):
         """The rows of a query over the staged tables, fetched a batch at a time (never all held at once)."""
